@@ -1,0 +1,19 @@
+#!/bin/sh
+# Sum the results of automake test-suite.log files and print the line
+# CI reads: "N passed, N failed, N skipped".  Exit 1 if anything failed
+# (FAIL, ERROR or XPASS) or no test ran at all.
+pass=0 fail=0 skip=0
+for log in "$@"; do
+    [ -f "$log" ] || { echo "summary: $log is missing" >&2; fail=$((fail + 1)); continue; }
+    p=$(sed -n 's/^# PASS: *//p' "$log" | head -1)
+    x=$(sed -n 's/^# XFAIL: *//p' "$log" | head -1)
+    f=$(sed -n 's/^# FAIL: *//p' "$log" | head -1)
+    e=$(sed -n 's/^# ERROR: *//p' "$log" | head -1)
+    xp=$(sed -n 's/^# XPASS: *//p' "$log" | head -1)
+    s=$(sed -n 's/^# SKIP: *//p' "$log" | head -1)
+    pass=$((pass + ${p:-0} + ${x:-0}))
+    fail=$((fail + ${f:-0} + ${e:-0} + ${xp:-0}))
+    skip=$((skip + ${s:-0}))
+done
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ] && [ "$pass" -gt 0 ]

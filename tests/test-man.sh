@@ -1,0 +1,27 @@
+#!/bin/bash
+# Every option in the popt table is documented in the man page, and the
+# man page documents no option that does not exist.
+. "${top_srcdir:-..}/tests/functions.sh"
+set -e -x
+tmpdir
+man="$top_srcdir/man/xen2kvm-tui.1"
+
+x2k --long-options | sort -u > "$TMPD/table"
+# Options are documented as .TP entries: the line after .TP names them.
+awk '/^\.TP/ { getline; print }' "$man" | sed 's/\\-/-/g' |
+    grep -oE -- '--[a-z0-9][a-z0-9-]*' | sort -u > "$TMPD/man"
+diff -u "$TMPD/table" "$TMPD/man" || fail "man page and option table differ"
+
+# Every exit code of tui/frontend.h is documented.
+sed -n '/^\.SH "EXIT STATUS"/,/^\.SH EXAMPLES/p' "$man" |
+    awk '/^\.TP/ { getline; print }' > "$TMPD/codes"
+grep -oE 'TUI_EXIT_[A-Z]+ = [0-9]+' "$top_srcdir/tui/frontend.h" |
+    sed 's/.* = //' | while read -r code; do
+    grep -qx "$code" "$TMPD/codes" || fail "exit code $code undocumented"
+done
+grep -qx '128+N' "$TMPD/codes"
+
+# The seed 000 example is there.
+grep -qF 'xen+ssh://172.16.7.54' "$man"
+grep -qF 'ubuntu14.04' "$man"
+grep -qF -- '\-\-block\-device' "$man"

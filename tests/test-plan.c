@@ -1,0 +1,186 @@
+/* Unit tests for core/plan: defaults, validation, copy, equality. */
+#include <config.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "plan.h"
+
+static void
+seed_plan(struct x2k_plan *p)
+{
+    x2k_plan_init(p);
+    x2k_str_replace(&p->uri, "xen+ssh://172.16.7.54");
+    x2k_str_replace(&p->vm_name, "ubuntu14.04");
+    p->block_device = true;
+}
+
+static void
+free_plan(struct x2k_plan *p)
+{
+    x2k_plan_clear(p);
+    free(p->target_uri);
+    free(p->pool);
+}
+
+static void
+test_defaults(void **state)
+{
+    struct x2k_plan p;
+
+    x2k_plan_init(&p);
+    assert_int_equal(p.mode, X2K_MODE_XEN);
+    assert_string_equal(p.target_uri, "qemu:///system");
+    assert_string_equal(p.pool, "default");
+    assert_int_equal(p.format, X2K_FORMAT_RAW);
+    assert_int_equal(p.allocation, X2K_ALLOC_SPARSE);
+    assert_int_equal(p.engine, X2K_ENGINE_BUILTIN);
+    assert_int_equal(p.output, X2K_OUTPUT_LIBVIRT);
+    assert_int_equal(p.parallel, 1);
+    assert_false(p.block_device);
+    assert_false(p.verify);
+    assert_false(p.start);
+    free_plan(&p);
+}
+
+static void
+expect_invalid(struct x2k_plan *p, const char *needle)
+{
+    struct x2k_error err = X2K_ERROR_INIT;
+
+    assert_int_equal(x2k_plan_validate(p, &err), -1);
+    assert_int_equal(err.code, X2K_ERR_INVALID);
+    if (!strstr(err.msg, needle))
+        fail_msg("'%s' does not mention '%s'", err.msg, needle);
+    x2k_error_clear(&err);
+}
+
+static void
+test_validate(void **state)
+{
+    struct x2k_plan p;
+    struct x2k_error err = X2K_ERROR_INIT;
+
+    seed_plan(&p);
+    assert_int_equal(x2k_plan_validate(&p, &err), 0);
+
+    x2k_str_replace(&p.uri, NULL);
+    expect_invalid(&p, "--uri");
+    p.demo = true;              /* the demo host stands in for --uri */
+    assert_int_equal(x2k_plan_validate(&p, NULL), 0);
+    p.demo = false;
+    x2k_str_replace(&p.uri, "xen+ssh://h");
+
+    x2k_str_replace(&p.vm_name, NULL);
+    expect_invalid(&p, "--vm-name");
+    x2k_str_replace(&p.vm_name, "g");
+
+    p.mode = X2K_MODE_LIBVIRTXML;
+    expect_invalid(&p, "--input");
+    x2k_str_replace(&p.input_xml, "/tmp/g.xml");
+    expect_invalid(&p, "--block-device");
+    p.block_device = false;
+    assert_int_equal(x2k_plan_validate(&p, NULL), 0);
+    p.mode = X2K_MODE_XEN;
+    expect_invalid(&p, "--input");
+    x2k_str_replace(&p.input_xml, NULL);
+
+    x2k_str_replace(&p.new_name, "a/b");
+    expect_invalid(&p, "--new-name");
+    x2k_str_replace(&p.new_name, "中文虚拟机 'x'");
+    assert_int_equal(x2k_plan_validate(&p, NULL), 0);
+
+    p.parallel = 0;
+    expect_invalid(&p, "--parallel");
+    p.parallel = 17;
+    expect_invalid(&p, "--parallel");
+    p.parallel = 4;
+
+    p.output = X2K_OUTPUT_LOCAL;
+    expect_invalid(&p, "--output-dir");
+    x2k_str_replace(&p.output_dir, "/srv/out");
+    assert_int_equal(x2k_plan_validate(&p, NULL), 0);
+    p.start = true;
+    expect_invalid(&p, "--start");
+    p.start = false;
+    p.output = X2K_OUTPUT_LIBVIRT;
+    expect_invalid(&p, "--output-dir");
+    x2k_str_replace(&p.output_dir, NULL);
+
+    x2k_str_replace(&p.accept_host_key, "MD5:aa:bb");
+    expect_invalid(&p, "SHA256");
+    x2k_str_replace(&p.accept_host_key, NULL);
+
+    p.force_off = true;
+    expect_invalid(&p, "--shutdown-source");
+    p.shutdown_source = true;
+    assert_int_equal(x2k_plan_validate(&p, NULL), 0);
+
+    x2k_plan_add_net(&p, X2K_NET_BRIDGE, "xenbr0", "br0");
+    x2k_plan_add_net(&p, X2K_NET_NETWORK, NULL, "default");
+    assert_int_equal(x2k_plan_validate(&p, NULL), 0);
+    x2k_plan_add_net(&p, X2K_NET_NETWORK, "xenbr0", "other");
+    expect_invalid(&p, "xenbr0");
+    free_plan(&p);
+
+    seed_plan(&p);
+    x2k_plan_add_net(&p, X2K_NET_BRIDGE, "a:b", "br0");
+    expect_invalid(&p, "--bridge");
+    free_plan(&p);
+}
+
+static void
+test_copy_equal(void **state)
+{
+    struct x2k_plan a, b;
+
+    seed_plan(&a);
+    x2k_plan_add_net(&a, X2K_NET_BRIDGE, "xenbr0", "br0");
+    x2k_str_replace(&a.password_file, "/root/pw");
+    x2k_plan_init(&b);
+    x2k_plan_copy(&b, &a);
+    assert_true(x2k_plan_equal(&a, &b));
+    assert_ptr_not_equal(a.nets, b.nets);
+    assert_ptr_not_equal(a.uri, b.uri);
+    b.nets[0].out[0] = 'X';
+    assert_false(x2k_plan_equal(&a, &b));
+    free_plan(&a);
+    free_plan(&b);
+    x2k_plan_free(NULL);
+    x2k_plan_free(x2k_plan_new());
+}
+
+static void
+test_source_uri(void **state)
+{
+    struct x2k_plan p;
+    char *uri;
+
+    x2k_plan_init(&p);
+    assert_null(x2k_plan_source_uri(&p));
+    p.demo = true;
+    setenv("X2K_DEMO_DIR", "/opt/demo", 1);
+    uri = x2k_plan_source_uri(&p);
+    assert_string_equal(uri, "test:///opt/demo/xenhost.xml");
+    free(uri);
+    x2k_str_replace(&p.uri, "xen+ssh://x");
+    uri = x2k_plan_source_uri(&p);
+    assert_string_equal(uri, "xen+ssh://x");
+    free(uri);
+    free_plan(&p);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_validate),
+        cmocka_unit_test(test_copy_equal),
+        cmocka_unit_test(test_source_uri),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
