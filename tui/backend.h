@@ -1,0 +1,95 @@
+/* What the wizard's screens ask of the engine, in one place: each
+ * function calls core's public API, or, where that engine is not in
+ * this build yet, fails with X2K_ERR_UNSUPPORTED and a sentence saying
+ * so (never invented data).  The functions block: screens call them
+ * through tui_task_start() on a worker thread.  No curses here.
+ */
+#ifndef TUI_BACKEND_H
+#define TUI_BACKEND_H
+
+#include <stdint.h>
+
+#include "error.h"
+#include "event.h"
+#include "plan.h"
+
+struct tui_vm {
+    int id;                     /* -1 when not running */
+    char *name;
+    char *state;                /* as virsh prints it: "shut off" */
+    bool running;
+};
+
+struct tui_disk {
+    char *dev;                  /* target dev: xvda */
+    bool block;                 /* <disk type='block'> */
+    char *source;
+    char *format;
+    uint64_t size;              /* bytes; 0 if unknown */
+};
+
+struct tui_pool {
+    char *name;
+    uint64_t avail;
+};
+
+struct tui_check {
+    char *id;
+    int status;                 /* 0 ok, 1 warning, 2 failed */
+    char *message;
+    char *remedy;
+};
+
+/* Whether each engine is in this build (for honest screens). */
+bool tui_backend_have_ssh(void);
+bool tui_backend_have_source(void);
+bool tui_backend_have_target(void);
+bool tui_backend_have_preflight(void);
+bool tui_backend_have_engine(void);
+/* Whether virt-v2v can be run (found in PATH). */
+bool tui_backend_have_virt_v2v(void);
+
+/* SSH (seed 000 section 1).  PASSWORD is wiped by the caller. */
+int tui_backend_ssh_test(const struct x2k_plan *plan, char **fingerprint,
+                         struct x2k_error *err);
+int tui_backend_ssh_keygen(char **pubkey_path, struct x2k_error *err);
+int tui_backend_ssh_install_key(const struct x2k_plan *plan,
+                                const char *password,
+                                struct x2k_error *err);
+
+/* The libvirt source (seed 000 sections 2-3). */
+int tui_backend_list_vms(const char *uri, struct tui_vm **vms, size_t *n,
+                         struct x2k_error *err);
+char *tui_backend_dumpxml(const char *uri, const char *name,
+                          struct x2k_error *err);
+int tui_backend_shutdown(const char *uri, const char *name, int timeout,
+                         struct x2k_reporter *r, struct x2k_error *err);
+/* The guest's disks (seed 000 section 4). */
+int tui_backend_disks(const char *uri, const char *name,
+                      struct tui_disk **disks, size_t *n,
+                      struct x2k_error *err);
+
+/* The target. */
+int tui_backend_pools(const char *target_uri, struct tui_pool **pools,
+                      size_t *n, struct x2k_error *err);
+int tui_backend_networks(const char *target_uri, char ***names, size_t *n,
+                         struct x2k_error *err);
+
+/* Preflight checks for PLAN. */
+int tui_backend_preflight(const struct x2k_plan *plan,
+                          struct tui_check **checks, size_t *n,
+                          struct x2k_error *err);
+
+/* Run the whole migration; events go to R. */
+int tui_backend_run(const struct x2k_plan *plan, struct x2k_reporter *r,
+                    struct x2k_error *err);
+
+/* "virsh list --all" table text for VMS. */
+char *tui_backend_vm_table(const struct tui_vm *vms, size_t n);
+
+void tui_vms_free(struct tui_vm *vms, size_t n);
+void tui_disks_free(struct tui_disk *disks, size_t n);
+void tui_pools_free(struct tui_pool *pools, size_t n);
+void tui_checks_free(struct tui_check *checks, size_t n);
+
+#endif /* TUI_BACKEND_H */
