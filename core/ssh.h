@@ -94,10 +94,6 @@ int x2k_ssh_chan_send_eof(struct x2k_ssh_chan *c, struct x2k_error *err)
 int x2k_ssh_chan_close(struct x2k_ssh_chan *c, int *exit_status,
                        char **stderr_text, struct x2k_error *err);
 
-/* SHA256 fingerprint of an OpenSSH public key line ("ssh-ed25519 AAAA...
- * comment") as `ssh-keygen -lf` prints it.  NULL if malformed. */
-char *x2k_ssh_fingerprint_pubkey(const char *line);
-
 /* Build connection options from PLAN: ssh_host/ssh_user/ssh_port first,
  * else the host/user/port of the plan's source URI; identity,
  * known_hosts, accept_host_key, legacy_ssh; the password is read from
