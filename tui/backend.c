@@ -1,8 +1,8 @@
-/* The wizard's adapter to core's engines (see backend.h).  Today's
- * build has none of the SSH, source, inventory, target, preflight or
- * pipeline engines, so those calls say so; wiring one in means
- * replacing its stub here with the call into core.  Runs on worker
- * threads; no curses.
+/* The wizard's adapter to core's engines (see backend.h).  SSH and the
+ * stage runner (preflight) are wired to core; the libvirt source,
+ * inventory and target engines are not in this build yet, so those
+ * calls say so; wiring one in means replacing its stub here with the
+ * call into core.  Runs on worker threads; no curses.
  */
 #include <config.h>
 
@@ -11,6 +11,20 @@
 
 #include "backend.h"
 #include "i18n.h"
+#include "demo.h"
+#include "engine.h"
+#include "ssh.h"
+#include "uri.h"
+
+/* The libvirt source and inventory engines are wired in as soon as
+ * their headers are part of the build. */
+#if __has_include("source.h") && __has_include("inventory.h")
+#define HAVE_SOURCE 1
+#include "inventory.h"
+#include "source.h"
+#else
+#define HAVE_SOURCE 0
+#endif
 
 static int
 missing(struct x2k_error *err, const char *what)
@@ -24,13 +38,13 @@ missing(struct x2k_error *err, const char *what)
 bool
 tui_backend_have_ssh(void)
 {
-    return false;
+    return true;
 }
 
 bool
 tui_backend_have_source(void)
 {
-    return false;
+    return HAVE_SOURCE;
 }
 
 bool
@@ -42,13 +56,13 @@ tui_backend_have_target(void)
 bool
 tui_backend_have_preflight(void)
 {
-    return false;
+    return true;
 }
 
 bool
 tui_backend_have_engine(void)
 {
-    return false;
+    return true;
 }
 
 bool
@@ -72,31 +86,249 @@ tui_backend_have_virt_v2v(void)
     return found;
 }
 
-int
-tui_backend_ssh_test(const struct x2k_plan *plan, char **fingerprint,
-                     struct x2k_error *err)
+/* Remember an unknown host key's fingerprint and refuse it: the
+ * wizard asks the user, then connects again with it accepted. */
+static bool
+record_hostkey(const char *host, int port, const char *keytype,
+               const char *fingerprint, void *opaque)
 {
-    (void)plan;
+    char **fp = opaque;
+
+    (void)host;
+    (void)port;
+    (void)keytype;
+    free(*fp);
+    *fp = x2k_xstrdup(fingerprint);
+    return false;
+}
+
+/* Connect as PLAN says, with PASSWORD if not NULL. */
+static struct x2k_ssh *
+connect_plan(const struct x2k_plan *plan, const char *password,
+             char **fingerprint, struct x2k_error *err)
+{
+    struct x2k_ssh_opts opts;
+    char *host = NULL, *user = NULL, *filepw = NULL;
+    struct x2k_ssh *s;
+
     *fingerprint = NULL;
-    return missing(err, _("The SSH engine"));
+    if (x2k_ssh_opts_from_plan(plan, &opts, &host, &user, &filepw,
+                               err) < 0)
+        return NULL;
+    if (password)
+        opts.password = password;
+    opts.hostkey_cb = record_hostkey;
+    opts.hostkey_opaque = fingerprint;
+    s = x2k_ssh_connect(&opts, err);
+    x2k_secure_free(filepw);
+    free(host);
+    free(user);
+    if (s) {
+        free(*fingerprint);
+        *fingerprint = NULL;
+    }
+    return s;
 }
 
 int
-tui_backend_ssh_keygen(char **pubkey_path, struct x2k_error *err)
+tui_backend_ssh_test(const struct x2k_plan *plan, char **fingerprint,
+                     char **method, struct x2k_error *err)
 {
+    struct x2k_ssh *s = connect_plan(plan, NULL, fingerprint, err);
+
+    *method = NULL;
+    if (!s)
+        return -1;
+    *method = x2k_xstrdup(x2k_ssh_auth_method(s));
+    x2k_ssh_free(s);
+    return 0;
+}
+
+int
+tui_backend_ssh_keygen(const struct x2k_plan *plan, char **pubkey_path,
+                       struct x2k_error *err)
+{
+    char *have = x2k_ssh_default_identity(plan->identity);
+    const char *home = getenv("HOME");
+    char *path;
+
     *pubkey_path = NULL;
-    return missing(err, _("The SSH engine"));
+    if (have && access(have, R_OK) == 0) {
+        x2k_error_set(err, X2K_ERR_INVALID,
+                      _("A key already exists: %1$s. Install it on the "
+                        "Xen host."), have);
+        free(have);
+        return -1;
+    }
+    free(have);
+    path = plan->identity ? x2k_xstrdup(plan->identity)
+        : x2k_strdup_printf("%s/.ssh/id_ed25519", home ? home : "");
+    if (x2k_ssh_keygen(path, err) < 0) {
+        free(path);
+        return -1;
+    }
+    *pubkey_path = x2k_strdup_printf("%s.pub", path);
+    free(path);
+    return 0;
 }
 
 int
 tui_backend_ssh_install_key(const struct x2k_plan *plan,
-                            const char *password, struct x2k_error *err)
+                            const char *password, char **fingerprint,
+                            struct x2k_error *err)
 {
-    (void)plan;
-    (void)password;
-    return missing(err, _("The SSH engine"));
+    char *key = x2k_ssh_default_identity(plan->identity);
+    char *pub;
+    struct x2k_ssh *s;
+    int rc;
+
+    if (!key) {
+        x2k_error_set(err, X2K_ERR_NOT_FOUND, "%s",
+                      _("There is no key to install: generate one "
+                        "first."));
+        return -1;
+    }
+    pub = x2k_strdup_printf("%s.pub", key);
+    free(key);
+    s = connect_plan(plan, password, fingerprint, err);
+    if (!s) {
+        free(pub);
+        return -1;
+    }
+    rc = x2k_ssh_install_key(s, pub, NULL, err);
+    x2k_ssh_free(s);
+    free(pub);
+    return rc;
 }
 
+#if HAVE_SOURCE
+int
+tui_backend_list_vms(const char *uri, struct tui_vm **vms, size_t *n,
+                     struct x2k_error *err)
+{
+    struct x2k_source *src = x2k_source_open(uri, NULL, NULL, err);
+    struct x2k_source_dom *doms = NULL;
+    size_t i, count = 0;
+
+    *vms = NULL;
+    *n = 0;
+    if (!src)
+        return -1;
+    if (x2k_source_list(src, &doms, &count, err) < 0) {
+        x2k_source_free(src);
+        return -1;
+    }
+    *vms = x2k_xcalloc(count + 1, sizeof **vms);
+    for (i = 0; i < count; i++) {
+        (*vms)[i].id = doms[i].id;
+        (*vms)[i].name = x2k_xstrdup(doms[i].name);
+        (*vms)[i].state = x2k_xstrdup(x2k_domstate_name(doms[i].state));
+        (*vms)[i].running = doms[i].state != X2K_DOM_SHUTOFF &&
+            doms[i].state != X2K_DOM_NOSTATE &&
+            doms[i].state != X2K_DOM_CRASHED;
+    }
+    *n = count;
+    x2k_source_doms_free(doms, count);
+    x2k_source_free(src);
+    return 0;
+}
+
+char *
+tui_backend_dumpxml(const char *uri, const char *name,
+                    struct x2k_error *err)
+{
+    struct x2k_source *src = x2k_source_open(uri, NULL, NULL, err);
+    char *xml;
+
+    if (!src)
+        return NULL;
+    xml = x2k_source_dumpxml(src, name, err);
+    x2k_source_free(src);
+    return xml;
+}
+
+int
+tui_backend_shutdown(const char *uri, const char *name, int timeout,
+                     bool force_off, struct x2k_reporter *r,
+                     struct x2k_error *err)
+{
+    struct x2k_source *src = x2k_source_open(uri, NULL, NULL, err);
+    int rc;
+
+    if (!src)
+        return -1;
+    rc = x2k_source_shutdown(src, name, timeout, force_off, r, err);
+    x2k_source_free(src);
+    return rc;
+}
+
+int
+tui_backend_disks(const struct x2k_plan *plan, struct tui_disk **disks,
+                  size_t *n, bool *block, struct x2k_error *err)
+{
+    char *uri = x2k_plan_source_uri(plan);
+    char *xml = uri ? tui_backend_dumpxml(uri, plan->vm_name, err) : NULL;
+    struct x2k_inventory *inv = NULL;
+    struct x2k_ssh *ssh = NULL;
+    struct x2k_uri *u = NULL;
+    size_t i, count = 0;
+    int rc = -1;
+
+    *disks = NULL;
+    *n = 0;
+    *block = false;
+    if (!xml)
+        goto out;
+    inv = x2k_inventory_from_xml(xml, err);
+    if (!inv)
+        goto out;
+    /* The demo's disks are local files standing for its fake paths. */
+    for (i = 0; i < inv->n_disks; i++) {
+        if (inv->disks[i].path) {
+            char *p = x2k_demo_map_path(inv->disks[i].path);
+
+            free(inv->disks[i].path);
+            inv->disks[i].path = p;
+        }
+    }
+    u = x2k_uri_parse(uri, NULL);
+    if (u && x2k_uri_is_remote(u)) {
+        char *fp = NULL;
+
+        ssh = connect_plan(plan, NULL, &fp, err);
+        free(fp);
+        if (!ssh)
+            goto out;
+    }
+    if (x2k_inventory_probe(inv, ssh, err) < 0)
+        goto out;
+    *disks = x2k_xcalloc(inv->n_disks + 1, sizeof **disks);
+    for (i = 0; i < inv->n_disks; i++) {
+        const struct x2k_disk *d = &inv->disks[i];
+
+        if (!x2k_disk_is_copied(d))
+            continue;
+        (*disks)[count].dev = x2k_xstrdup(d->target_dev);
+        (*disks)[count].block = d->type == X2K_DISK_BLOCK;
+        (*disks)[count].source = x2k_xstrdup(d->path);
+        (*disks)[count].format = x2k_xstrdup(d->real_format
+                                             ? d->real_format
+                                             : d->declared_format);
+        (*disks)[count].size = d->size;
+        count++;
+    }
+    *n = count;
+    *block = inv->block_device;
+    rc = 0;
+out:
+    x2k_uri_free(u);
+    x2k_ssh_free(ssh);
+    x2k_inventory_free(inv);
+    free(xml);
+    free(uri);
+    return rc;
+}
+#else
 int
 tui_backend_list_vms(const char *uri, struct tui_vm **vms, size_t *n,
                      struct x2k_error *err)
@@ -119,25 +351,28 @@ tui_backend_dumpxml(const char *uri, const char *name,
 
 int
 tui_backend_shutdown(const char *uri, const char *name, int timeout,
-                     struct x2k_reporter *r, struct x2k_error *err)
+                     bool force_off, struct x2k_reporter *r,
+                     struct x2k_error *err)
 {
     (void)uri;
     (void)name;
     (void)timeout;
+    (void)force_off;
     (void)r;
     return missing(err, _("The libvirt source engine"));
 }
 
 int
-tui_backend_disks(const char *uri, const char *name,
-                  struct tui_disk **disks, size_t *n, struct x2k_error *err)
+tui_backend_disks(const struct x2k_plan *plan, struct tui_disk **disks,
+                  size_t *n, bool *block, struct x2k_error *err)
 {
-    (void)uri;
-    (void)name;
+    (void)plan;
     *disks = NULL;
     *n = 0;
+    *block = false;
     return missing(err, _("The disk inventory engine"));
 }
+#endif
 
 int
 tui_backend_pools(const char *target_uri, struct tui_pool **pools,
@@ -159,24 +394,39 @@ tui_backend_networks(const char *target_uri, char ***names, size_t *n,
     return missing(err, _("The libvirt target engine"));
 }
 
-int
-tui_backend_preflight(const struct x2k_plan *plan,
-                      struct tui_check **checks, size_t *n,
-                      struct x2k_error *err)
+/* Collect what the preflight run reports, as text lines. */
+static void
+collect(const struct x2k_event *ev, void *opaque)
 {
-    (void)plan;
-    *checks = NULL;
-    *n = 0;
-    return missing(err, _("The preflight engine"));
+    struct x2k_buf *b = opaque;
+
+    switch (ev->kind) {
+    case X2K_EVENT_STAGE_END:
+        x2k_buf_printf(b, "[%-4s] %s\n", ev->status ? "FAIL" : "ok",
+                       x2k_stage_label(ev->stage));
+        break;
+    case X2K_EVENT_WARNING:
+        x2k_buf_printf(b, "[warn] %s\n", ev->text ? ev->text : "");
+        break;
+    case X2K_EVENT_LOG:
+        x2k_buf_printf(b, "       %s\n", ev->text ? ev->text : "");
+        break;
+    default:
+        break;
+    }
 }
 
 int
-tui_backend_run(const struct x2k_plan *plan, struct x2k_reporter *r,
-                struct x2k_error *err)
+tui_backend_preflight(const struct x2k_plan *plan, char **text,
+                      struct x2k_error *err)
 {
-    (void)plan;
-    (void)r;
-    return missing(err, _("The conversion pipeline"));
+    struct x2k_engine *eng = x2k_engine_new(plan);
+    struct x2k_buf b = { 0 };
+    int rc = x2k_engine_run(eng, true, collect, &b, err);
+
+    x2k_engine_free(eng);
+    *text = x2k_buf_steal(&b);
+    return rc;
 }
 
 char *
@@ -235,17 +485,4 @@ tui_pools_free(struct tui_pool *pools, size_t n)
     for (i = 0; i < n; i++)
         free(pools[i].name);
     free(pools);
-}
-
-void
-tui_checks_free(struct tui_check *checks, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        free(checks[i].id);
-        free(checks[i].message);
-        free(checks[i].remedy);
-    }
-    free(checks);
 }

@@ -33,13 +33,6 @@ struct tui_pool {
     uint64_t avail;
 };
 
-struct tui_check {
-    char *id;
-    int status;                 /* 0 ok, 1 warning, 2 failed */
-    char *message;
-    char *remedy;
-};
-
 /* Whether each engine is in this build (for honest screens). */
 bool tui_backend_have_ssh(void);
 bool tui_backend_have_source(void);
@@ -49,12 +42,16 @@ bool tui_backend_have_engine(void);
 /* Whether virt-v2v can be run (found in PATH). */
 bool tui_backend_have_virt_v2v(void);
 
-/* SSH (seed 000 section 1).  PASSWORD is wiped by the caller. */
+/* SSH (seed 000 section 1).  On X2K_ERR_SSH_HOSTKEY for an unknown
+ * key, *FINGERPRINT is its SHA256 fingerprint: ask the user, then set
+ * the plan's accept_host_key and try again.  *METHOD: how the login
+ * authenticated.  PASSWORD is borrowed; the caller wipes it. */
 int tui_backend_ssh_test(const struct x2k_plan *plan, char **fingerprint,
-                         struct x2k_error *err);
-int tui_backend_ssh_keygen(char **pubkey_path, struct x2k_error *err);
+                         char **method, struct x2k_error *err);
+int tui_backend_ssh_keygen(const struct x2k_plan *plan, char **pubkey_path,
+                           struct x2k_error *err);
 int tui_backend_ssh_install_key(const struct x2k_plan *plan,
-                                const char *password,
+                                const char *password, char **fingerprint,
                                 struct x2k_error *err);
 
 /* The libvirt source (seed 000 sections 2-3). */
@@ -63,11 +60,13 @@ int tui_backend_list_vms(const char *uri, struct tui_vm **vms, size_t *n,
 char *tui_backend_dumpxml(const char *uri, const char *name,
                           struct x2k_error *err);
 int tui_backend_shutdown(const char *uri, const char *name, int timeout,
-                         struct x2k_reporter *r, struct x2k_error *err);
-/* The guest's disks (seed 000 section 4). */
-int tui_backend_disks(const char *uri, const char *name,
-                      struct tui_disk **disks, size_t *n,
-                      struct x2k_error *err);
+                         bool force_off, struct x2k_reporter *r,
+                         struct x2k_error *err);
+/* The copied disks of the plan's guest, probed on the Xen host (over
+ * SSH) or locally (local URIs, the demo); *BLOCK: block-device mode is
+ * needed (seed 000 section 4). */
+int tui_backend_disks(const struct x2k_plan *plan, struct tui_disk **disks,
+                      size_t *n, bool *block, struct x2k_error *err);
 
 /* The target. */
 int tui_backend_pools(const char *target_uri, struct tui_pool **pools,
@@ -75,14 +74,10 @@ int tui_backend_pools(const char *target_uri, struct tui_pool **pools,
 int tui_backend_networks(const char *target_uri, char ***names, size_t *n,
                          struct x2k_error *err);
 
-/* Preflight checks for PLAN. */
-int tui_backend_preflight(const struct x2k_plan *plan,
-                          struct tui_check **checks, size_t *n,
+/* The engine's connect, inspect and preflight stages for PLAN, as
+ * text lines ("[ok  ] ...", "[FAIL] ...") in *TEXT (always set). */
+int tui_backend_preflight(const struct x2k_plan *plan, char **text,
                           struct x2k_error *err);
-
-/* Run the whole migration; events go to R. */
-int tui_backend_run(const struct x2k_plan *plan, struct x2k_reporter *r,
-                    struct x2k_error *err);
 
 /* "virsh list --all" table text for VMS. */
 char *tui_backend_vm_table(const struct tui_vm *vms, size_t n);
@@ -90,6 +85,5 @@ char *tui_backend_vm_table(const struct tui_vm *vms, size_t n);
 void tui_vms_free(struct tui_vm *vms, size_t n);
 void tui_disks_free(struct tui_disk *disks, size_t n);
 void tui_pools_free(struct tui_pool *pools, size_t n);
-void tui_checks_free(struct tui_check *checks, size_t n);
 
 #endif /* TUI_BACKEND_H */

@@ -27,36 +27,31 @@ static char *disks_vm;          /* the guest DISKS belong to */
 static char *error;
 static bool busy, auto_block;
 
-struct disks_arg {
-    char *uri;
-    char *name;
-};
-
 static int
 disks_task(void *opaque, void **result, struct x2k_error *err)
 {
-    struct disks_arg *a = opaque;
+    struct x2k_plan *plan = opaque;
     struct tui_disk *d = NULL;
     size_t n = 0;
-    int rc = tui_backend_disks(a->uri, a->name, &d, &n, err);
+    bool blk = false;
+    int rc = tui_backend_disks(plan, &d, &n, &blk, err);
 
     if (rc == 0) {
-        void **box = x2k_xcalloc(2, sizeof *box);
+        void **box = x2k_xcalloc(3, sizeof *box);
 
         box[0] = d;
         box[1] = (void *)(uintptr_t)n;
+        box[2] = (void *)(uintptr_t)blk;
         *result = box;
     }
-    free(a->uri);
-    free(a->name);
-    free(a);
+    x2k_plan_free(plan);
     return rc;
 }
 
 static void
 disks_enter(struct tui_ctx *ctx)
 {
-    struct disks_arg *a;
+    struct x2k_plan *copy;
 
     block.on = ctx->plan->block_device;
     if (busy || !ctx->plan->vm_name ||
@@ -68,11 +63,10 @@ disks_enter(struct tui_ctx *ctx)
     n_disks = 0;
     free(error);
     error = NULL;
-    a = x2k_xcalloc(1, sizeof *a);
-    a->uri = tui_source_uri(ctx);
-    a->name = x2k_xstrdup(ctx->plan->vm_name);
+    copy = x2k_plan_new();
+    x2k_plan_copy(copy, ctx->plan);
     busy = true;
-    tui_task_start(T_DISKS, disks_task, a);
+    tui_task_start(T_DISKS, disks_task, copy);
 }
 
 static void
@@ -188,6 +182,11 @@ disks_event(struct tui_ctx *ctx, const struct tui_msg *msg)
         tui_disks_free(disks, n_disks);
         disks = box[0];
         n_disks = (size_t)(uintptr_t)box[1];
+        if (box[2] && !block.on) {
+            block.on = true;
+            ctx->plan->block_device = true;
+            auto_block = true;
+        }
         free(box);
     }
     for (i = 0; i < n_disks; i++) {

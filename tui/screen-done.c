@@ -46,6 +46,12 @@ rebuild(struct tui_ctx *ctx, int w)
     x2k_buf_printf(&b, _("Warnings: %1$zu"), ctx->n_warnings);
     x2k_buf_puts(&b, "\n");
     x2k_buf_printf(&b, _("Log file: %1$s"), ctx->log_path);
+    if (ctx->run_dir) {
+        x2k_buf_puts(&b, "\n");
+        /* TRANSLATORS: the directory with the run's log, original and
+         * converted XML. */
+        x2k_buf_printf(&b, _("Run directory: %1$s"), ctx->run_dir);
+    }
     x2k_buf_printf(&b, "\n\n%s\n%s\n", _("Replay command:"), cmd);
     text = x2k_buf_steal(&b);
     lines = tui_wrap(text, w - 1, &n);

@@ -9,7 +9,7 @@
 #include "tcurses.h"
 #include <stdio.h>
 
-#include "backend.h"
+#include "engine.h"
 #include "i18n.h"
 #include "log.h"
 #include "tui.h"
@@ -25,7 +25,7 @@ struct disk_progress {
     double rate, eta;
 };
 
-static struct x2k_reporter reporter;
+static struct x2k_engine *engine;  /* UI thread creates and frees */
 static enum st stages[X2K_N_STAGES];
 static struct disk_progress disks[MAX_DISKS];
 static size_t n_disks;
@@ -33,26 +33,17 @@ static struct tui_pane log_pane = { .follow = true };
 static bool started, finished, cancelling;
 static int log_h = 5;
 
-struct job_arg {
-    struct x2k_plan plan;
-};
-
+/* The engine's thread: events reach the UI through the queue. */
 static int
 job_task(void *opaque, void **result, struct x2k_error *err)
 {
-    struct job_arg *a = opaque;
-    int rc = tui_backend_run(&a->plan, &reporter, err);
-
     (void)result;
-    x2k_plan_clear(&a->plan);
-    free(a);
-    return rc;
+    return x2k_engine_run(opaque, false, tui_queue_event_fn, NULL, err);
 }
 
 static void
 run_enter(struct tui_ctx *ctx)
 {
-    struct job_arg *a;
     size_t i;
 
     if (started && !finished)
@@ -73,13 +64,11 @@ run_enter(struct tui_ctx *ctx)
     ctx->n_warnings = 0;
     free(ctx->run_error);
     ctx->run_error = NULL;
-    x2k_reporter_init(&reporter, tui_queue_event_fn, NULL);
-    a = x2k_xcalloc(1, sizeof *a);
-    x2k_plan_init(&a->plan);
-    x2k_plan_copy(&a->plan, ctx->plan);
+    x2k_engine_free(engine);
+    engine = x2k_engine_new(ctx->plan);
     tui_pane_add(&log_pane, _("Starting the conversion..."));
     x2k_log(X2K_LOG_INFO, "wizard: run started");
-    tui_task_start(T_JOB, job_task, a);
+    tui_task_start(T_JOB, job_task, engine);
 }
 
 static void
@@ -168,7 +157,7 @@ cancel_answer(struct tui_ctx *ctx, bool yes)
 {
     if (yes && !finished) {
         cancelling = true;
-        x2k_reporter_cancel(&reporter);
+        x2k_engine_cancel(engine);
         tui_pane_add(&log_pane, _("Cancelling at the next safe point..."));
         ctx->dirty = true;
     }
@@ -220,6 +209,7 @@ run_event(struct tui_ctx *ctx, const struct tui_msg *msg)
     if (msg->kind == TUI_MSG_TASK_DONE) {
         finished = true;
         ctx->running = false;
+        x2k_str_replace(&ctx->run_dir, x2k_engine_run_dir(engine));
         if (msg->rc == 0) {
             ctx->run_rc = TUI_EXIT_OK;
         } else {

@@ -44,6 +44,7 @@ static struct tui_form form = { widgets, X2K_N_ELEMENTS(widgets), 0 };
 static bool loaded;
 static char *fingerprint;
 static bool busy;
+static int retry_task;          /* what to run again once a key is OK */
 
 /* Fill the fields from the plan: explicit SSH options, else the URI. */
 static void
@@ -199,12 +200,13 @@ ssh_draw(struct tui_ctx *ctx, int top, int rows)
 static int
 keygen_task(void *arg, void **result, struct x2k_error *err)
 {
+    struct x2k_plan *plan = arg;
     char *path = NULL;
     int rc;
 
-    (void)arg;
-    rc = tui_backend_ssh_keygen(&path, err);
+    rc = tui_backend_ssh_keygen(plan, &path, err);
     *result = path;
+    x2k_plan_free(plan);
     return rc;
 }
 
@@ -217,9 +219,10 @@ static int
 install_task(void *opaque, void **result, struct x2k_error *err)
 {
     struct install_arg *a = opaque;
-    int rc = tui_backend_ssh_install_key(&a->plan, a->password, err);
+    char *fp = NULL;
+    int rc = tui_backend_ssh_install_key(&a->plan, a->password, &fp, err);
 
-    (void)result;
+    *result = fp;
     x2k_secure_free(a->password);
     x2k_plan_clear(&a->plan);
     free(a);
@@ -230,10 +233,14 @@ static int
 test_task(void *opaque, void **result, struct x2k_error *err)
 {
     struct x2k_plan *plan = opaque;
-    char *fp = NULL;
-    int rc = tui_backend_ssh_test(plan, &fp, err);
+    char *fp = NULL, *method = NULL;
+    int rc = tui_backend_ssh_test(plan, &fp, &method, err);
 
-    *result = fp;
+    *result = rc == 0 ? method : fp;
+    if (rc == 0)
+        free(fp);
+    else
+        free(method);
     x2k_plan_free(plan);
     return rc;
 }
@@ -270,7 +277,7 @@ ssh_key(struct tui_ctx *ctx, int action, int ch)
     busy = true;
     switch (pressed) {
     case B_KEYGEN:
-        tui_task_start(T_KEYGEN, keygen_task, NULL);
+        tui_task_start(T_KEYGEN, keygen_task, plan_copy(ctx));
         break;
     case B_INSTALL: {
         struct install_arg *a = x2k_xcalloc(1, sizeof *a);
@@ -304,6 +311,10 @@ accept_key(struct tui_ctx *ctx, bool yes)
         x2k_str_replace(&ctx->plan->accept_host_key, fingerprint);
         tui_set_status(ctx, false, "%s",
                        _("Host key accepted. Test the login again."));
+        if (retry_task == T_INSTALL)
+            tui_set_status(ctx, false, "%s",
+                           _("Host key accepted. Type the password again "
+                             "and install the key."));
     } else {
         tui_set_status(ctx, true, "%s", _("Host key rejected."));
     }
@@ -323,6 +334,7 @@ ssh_event(struct tui_ctx *ctx, const struct tui_msg *msg)
                                     "fingerprint is %2$s. Compare it with "
                                     "'ssh-keygen -lf' on the host. Accept "
                                     "it?"), host.text, fingerprint);
+            retry_task = msg->task;
             tui_dialog_confirm(ctx, _("Unknown host key"), q, accept_key);
             free(q);
         } else {
@@ -342,10 +354,10 @@ ssh_event(struct tui_ctx *ctx, const struct tui_msg *msg)
                        _("Key installed. Test the login now."));
         break;
     case T_TEST:
-        free(fingerprint);
-        fingerprint = msg->result ? x2k_xstrdup(msg->result) : NULL;
-        tui_set_status(ctx, false, "%s",
-                       _("Login works without a password."));
+        /* TRANSLATORS: %1$s: "publickey", "agent"... */
+        tui_set_status(ctx, false, _("Login works without a password "
+                                     "(%1$s)."),
+                       msg->result ? (char *)msg->result : "?");
         break;
     }
     free(msg->result);

@@ -68,26 +68,12 @@ static int
 preflight_task(void *opaque, void **result, struct x2k_error *err)
 {
     struct x2k_plan *plan = opaque;
-    struct tui_check *checks = NULL;
-    size_t n = 0, i;
-    struct x2k_buf b = { 0 };
-    int rc = tui_backend_preflight(plan, &checks, &n, err), worst = 0;
+    char *text = NULL;
+    int rc = tui_backend_preflight(plan, &text, err);
 
-    for (i = 0; rc == 0 && i < n; i++) {
-        static const char *const tags[] = { "ok", "warn", "FAIL" };
-
-        x2k_buf_printf(&b, "[%-4s] %s\n", tags[checks[i].status % 3],
-                       checks[i].message);
-        if (checks[i].status && checks[i].remedy)
-            x2k_buf_printf(&b, "       %s\n", checks[i].remedy);
-        if (checks[i].status > worst)
-            worst = checks[i].status;
-    }
-    tui_checks_free(checks, n);
-    *result = rc == 0 ? x2k_buf_steal(&b) : NULL;
-    x2k_buf_clear(&b);
+    *result = text;
     x2k_plan_free(plan);
-    return rc < 0 ? rc : worst;
+    return rc;
 }
 
 static void
@@ -224,13 +210,14 @@ summary_event(struct tui_ctx *ctx, const struct tui_msg *msg)
 {
     free(checks_text);
     if (msg->rc < 0) {
-        /* An engine that is not in the build is not a failed check:
-         * the Run screen says the same and stops there. */
-        checks_text = x2k_strdup_printf(_("not run: %1$s"),
+        /* Only a failed check closes the Run screen; a stage that is
+         * not in the build fails there again, with the same words. */
+        checks_text = x2k_strdup_printf("%s%s", (char *)msg->result,
                                         msg->err.msg ? msg->err.msg : "?");
+        free(msg->result);
+        checks_failed = msg->err.code == X2K_ERR_PREFLIGHT;
     } else {
         checks_text = msg->result;
-        checks_failed = msg->rc >= 2;
     }
     rebuild(ctx, pane_w);
     return TUI_REDRAW;

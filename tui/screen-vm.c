@@ -160,13 +160,15 @@ struct shutdown_arg {
     char *uri;
     char *name;
     int timeout;
+    bool force_off;
 };
 
 static int
 shutdown_task(void *opaque, void **result, struct x2k_error *err)
 {
     struct shutdown_arg *a = opaque;
-    int rc = tui_backend_shutdown(a->uri, a->name, a->timeout, NULL, err);
+    int rc = tui_backend_shutdown(a->uri, a->name, a->timeout,
+                                  a->force_off, NULL, err);
 
     (void)result;
     free(a->uri);
@@ -187,6 +189,7 @@ shutdown_answer(struct tui_ctx *ctx, bool yes)
     a->uri = tui_source_uri(ctx);
     a->name = x2k_xstrdup(vm->name);
     a->timeout = ctx->plan->shutdown_timeout;
+    a->force_off = ctx->plan->force_off;
     busy = true;
     shutdown_start = x2k_now();
     ctx->plan->shutdown_source = true;

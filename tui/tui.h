@@ -124,6 +124,7 @@ struct tui_ctx {
     /* The run's outcome, for the Done screen. */
     int run_rc;                 /* -1 not run, 0 ok, else TUI_EXIT_* */
     char *run_error;
+    char *run_dir;              /* the engine's run directory, or NULL */
     size_t n_warnings;
 };
 

@@ -19,6 +19,7 @@
 
 #include "i18n.h"
 #include "backend.h"
+#include "demo.h"
 #include "log.h"
 #include "term.h"
 #include "tui.h"
@@ -389,6 +390,16 @@ tui_wizard_main(struct x2k_plan *plan, const struct x2k_cli *cli)
     }
     tui_draw_init_colors();
     x2k_log(X2K_LOG_INFO, "wizard started%s", ctx.demo ? " (demo)" : "");
+    if (ctx.demo) {
+        struct x2k_error err = X2K_ERROR_INIT;
+
+        /* The demo's disk images, created once in the cache. */
+        if (x2k_demo_prepare(&err) < 0) {
+            x2k_log(X2K_LOG_ERROR, "demo: %s", err.msg);
+            tui_set_status(&ctx, true, "%s", err.msg);
+        }
+        x2k_error_clear(&err);
+    }
     ctx.cur = first_screen(plan);
     screens[ctx.cur]->enter(&ctx);
     typing_now = tui_screen_typing(&ctx);
@@ -440,6 +451,7 @@ tui_wizard_main(struct x2k_plan *plan, const struct x2k_cli *cli)
     tui_dialog_close(&ctx);
     free(ctx.status);
     free(ctx.run_error);
+    free(ctx.run_dir);
     tui_vms_free(ctx.vms, ctx.n_vms);
     x2k_log(X2K_LOG_INFO, "wizard ended with %d", ctx.exit_code);
     x2k_log_set_sink(NULL, NULL, X2K_LOG_ERROR);
