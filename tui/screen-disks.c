@@ -104,12 +104,16 @@ disks_draw(struct tui_ctx *ctx, int top, int rows)
     free(s);
     /* TRANSLATORS: table header; keep the columns aligned with the
      * rows below: 6, 6, then source, format and size. */
-    s = x2k_strdup_printf("%-6s %-6s %-8s %10s  %s", _("Dev"), _("Type"),
-                          _("Format"), _("Size"), _("Source"));
+    /* Columns by display width, so CJK headers line up too. */
     attron(A_UNDERLINE);
-    tui_put(y++, 2, w, s, true);
+    mvhline(y, 2, ' ', w);
+    tui_put(y, 2, 6, _("Dev"), false);
+    tui_put(y, 9, 6, _("Type"), false);
+    tui_put(y, 16, 8, _("Format"), false);
+    tui_put_right(y, 25, 10, _("Size"));
+    tui_put(y, 37, w - 35, _("Source"), false);
     attroff(A_UNDERLINE);
-    free(s);
+    y++;
     if (busy) {
         tui_put(y++, 2, w, _("Reading the guest's disks..."), false);
     } else if (error) {

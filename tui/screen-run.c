@@ -74,7 +74,7 @@ run_enter(struct tui_ctx *ctx)
 static void
 run_draw(struct tui_ctx *ctx, int top, int rows)
 {
-    int w = COLS - 4, y = top, col = 0, colw = w / 4;
+    int w = COLS - 4, y = top, col = 0, colw = w / 2;
     uint64_t all_done = 0, all_total = 0;
     size_t i;
     char a[32], b[32], c[32], d[32];
@@ -92,7 +92,7 @@ run_draw(struct tui_ctx *ctx, int top, int rows)
         tui_put(y, 2 + col * colw, colw - 1, s, false);
         attroff(attr);
         free(s);
-        if (++col == 4) {
+        if (++col == 2) {
             col = 0;
             y++;
         }

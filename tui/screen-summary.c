@@ -45,13 +45,15 @@ rebuild(struct tui_ctx *ctx, int w)
     char *text, **lines;
     size_t n, i, top = pane.top;
 
-    x2k_buf_printf(&b, "%s\n", _("Choices:"));
-    x2k_buf_puts(&b, dump);
-    x2k_buf_printf(&b, "\n%s\n", _("Preflight checks:"));
-    x2k_buf_puts(&b, checks_text ? checks_text : _("(running...)"));
-    x2k_buf_printf(&b, "\n\n%s\n", _("Replay command (runs this migration "
-                                      "without the wizard):"));
+    /* The command first: it is what this screen is for. */
+    x2k_buf_printf(&b, "%s\n", _("Replay command (runs this migration "
+                                "without the wizard):"));
     x2k_buf_puts(&b, cmd);
+    x2k_buf_printf(&b, "\n\n%s\n", _("Preflight checks:"));
+    x2k_buf_puts(&b, checks_text ? checks_text : _("(running...)"));
+    x2k_buf_printf(&b, "\n\n%s\n", _("Choices (Tab to here, then arrows "
+                                      "and PgUp/PgDn scroll):"));
+    x2k_buf_puts(&b, dump);
     text = x2k_buf_steal(&b);
     lines = tui_wrap(text, w - 1, &n);
     tui_pane_clear(&pane);

@@ -199,9 +199,9 @@ draw_field(const struct tui_widget *w, bool focus)
         stars[n] = '\0';
         shown = stars;
     }
-    /* Keep the end (where the cursor is) visible. */
+    /* Keep the end (where the cursor is) visible while editing. */
     tw = (int)x2k_mbswidth(shown);
-    while (tw > fw - 1) {
+    while (focus && tw > fw - 1) {
         int cw;
         size_t len = x2k_mbs_fit(shown, 1);
 
