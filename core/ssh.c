@@ -555,7 +555,7 @@ ssh_authenticate(struct x2k_ssh *s, const struct x2k_ssh_opts *o,
     x2k_log(X2K_LOG_DEBUG, "ssh: server offers %s", methods);
 
     if (list_has(methods, "publickey")) {
-        if (getenv("SSH_AUTH_SOCK")) {
+        if (getenv("SSH_AUTH_SOCK") && !o->no_agent) {
             x2k_buf_puts(&tried, "agent");
             if (ssh_auth_agent(s, &fatal) == 0) {
                 s->auth_method = "agent";
@@ -1432,4 +1432,69 @@ x2k_ssh_agent_state(const char *pubkey_path)
     libssh2_session_free(session);
     free(blob);
     return st;
+}
+
+void
+x2k_key_setup_clear(struct x2k_key_setup *res)
+{
+    if (!res)
+        return;
+    free(res->key_path);
+    free(res->uri);
+    memset(res, 0, sizeof(*res));
+}
+
+int
+x2k_ssh_setup_key(const struct x2k_ssh_opts *opts, const char *identity,
+                  struct x2k_key_setup *res, struct x2k_error *err)
+{
+    struct x2k_ssh_opts keyonly;
+    struct x2k_ssh *s;
+    X2K_AUTOFREE char *pub = NULL;
+    size_t i;
+
+    memset(res, 0, sizeof(*res));
+    res->key_path = x2k_ssh_default_identity(identity);
+    if (!res->key_path) {
+        res->key_path = home_path(default_keys[0]);
+        if (x2k_ssh_keygen(res->key_path, err) < 0)
+            return -1;
+        res->created = true;
+    }
+    for (i = 0; i < X2K_N_ELEMENTS(default_keys); i++) {
+        X2K_AUTOFREE char *k = home_path(default_keys[i]);
+        if (strcmp(k, res->key_path) == 0)
+            res->is_default = true;
+    }
+    pub = x2k_strdup_printf("%s.pub", res->key_path);
+    if (access(pub, R_OK) != 0) {
+        x2k_error_set_errno(err, X2K_ERR_IO, errno,
+                            _("Cannot read the public key %1$s."), pub);
+        return -1;
+    }
+    res->uri = x2k_uri_build_xen_ssh(opts->user, opts->host,
+                                     opts->port,
+                                     res->is_default ? NULL : res->key_path);
+
+    s = x2k_ssh_connect(opts, err);
+    if (!s)
+        return -1;
+    if (x2k_ssh_install_key(s, pub, &res->installed, err) < 0) {
+        x2k_ssh_free(s);
+        return -1;
+    }
+    x2k_ssh_free(s);
+
+    /* Proof: the key alone logs in. */
+    keyonly = *opts;
+    keyonly.password = NULL;
+    keyonly.identity = res->key_path;
+    keyonly.no_agent = true;
+    keyonly.hostkey_cb = NULL;
+    s = x2k_ssh_connect(&keyonly, err);
+    if (!s)
+        return -1;
+    x2k_ssh_free(s);
+    res->agent = x2k_ssh_agent_state(pub);
+    return 0;
 }

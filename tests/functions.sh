@@ -168,7 +168,7 @@ sshd_start()
     requires_root
     requires /usr/sbin/sshd ssh-keygen useradd userdel chpasswd
     d=$(mktemp -d "${TMPDIR:-/tmp}/x2k-sshd.XXXXXX")
-    cleanup_fn rm -rf "$d"
+    [ -n "$X2K_KEEP" ] || cleanup_fn rm -rf "$d"
     chmod 755 "$d"
     SSHD_DIR=$d
     ssh-keygen -q -t ed25519 -N '' -C x2k-test-host -f "$d/host_ed25519"

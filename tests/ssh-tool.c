@@ -12,6 +12,7 @@
  *   ssh-tool [options] HOST install-key PUB   prints added|present
  *   ssh-tool agent-state [PUB]                prints none|running|loaded
  *   ssh-tool keygen PATH                      create an ed25519 key pair
+ *   ssh-tool [options] HOST setup-key KEY|''   the whole key setup
  *
  * Options: --port --user --identity --password-file --known-hosts
  * --accept FP --legacy --callback yes|no (answer of the host-key
@@ -102,6 +103,24 @@ main(int argc, char **argv)
     if (optind + 1 < argc && strcmp(argv[optind], "keygen") == 0) {
         if (x2k_ssh_keygen(argv[optind + 1], &err) < 0)
             return die(&err);
+        return 0;
+    }
+    if (argc - optind == 3 && strcmp(argv[optind + 1], "setup-key") == 0) {
+        static const char *const agent[] = { "none", "running", "loaded" };
+        struct x2k_key_setup ks;
+
+        o.host = argv[optind];
+        rc = x2k_ssh_setup_key(&o, *argv[optind + 2] ? argv[optind + 2]
+                                                    : NULL, &ks, &err);
+        x2k_secure_free(password);
+        if (rc < 0) {
+            x2k_key_setup_clear(&ks);
+            return die(&err);
+        }
+        printf("key %s\ncreated %d\ninstalled %d\ndefault %d\n"
+               "agent %s\nuri %s\n", ks.key_path, ks.created,
+               ks.installed, ks.is_default, agent[ks.agent], ks.uri);
+        x2k_key_setup_clear(&ks);
         return 0;
     }
     if (argc - optind < 2)

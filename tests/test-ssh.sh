@@ -142,6 +142,43 @@ assert_contains "$TMPD/err" "auth: publickey $HOME/.ssh/id_ed25519"
 # Refused to overwrite an existing key.
 ! "$T" keygen "$HOME/.ssh/id_ed25519" 2>/dev/null
 
+# The whole key setup from a HOME with no key: creates ~/.ssh/id_ed25519,
+# installs it with the password, proves the key alone logs in; again:
+# nothing new.  A non-default key gets ?keyfile= in the URI.
+export HOME=$TMPD/home2
+mkdir -p "$HOME"
+"$T" "${conn[@]}" --password-file "$SSHD_PASSWORD_FILE" --known-hosts "$SSHD_KNOWN_HOSTS" \
+    127.0.0.1 setup-key '' > "$TMPD/setup1"
+cat "$TMPD/setup1"
+assert_contains "$TMPD/setup1" "key $HOME/.ssh/id_ed25519"
+assert_contains "$TMPD/setup1" "created 1"
+assert_contains "$TMPD/setup1" "installed 1"
+assert_contains "$TMPD/setup1" "default 1"
+assert_contains "$TMPD/setup1" "agent none"
+assert_contains "$TMPD/setup1" "uri xen+ssh://$SSHD_USER@127.0.0.1:$SSHD_PORT/"
+"$T" "${conn[@]}" --password-file "$SSHD_PASSWORD_FILE" --known-hosts "$SSHD_KNOWN_HOSTS" \
+    127.0.0.1 setup-key '' > "$TMPD/setup2"
+assert_contains "$TMPD/setup2" "created 0"
+assert_contains "$TMPD/setup2" "installed 0"
+key=$(cut -d' ' -f2 "$HOME/.ssh/id_ed25519.pub")
+[ "$(grep -c -F "$key" "$SSHD_HOME/.ssh/authorized_keys")" = 1 ]
+ssh-keygen -q -t ed25519 -N '' -f "$TMPD/custom key"
+"$T" "${conn[@]}" --password-file "$SSHD_PASSWORD_FILE" --known-hosts "$SSHD_KNOWN_HOSTS" \
+    127.0.0.1 setup-key "$TMPD/custom key" > "$TMPD/setup3"
+assert_contains "$TMPD/setup3" "default 0"
+assert_contains "$TMPD/setup3" "installed 1"
+assert_contains "$TMPD/setup3" "?keyfile=$(echo "$TMPD/custom key" | sed 's/ /%20/g')"
+# A wrong password: the setup fails with an auth error, nothing installed.
+before=$(wc -l < "$SSHD_HOME/.ssh/authorized_keys")
+rm -f "$HOME/.ssh/id_ed25519" "$HOME/.ssh/id_ed25519.pub"
+rc=0
+"$T" "${conn[@]}" --password-file "$TMPD/badpw" --known-hosts "$SSHD_KNOWN_HOSTS" \
+    127.0.0.1 setup-key '' > /dev/null 2>"$TMPD/err" || rc=$?
+[ $rc = 1 ]
+assert_contains "$TMPD/err" "error: ssh-auth:"
+[ "$(wc -l < "$SSHD_HOME/.ssh/authorized_keys")" = "$before" ]
+export HOME=$TMPD/home
+
 # The legacy algorithm option is accepted by a modern server.
 "$T" "${conn[@]}" --legacy --known-hosts "$SSHD_KNOWN_HOSTS" 127.0.0.1 exec true
 
