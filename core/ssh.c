@@ -118,8 +118,7 @@ ssh_wait(struct x2k_ssh *s, double deadline, struct x2k_error *err)
     }
     if (deadline > 0 && x2k_now() >= deadline) {
         x2k_error_set(err, X2K_ERR_TIMEOUT,
-                      _("The SSH server %1$s did not answer in time."),
-                      s->host);
+                      _("An SSH operation on %1$s timed out."), s->host);
         return -1;
     }
     if (dir & LIBSSH2_SESSION_BLOCK_INBOUND)
@@ -996,7 +995,7 @@ x2k_ssh_chan_close(struct x2k_ssh_chan *c, int *exit_status,
     double deadline = ssh_deadline(30000);
     char *sig = NULL;
     int r, rc = 0;
-    bool saw_eof;
+    bool saw_eof, abandoned = false;
 
     if (!c) {
         x2k_error_set(err, X2K_ERR_INTERNAL, _("No SSH channel."));
@@ -1007,9 +1006,16 @@ x2k_ssh_chan_close(struct x2k_ssh_chan *c, int *exit_status,
     saw_eof = c->eof;
     if (saw_eof)
         chan_drain_stderr(c);
+    /* Closing before the end (timeout, cancel, early stop): the server
+     * answers our close only when the command exits, so wait briefly
+     * and abandon the channel to libssh2_session_free otherwise. */
+    if (!saw_eof)
+        deadline = ssh_deadline(1000);
     while ((r = libssh2_channel_close(c->ch)) == LIBSSH2_ERROR_EAGAIN) {
-        if (ssh_wait(c->s, deadline, NULL) < 0)
+        if (ssh_wait(c->s, deadline, NULL) < 0) {
+            abandoned = true;
             break;
+        }
     }
     if (saw_eof) {
         while ((r = libssh2_channel_wait_closed(c->ch)) ==
@@ -1028,10 +1034,13 @@ x2k_ssh_chan_close(struct x2k_ssh_chan *c, int *exit_status,
             free(sig);
         }
     }
-    while (libssh2_channel_free(c->ch) == LIBSSH2_ERROR_EAGAIN) {
+    while (!abandoned &&
+           libssh2_channel_free(c->ch) == LIBSSH2_ERROR_EAGAIN) {
         if (ssh_wait(c->s, deadline, NULL) < 0)
             break;
     }
+    if (abandoned)
+        x2k_log(X2K_LOG_DEBUG, "ssh: channel abandoned before its end");
     if (stderr_text)
         *stderr_text = x2k_buf_steal(&c->errbuf);
     x2k_buf_clear(&c->errbuf);

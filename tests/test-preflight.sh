@@ -149,7 +149,7 @@ assert_not_contains "$TMPD/goodpw" "$SSHD_PASSWORD"
 assert_not_contains "$TMPD/goodpw.err" "$SSHD_PASSWORD"
 
 # Unreachable SSH server (a closed port).
-closed=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+closed=$(free_port)
 expect 3 "$TMPD/closed" "${base[@]}" --vm-name rhel49-x86_64-pv --ssh-port "$closed"
 [ "$(status_of "$TMPD/closed" ssh-reachable)" = FAIL ]
 [ "$(status_of "$TMPD/closed" disk-readable)" = skip ]

@@ -196,6 +196,48 @@ printf '[%s]\n' "a'; touch /tmp/x2k-pwned; '" 'b"$(touch /tmp/x2k-pwned)"' \
 cmp "$TMPD/words" "$TMPD/words.expected"
 [ ! -e /tmp/x2k-pwned ]
 
+# Remote file names with spaces, quotes, newlines and shell syntax are
+# probed as themselves (core/inventory over SSH), and nothing runs.
+names=("with space.img" "q'uote\"d.img" "new${nl}line.img" '$(touch x2k-pwned).img'
+       "a'; touch x2k-pwned; '.img" '`touch x2k-pwned`.img' '-dash.img')
+paths=()
+i=1
+for n in "${names[@]}"; do
+    truncate -s "${i}M" "$SSHD_HOME/$n"
+    paths+=("$SSHD_HOME/$n")
+    i=$((i + 1))
+done
+paths+=("$SSHD_HOME/does not exist")
+chown -R "$SSHD_USER:" "$SSHD_HOME"
+"$T" "${conn[@]}" --known-hosts "$SSHD_KNOWN_HOSTS" 127.0.0.1 probe "${paths[@]}" > "$TMPD/probe"
+cat "$TMPD/probe"
+cat > "$TMPD/probe.expected" <<PROBE
+xvda 1 1 1048576 raw
+xvdb 1 1 2097152 raw
+xvdc 1 1 3145728 raw
+xvdd 1 1 4194304 raw
+xvde 1 1 5242880 raw
+xvdf 1 1 6291456 raw
+xvdg 1 1 7340032 raw
+xvdh 0 0 0 -
+PROBE
+diff "$TMPD/probe.expected" "$TMPD/probe"
+[ ! -e /tmp/x2k-pwned ] && [ ! -e "$SSHD_HOME/x2k-pwned" ]
+
+# Timeouts and cancellation end a hanging remote command quickly.
+start=$(date +%s)
+rc=0
+"$T" "${conn[@]}" --known-hosts "$SSHD_KNOWN_HOSTS" --timeout 1000 127.0.0.1 \
+    exec 'sleep 20' 2>"$TMPD/err" || rc=$?
+[ $rc = 1 ]
+assert_contains "$TMPD/err" "error: timeout:"
+rc=0
+"$T" "${conn[@]}" --known-hosts "$SSHD_KNOWN_HOSTS" --cancel-after 300 127.0.0.1 \
+    exec 'sleep 20' 2>"$TMPD/err" || rc=$?
+[ $rc = 1 ]
+assert_contains "$TMPD/err" "error: cancelled:"
+[ $(($(date +%s) - start)) -lt 10 ]
+
 # Streaming read of 256 MiB.
 out=$("$T" "${conn[@]}" --known-hosts "$SSHD_KNOWN_HOSTS" 127.0.0.1 stream \
         'head -c 268435456 /dev/zero')
