@@ -461,9 +461,7 @@ x2k_preflight_run(const struct x2k_plan *plan,
     X2K_AUTOFREE char *uri = x2k_plan_source_uri(plan);
     X2K_AUTOFREE char *xml = NULL;
     bool ssh_ok = false, no_ssh = false, have_inv = false, uri_ok = false;
-    size_t i;
 
-    x2k_report_stage(o ? o->reporter : NULL, X2K_STAGE_PREFLIGHT, true, 0);
     check_ssh(p, plan, o, &s, &ssh_ok, &no_ssh);
 
     if (plan->mode == X2K_MODE_LIBVIRTXML) {
@@ -571,13 +569,6 @@ x2k_preflight_run(const struct x2k_plan *plan,
 
     check_target(p, plan, o, have_inv);
     check_tools(p, plan);
-
-    for (i = 0; i < p->n_checks; i++) {
-        if (p->checks[i].status == X2K_CHECK_FAIL)
-            break;
-    }
-    x2k_report_stage(o ? o->reporter : NULL, X2K_STAGE_PREFLIGHT, false,
-                     i < p->n_checks ? -1 : 0);
     return p;
 }
 

@@ -171,7 +171,7 @@ assert_contains "$TMPD/netmap" "The cdrom hdc"
 
 # Machine-readable output.
 expect 3 "$TMPD/json" "${base[@]}" --vm-name web-running --machine-readable
-assert_contains "$TMPD/json" '{"check":"vm-shutoff","status":"FAIL","message":'
+assert_contains "$TMPD/json" '{"type":"check","id":"vm-shutoff","status":"FAIL","message":'
 
 # The source was never written to.
 [ "$(stat -c %s "$XEN/images/rhel49-x86_64-pv.img")" = 67108864 ]
