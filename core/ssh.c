@@ -118,8 +118,7 @@ ssh_wait(struct x2k_ssh *s, double deadline, struct x2k_error *err)
     }
     if (deadline > 0 && x2k_now() >= deadline) {
         x2k_error_set(err, X2K_ERR_TIMEOUT,
-                      _("The SSH server %1$s did not answer in time."),
-                      s->host);
+                      _("An SSH operation on %1$s timed out."), s->host);
         return -1;
     }
     if (dir & LIBSSH2_SESSION_BLOCK_INBOUND)
@@ -555,7 +554,7 @@ ssh_authenticate(struct x2k_ssh *s, const struct x2k_ssh_opts *o,
     x2k_log(X2K_LOG_DEBUG, "ssh: server offers %s", methods);
 
     if (list_has(methods, "publickey")) {
-        if (getenv("SSH_AUTH_SOCK")) {
+        if (getenv("SSH_AUTH_SOCK") && !o->no_agent) {
             x2k_buf_puts(&tried, "agent");
             if (ssh_auth_agent(s, &fatal) == 0) {
                 s->auth_method = "agent";
@@ -839,6 +838,20 @@ x2k_ssh_free(struct x2k_ssh *s)
     free(s);
 }
 
+LIBSSH2_SESSION *
+x2k_ssh_raw_session(struct x2k_ssh *s)
+{
+    return s->session;
+}
+
+int
+x2k_ssh_wait(struct x2k_ssh *s, double start, int timeout_ms,
+             struct x2k_error *err)
+{
+    return ssh_wait(s, timeout_ms > 0 ? start + timeout_ms / 1000.0 : 0,
+                    err);
+}
+
 const char *
 x2k_ssh_auth_method(const struct x2k_ssh *s)
 {
@@ -996,7 +1009,7 @@ x2k_ssh_chan_close(struct x2k_ssh_chan *c, int *exit_status,
     double deadline = ssh_deadline(30000);
     char *sig = NULL;
     int r, rc = 0;
-    bool saw_eof;
+    bool saw_eof, abandoned = false;
 
     if (!c) {
         x2k_error_set(err, X2K_ERR_INTERNAL, _("No SSH channel."));
@@ -1007,9 +1020,16 @@ x2k_ssh_chan_close(struct x2k_ssh_chan *c, int *exit_status,
     saw_eof = c->eof;
     if (saw_eof)
         chan_drain_stderr(c);
+    /* Closing before the end (timeout, cancel, early stop): the server
+     * answers our close only when the command exits, so wait briefly
+     * and abandon the channel to libssh2_session_free otherwise. */
+    if (!saw_eof)
+        deadline = ssh_deadline(1000);
     while ((r = libssh2_channel_close(c->ch)) == LIBSSH2_ERROR_EAGAIN) {
-        if (ssh_wait(c->s, deadline, NULL) < 0)
+        if (ssh_wait(c->s, deadline, NULL) < 0) {
+            abandoned = true;
             break;
+        }
     }
     if (saw_eof) {
         while ((r = libssh2_channel_wait_closed(c->ch)) ==
@@ -1028,10 +1048,13 @@ x2k_ssh_chan_close(struct x2k_ssh_chan *c, int *exit_status,
             free(sig);
         }
     }
-    while (libssh2_channel_free(c->ch) == LIBSSH2_ERROR_EAGAIN) {
+    while (!abandoned &&
+           libssh2_channel_free(c->ch) == LIBSSH2_ERROR_EAGAIN) {
         if (ssh_wait(c->s, deadline, NULL) < 0)
             break;
     }
+    if (abandoned)
+        x2k_log(X2K_LOG_DEBUG, "ssh: channel abandoned before its end");
     if (stderr_text)
         *stderr_text = x2k_buf_steal(&c->errbuf);
     x2k_buf_clear(&c->errbuf);
@@ -1432,4 +1455,69 @@ x2k_ssh_agent_state(const char *pubkey_path)
     libssh2_session_free(session);
     free(blob);
     return st;
+}
+
+void
+x2k_key_setup_clear(struct x2k_key_setup *res)
+{
+    if (!res)
+        return;
+    free(res->key_path);
+    free(res->uri);
+    memset(res, 0, sizeof(*res));
+}
+
+int
+x2k_ssh_setup_key(const struct x2k_ssh_opts *opts, const char *identity,
+                  struct x2k_key_setup *res, struct x2k_error *err)
+{
+    struct x2k_ssh_opts keyonly;
+    struct x2k_ssh *s;
+    X2K_AUTOFREE char *pub = NULL;
+    size_t i;
+
+    memset(res, 0, sizeof(*res));
+    res->key_path = x2k_ssh_default_identity(identity);
+    if (!res->key_path) {
+        res->key_path = home_path(default_keys[0]);
+        if (x2k_ssh_keygen(res->key_path, err) < 0)
+            return -1;
+        res->created = true;
+    }
+    for (i = 0; i < X2K_N_ELEMENTS(default_keys); i++) {
+        X2K_AUTOFREE char *k = home_path(default_keys[i]);
+        if (strcmp(k, res->key_path) == 0)
+            res->is_default = true;
+    }
+    pub = x2k_strdup_printf("%s.pub", res->key_path);
+    if (access(pub, R_OK) != 0) {
+        x2k_error_set_errno(err, X2K_ERR_IO, errno,
+                            _("Cannot read the public key %1$s."), pub);
+        return -1;
+    }
+    res->uri = x2k_uri_build_xen_ssh(opts->user, opts->host,
+                                     opts->port,
+                                     res->is_default ? NULL : res->key_path);
+
+    s = x2k_ssh_connect(opts, err);
+    if (!s)
+        return -1;
+    if (x2k_ssh_install_key(s, pub, &res->installed, err) < 0) {
+        x2k_ssh_free(s);
+        return -1;
+    }
+    x2k_ssh_free(s);
+
+    /* Proof: the key alone logs in. */
+    keyonly = *opts;
+    keyonly.password = NULL;
+    keyonly.identity = res->key_path;
+    keyonly.no_agent = true;
+    keyonly.hostkey_cb = NULL;
+    s = x2k_ssh_connect(&keyonly, err);
+    if (!s)
+        return -1;
+    x2k_ssh_free(s);
+    res->agent = x2k_ssh_agent_state(pub);
+    return 0;
 }

@@ -42,6 +42,7 @@ struct x2k_ssh_opts {
     x2k_ssh_hostkey_fn hostkey_cb;
     void *hostkey_opaque;
     struct x2k_reporter *reporter; /* may be NULL; cancellation honoured */
+    bool no_agent;                 /* do not try ssh-agent keys */
 };
 
 /* Connect, check the host key, authenticate.  NULL with ERR set:
@@ -111,6 +112,16 @@ int x2k_ssh_opts_from_plan(const struct x2k_plan *plan,
 char *x2k_ssh_read_password_file(const char *path, struct x2k_error *err)
     X2K_NONNULL(1);
 
+/* For modules that drive libssh2 directly on this session (the SFTP
+ * disk reader in core/transfer): the session (non-blocking), and a wait
+ * until its socket is ready in the direction libssh2 needs (<= 200 ms;
+ * -1 with ERR set on cancellation or when TIMEOUT_MS, if > 0, passed
+ * since START, an x2k_now() value). */
+struct _LIBSSH2_SESSION *x2k_ssh_raw_session(struct x2k_ssh *s)
+    X2K_NONNULL(1);
+int x2k_ssh_wait(struct x2k_ssh *s, double start, int timeout_ms,
+                 struct x2k_error *err) X2K_NONNULL(1);
+
 /* Key setup (seed 000 section 1). */
 
 /* Default private key path to use: IDENTITY if set, else the first of
@@ -136,5 +147,25 @@ enum x2k_agent_state {
 /* Whether an ssh-agent runs and holds the key of PUBKEY_PATH (NULL: any
  * key). */
 enum x2k_agent_state x2k_ssh_agent_state(const char *pubkey_path);
+
+/* The whole key setup of seed 000 section 1, done by the tool. */
+struct x2k_key_setup {
+    char *key_path;                /* private key used */
+    bool created;                  /* a new ed25519 pair was generated */
+    bool installed;                /* its line was appended remotely */
+    bool is_default;               /* a key ssh (and libvirt) finds alone */
+    enum x2k_agent_state agent;    /* whether ssh-agent holds the key */
+    char *uri;                     /* xen+ssh URI, ?keyfile= if needed */
+};
+
+/* Use IDENTITY, else the first default key, else create
+ * ~/.ssh/id_ed25519; log in with OPTS (typically with the password) and
+ * install the public key (idempotent); then prove that a login with
+ * only that key works (no password, no agent).  RES is filled (clear
+ * with x2k_key_setup_clear) even on failure, as far as it got. */
+int x2k_ssh_setup_key(const struct x2k_ssh_opts *opts, const char *identity,
+                      struct x2k_key_setup *res, struct x2k_error *err)
+    X2K_NONNULL(1, 3);
+void x2k_key_setup_clear(struct x2k_key_setup *res);
 
 #endif /* X2K_SSH_H */

@@ -10,6 +10,8 @@
 #   tmux_wait TEXT [SECS]    wait until the pane shows TEXT
 #   tmux_screen              print the pane
 #   tmux_keys KEYS...        send keys
+#   free_port                a TCP port nothing listens on (127.0.0.1)
+#   sshd_start               a real private sshd (see below)
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
@@ -168,7 +170,7 @@ sshd_start()
     requires_root
     requires /usr/sbin/sshd ssh-keygen useradd userdel chpasswd
     d=$(mktemp -d "${TMPDIR:-/tmp}/x2k-sshd.XXXXXX")
-    cleanup_fn rm -rf "$d"
+    [ -n "$X2K_KEEP" ] || cleanup_fn rm -rf "$d"
     chmod 755 "$d"
     SSHD_DIR=$d
     ssh-keygen -q -t ed25519 -N '' -C x2k-test-host -f "$d/host_ed25519"
@@ -209,7 +211,7 @@ sshd_start()
     chmod 755 /run/sshd
     SSHD_LOG=$d/sshd.log
     for i in 1 2 3 4 5 6 7 8 9 10; do
-        port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+        port=$(free_port)
         cat > "$d/sshd_config" <<CONF
 ListenAddress 127.0.0.1:$port
 HostKey $d/host_ed25519
@@ -255,6 +257,20 @@ CONF
     done
     cat "$SSHD_LOG" >&2
     fail "sshd did not start"
+}
+
+# Print a TCP port on 127.0.0.1 that nothing listens on now.
+free_port()
+{
+    local p i
+    for i in $(seq 1 50); do
+        p=$((20000 + RANDOM % 40000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+            echo "$p"
+            return 0
+        fi
+    done
+    fail "no free port found"
 }
 
 _sshd_userdel()
