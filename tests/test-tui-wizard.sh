@@ -18,9 +18,9 @@ walk()
     # "Working..." markers and the dialog's OK button, per language.
     case "$loc" in
     zh_CN*) busy="……"; ok="[ 确定 ]" ;;
-    *) busy="..."; ok="[ OK ]" ;;
+    *) busy='[.][.][.]( |[)]|$)'; ok="[ OK ]" ;;
     esac
-    tui_open "walk-$tag" "$w" "$h" --demo --state-dir="$TMPD/state"
+    tui_open "walk-$tag" "$w" "$h" --demo --state-dir="$TMPD/state-$tag"
     tmux_wait " 1/9 "
     tui_golden "welcome-$tag"
     tmux_keys Enter

@@ -7,7 +7,8 @@
 #   tui_quit                 F10, y, and wait for the exit
 #
 # Variable parts of a capture (the temp dir, the source dir, run
-# directory time stamps) are replaced by @TMPD@, @SRCDIR@ and @TIME@.
+# directory time stamps, free space in GiB) become @TMPD@, @SRCDIR@,
+# @TIME@ and @FREE@.
 
 : "${GOLDEN_DIR:=$top_srcdir/tests/data/tui}"
 
@@ -32,13 +33,19 @@ tui_open()
     local name=$1 w=$2 h=$3
     shift 3
     X2K_TMUX_SOCK="x2k-$$-$name"
-    tmux_start "$w" "$h" "$(printf '%q ' "$X2K" "$@")"
+    # A shell records the exit status (tmux may leave the pane's
+    # process unreaped for a while, so its own status is unreliable).
+    TUI_RC="$TMPD/rc.$name"
+    rm -f "$TUI_RC"
+    tmux_start "$w" "$h" \
+        "$(printf '%q ' "$X2K" "$@"); echo \$? > $(printf '%q' "$TUI_RC"); sleep 60"
 }
 
 tui_capture()
 {
     tmux_screen | sed -e "s|$TMPD|@TMPD@|g" -e "s|$top_srcdir|@SRCDIR@|g" \
-        -E -e 's/[0-9]{8}-[0-9]{6}/@TIME@/g'
+        -E -e 's/[0-9]{8}-[0-9]{6}/@TIME@/g' \
+        -e 's/[0-9]+[.][0-9]( GiB| TiB|$)/@FREE@\1/g'
 }
 
 tui_golden()
@@ -72,12 +79,12 @@ tui_quit()
     tmux -L "$X2K_TMUX_SOCK" kill-server
 }
 
-# Wait until the pane no longer shows TEXT.
+# Wait until the pane no longer matches the extended regexp RE.
 tui_wait_gone()
 {
     local text=$1 secs=${2:-10} i=0
     while [ $i -lt $((secs * 10)) ]; do
-        tmux_screen | grep -qF -- "$text" || return 0
+        tmux_screen | grep -qE -- "$text" || return 0
         sleep 0.1
         i=$((i + 1))
     done
@@ -85,18 +92,14 @@ tui_wait_gone()
     fail "screen still shows '$text'"
 }
 
-# Wait for the wizard to exit; print its exit status.  (tmux may show
-# the pane dead a moment before its status is known.)
+# Wait for the wizard to exit; print its exit status.
 tui_wait_exit()
 {
-    local i=0 st
-    while [ $i -lt 100 ]; do
-        if [ "$(tmux_get '#{pane_dead}')" = 1 ]; then
-            st=$(tmux_get '#{pane_dead_status}')
-            [ -z "$st" ] || { echo "$st"; return 0; }
-        fi
+    local i=0
+    while [ ! -s "$TUI_RC" ]; do
+        [ $i -lt 100 ] || fail "the wizard did not exit"
         sleep 0.1
         i=$((i + 1))
     done
-    fail "the wizard did not exit"
+    cat "$TUI_RC"
 }

@@ -25,8 +25,17 @@
 #else
 #define HAVE_SOURCE 0
 #endif
+#if __has_include("target.h") && __has_include("preflight.h")
+#define HAVE_TARGET 1
+#include "help.h"
+#include "preflight.h"
+#include "target.h"
+#else
+#define HAVE_TARGET 0
+#endif
 
-static int
+/* Unused once every engine is in the build. */
+static int X2K_UNUSED
 missing(struct x2k_error *err, const char *what)
 {
     /* TRANSLATORS: %1$s names an engine, e.g. "the SSH engine". */
@@ -50,7 +59,7 @@ tui_backend_have_source(void)
 bool
 tui_backend_have_target(void)
 {
-    return false;
+    return HAVE_TARGET;
 }
 
 bool
@@ -374,6 +383,111 @@ tui_backend_disks(const struct x2k_plan *plan, struct tui_disk **disks,
 }
 #endif
 
+#if HAVE_TARGET
+int
+tui_backend_pools(const char *target_uri, struct tui_pool **pools,
+                  size_t *n, struct x2k_error *err)
+{
+    struct x2k_target *t = x2k_target_open(target_uri, err);
+    char **names;
+    size_t i, count;
+
+    *pools = NULL;
+    *n = 0;
+    if (!t)
+        return -1;
+    names = x2k_target_list_pools(t, err);
+    if (!names) {
+        x2k_target_free(t);
+        return -1;
+    }
+    for (count = 0; names[count]; count++)
+        ;
+    *pools = x2k_xcalloc(count + 1, sizeof **pools);
+    for (i = 0; i < count; i++) {
+        struct x2k_pool_info info;
+
+        memset(&info, 0, sizeof info);
+        (*pools)[i].name = x2k_xstrdup(names[i]);
+        if (x2k_target_pool_info(t, names[i], &info, NULL) == 0)
+            (*pools)[i].avail = info.available;
+        x2k_pool_info_clear(&info);
+    }
+    *n = count;
+    x2k_target_names_free(names);
+    x2k_target_free(t);
+    return 0;
+}
+
+int
+tui_backend_networks(const char *target_uri, char ***names, size_t *n,
+                     struct x2k_error *err)
+{
+    struct x2k_target *t = x2k_target_open(target_uri, err);
+    char **nets, **bridges;
+    size_t i, count = 0;
+
+    *names = NULL;
+    *n = 0;
+    if (!t)
+        return -1;
+    nets = x2k_target_list_networks(t, err);
+    x2k_target_free(t);
+    if (!nets)
+        return -1;
+    bridges = x2k_host_bridges(NULL);
+    for (i = 0; nets[i]; i++)
+        count++;
+    for (i = 0; bridges && bridges[i]; i++)
+        count++;
+    *names = x2k_xcalloc(count + 1, sizeof **names);
+    count = 0;
+    /* TRANSLATORS: a libvirt network / a host bridge, in a list. */
+    for (i = 0; nets[i]; i++)
+        (*names)[count++] = x2k_strdup_printf(_("network %1$s"), nets[i]);
+    for (i = 0; bridges && bridges[i]; i++)
+        (*names)[count++] = x2k_strdup_printf(_("bridge %1$s"),
+                                              bridges[i]);
+    *n = count;
+    x2k_target_names_free(nets);
+    x2k_target_names_free(bridges);
+    return 0;
+}
+
+int
+tui_backend_preflight(const struct x2k_plan *plan, char **text,
+                      struct x2k_error *err)
+{
+    struct x2k_preflight *p = x2k_preflight_run(plan, NULL);
+    struct x2k_buf b = { 0 };
+    size_t i;
+    int rc = 0;
+
+    for (i = 0; i < p->n_checks; i++) {
+        const struct x2k_check *c = &p->checks[i];
+
+        x2k_buf_printf(&b, "[%s] %s\n", x2k_check_status_label(c->status),
+                       c->message ? c->message : c->id);
+        if (c->status == X2K_CHECK_WARN || c->status == X2K_CHECK_FAIL) {
+            char *id = x2k_check_help_id(c->id);
+            const struct x2k_help *h = x2k_help_find(id);
+            const char *remedy = h ? x2k_help_para(h, 0) : NULL;
+
+            if (remedy)
+                x2k_buf_printf(&b, "    -> %s\n", remedy);
+            free(id);
+        }
+    }
+    if (!x2k_preflight_passed(p)) {
+        x2k_error_set(err, X2K_ERR_PREFLIGHT, "%s",
+                      _("A preflight check failed."));
+        rc = -1;
+    }
+    x2k_preflight_free(p);
+    *text = x2k_buf_steal(&b);
+    return rc;
+}
+#else
 int
 tui_backend_pools(const char *target_uri, struct tui_pool **pools,
                   size_t *n, struct x2k_error *err)
@@ -393,7 +507,6 @@ tui_backend_networks(const char *target_uri, char ***names, size_t *n,
     *n = 0;
     return missing(err, _("The libvirt target engine"));
 }
-
 /* Collect what the preflight run reports, as text lines. */
 static void
 collect(const struct x2k_event *ev, void *opaque)
@@ -428,6 +541,7 @@ tui_backend_preflight(const struct x2k_plan *plan, char **text,
     *text = x2k_buf_steal(&b);
     return rc;
 }
+#endif
 
 char *
 tui_backend_vm_table(const struct tui_vm *vms, size_t n)

@@ -12,6 +12,7 @@
 
 #include "backend.h"
 #include "i18n.h"
+#include "rundir.h"
 #include "tui.h"
 
 enum { T_DISKS = 400 };
@@ -76,17 +77,30 @@ disks_leave(struct tui_ctx *ctx, bool forward)
     ctx->plan->block_device = block.on;
 }
 
-/* Free bytes where the copies go (the state directory, else "."). */
+/* Free bytes where local copies go (the output or state directory, or
+ * the nearest of its parents that exists). */
 static uint64_t
 local_free(const struct x2k_plan *plan)
 {
     struct statvfs st;
-    const char *dir = plan->output_dir ? plan->output_dir
-        : plan->state_dir ? plan->state_dir : ".";
+    char *dir = plan->output_dir ? x2k_xstrdup(plan->output_dir)
+        : x2k_rundir_state_dir(plan);
+    uint64_t avail = 0;
 
-    if (statvfs(dir, &st) < 0)
-        return 0;
-    return (uint64_t)st.f_bavail * st.f_frsize;
+    for (;;) {
+        char *slash;
+
+        if (statvfs(dir, &st) == 0) {
+            avail = (uint64_t)st.f_bavail * st.f_frsize;
+            break;
+        }
+        slash = strrchr(dir, '/');
+        if (!slash || slash == dir)
+            break;
+        *slash = '\0';
+    }
+    free(dir);
+    return avail;
 }
 
 static void
@@ -122,12 +136,28 @@ disks_draw(struct tui_ctx *ctx, int top, int rows)
         attroff(tui_attr(TUI_C_FAIL));
     }
     for (i = 0; i < (int)n_disks && y < top + rows - 7; i++) {
-        s = x2k_strdup_printf("%-6s %-6s %-8s %10s  %s", disks[i].dev,
+        const char *src = disks[i].source ? disks[i].source : "";
+        int sw = (int)x2k_mbswidth(src), room = w - 35;
+
+        s = x2k_strdup_printf("%-6s %-6s %-8s %10s", disks[i].dev,
                               disks[i].block ? "block" : "file",
                               disks[i].format ? disks[i].format : "raw",
-                              tui_fmt_bytes(disks[i].size, a, sizeof a),
-                              disks[i].source ? disks[i].source : "");
-        tui_put(y++, 2, w, s, false);
+                              tui_fmt_bytes(disks[i].size, a, sizeof a));
+        tui_put(y, 2, w, s, false);
+        free(s);
+        /* A long path keeps its end, where the file name is. */
+        if (sw > room) {
+            while (sw > room - 3 && *src) {
+                src++;
+                while (((unsigned char)*src & 0xc0) == 0x80)
+                    src++;
+                sw = (int)x2k_mbswidth(src);
+            }
+            s = x2k_strdup_printf("...%s", src);
+        } else {
+            s = x2k_xstrdup(src);
+        }
+        tui_put(y++, 37, room, s, false);
         free(s);
         need += disks[i].size;
     }

@@ -215,7 +215,9 @@ summary_event(struct tui_ctx *ctx, const struct tui_msg *msg)
         /* Only a failed check closes the Run screen; a stage that is
          * not in the build fails there again, with the same words. */
         checks_text = x2k_strdup_printf("%s%s", (char *)msg->result,
-                                        msg->err.msg ? msg->err.msg : "?");
+                                        msg->err.code == X2K_ERR_PREFLIGHT
+                                        ? "" : msg->err.msg ? msg->err.msg
+                                        : "?");
         free(msg->result);
         checks_failed = msg->err.code == X2K_ERR_PREFLIGHT;
     } else {

@@ -209,6 +209,12 @@ vm_key(struct tui_ctx *ctx, int action, int ch)
             tui_set_status(ctx, true, "%s", _("Choose a guest."));
             return TUI_HANDLED | TUI_REDRAW;
         }
+        if (vm && vm->id == 0) {
+            tui_set_status(ctx, true, "%s",
+                           _("Domain-0 is the Xen host itself; choose a "
+                             "guest."));
+            return TUI_HANDLED | TUI_REDRAW;
+        }
         if (vm && vm->running) {
             char *q = x2k_strdup_printf(
                 _("%1$s is running. Its disks change while they are "

@@ -399,6 +399,19 @@ tui_wizard_main(struct x2k_plan *plan, const struct x2k_cli *cli)
             tui_set_status(&ctx, true, "%s", err.msg);
         }
         x2k_error_clear(&err);
+        /* The demo's target: a directory in the cache (local output),
+         * unless a target was given. */
+        if (plan->output == X2K_OUTPUT_LIBVIRT &&
+            x2k_str_equal(plan->target_uri, X2K_DEFAULT_TARGET_URI) &&
+            x2k_str_equal(plan->pool, X2K_DEFAULT_POOL)) {
+            char *dir = x2k_demo_cache_dir();
+
+            plan->output = X2K_OUTPUT_LOCAL;
+            free(plan->output_dir);
+            plan->output_dir = x2k_strdup_printf("%s/out", dir);
+            mkdir(plan->output_dir, 0700);
+            free(dir);
+        }
     }
     ctx.cur = first_screen(plan);
     screens[ctx.cur]->enter(&ctx);
