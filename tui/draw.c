@@ -151,10 +151,6 @@ tui_wrap(const char *s, int w, size_t *n)
             while (p < end && *p == ' ')
                 p++;
         } while (p < end);
-        if (linelen == 0) {
-            lines = x2k_xreallocarray(lines, count + 1, sizeof *lines);
-            lines[count++] = x2k_xstrdup("");
-        }
         p = nl ? nl + 1 : end;
     }
     *n = count;
