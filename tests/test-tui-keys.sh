@@ -30,6 +30,10 @@ for title in "Welcome" "SSH setup" "libvirt URI test" "Choose the guest" \
         tmux_keys Enter
         tui_wait_gone "Help: "
     fi
+    if [ $step = 3 ]; then
+        tmux_keys Enter
+        tmux_wait "demo-running"
+    fi
     [ $step = 4 ] && { tmux_wait "demo-pv"; tmux_keys d e m o - p v; }
     tmux_keys Enter
     step=$((step + 1))

@@ -29,6 +29,10 @@ walk()
     tmux_keys Enter
     tmux_wait " 3/9 "
     tui_golden "uri-$tag"
+    # Enter runs the test (list --all); then Enter goes on.
+    tmux_keys Enter
+    tmux_wait "demo-running"
+    tui_golden "uri-list-$tag"
     tmux_keys Enter
     tmux_wait " 4/9 "
     tui_wait_gone "$busy"

@@ -40,8 +40,11 @@ uri_enter(struct tui_ctx *ctx)
         tui_field_set(&uri, s);
     }
     free(s);
-    if (ctx->demo)
+    if (ctx->demo) {
         tui_widget_disable(&uri, NULL);
+        if (form.focus == 0)
+            form.focus = 1;
+    }
     if (!pane.n)
         tui_pane_set_text(&pane, _("Press \"Test\" to run 'list --all' "
                                    "on this URI."));
@@ -176,8 +179,11 @@ uri_key(struct tui_ctx *ctx, int action, int ch)
                              "show."));
             return flags | TUI_REDRAW;
         }
-        /* Cycle through the guests, one per press. */
+        /* Cycle through the guests (not Domain-0), one per press. */
         xml_vm %= ctx->n_vms;
+        if (strcmp(ctx->vms[xml_vm].name, "Domain-0") == 0 &&
+            ctx->n_vms > 1)
+            xml_vm = (xml_vm + 1) % ctx->n_vms;
         a = x2k_xcalloc(1, sizeof *a);
         a->uri = x2k_xstrdup(uri.text);
         a->name = x2k_xstrdup(ctx->vms[xml_vm].name);
@@ -215,8 +221,10 @@ uri_event(struct tui_ctx *ctx, const struct tui_msg *msg)
         table = tui_backend_vm_table(ctx->vms, ctx->n_vms);
         tui_pane_set_text(&pane, table);
         free(table);
-        tui_set_status(ctx, false, _("The URI works: %1$zu guests."),
-                       ctx->n_vms);
+        tui_set_status(ctx, false, _("The URI works: %1$zu guests. Enter "
+                                     "goes on."), ctx->n_vms);
+        /* Enter now continues; the table scrolls with the arrows. */
+        pane_focus = true;
     } else {
         tui_pane_set_text(&pane, msg->result);
         free(msg->result);

@@ -209,7 +209,7 @@ vm_key(struct tui_ctx *ctx, int action, int ch)
             tui_set_status(ctx, true, "%s", _("Choose a guest."));
             return TUI_HANDLED | TUI_REDRAW;
         }
-        if (vm && vm->id == 0) {
+        if (vm && strcmp(vm->name, "Domain-0") == 0) {
             tui_set_status(ctx, true, "%s",
                            _("Domain-0 is the Xen host itself; choose a "
                              "guest."));
