@@ -5,7 +5,8 @@
 # same plan in batch mode; options pre-fill the wizard and, when
 # complete, open the Summary; passwords are masked and never logged;
 # a resize below 80x24 asks to enlarge and re-lays out exactly as
-# before; q asks before quitting.
+# before; q asks before quitting; a running guest gets a guided
+# shutdown; every TERM of the issue works, with and without NO_COLOR.
 . "${top_srcdir:-..}/tests/functions.sh"
 . "$top_srcdir/tests/tui-lib.sh"
 set -e -x
@@ -130,3 +131,47 @@ tmux_keys n
 tui_wait_gone "Quit xen2kvm-tui[?]"
 tmux_wait " 8/9 "
 tui_quit
+
+# A running guest: Enter offers the guided shutdown; after it the row
+# says "shut off" and the guest can be chosen.
+tui_open shutdown 80 24 --demo --state-dir="$TMPD/state" \
+    --shutdown-timeout=10
+tmux_wait " 1/9 "
+tmux_keys Enter
+tmux_wait " 2/9 "
+tmux_keys Enter
+tmux_wait " 3/9 "
+tmux_keys Enter
+tmux_wait "demo-running"
+tmux_keys Enter
+tmux_wait " 4/9 "
+tmux_keys d e m o - r
+tmux_wait "(filter: demo-r)"
+tmux_keys Enter
+tmux_wait "Shut it down now"
+tmux_keys y
+tmux_wait "The guest is shut off."
+tmux_screen | grep -E "demo-running +shut off" || fail "still running"
+tmux_keys Enter
+tmux_wait " 5/9 "
+tui_quit
+
+# Terminal types and monochrome.
+for term in xterm xterm-256color screen tmux linux; do
+    for nc in "" 1; do
+        TUI_TERM=$term NO_COLOR=$nc tui_open "term-$term-$nc" 80 24 --demo
+        tmux_wait " 1/9 "
+        tmux_wait "DEMO"
+        # tmux sends its own function-key sequences whatever TERM the
+        # program has: use the keys that need none.
+        tmux_keys "?"
+        tmux_wait "Help: Welcome"
+        tmux_keys Enter
+        tui_wait_gone "Help: "
+        tmux_keys q
+        tmux_wait "Quit xen2kvm-tui?"
+        tmux_keys y
+        [ "$(tui_wait_exit)" = 0 ] || fail "TERM=$term: bad exit"
+        tmux -L "$X2K_TMUX_SOCK" kill-server
+    done
+done

@@ -2,6 +2,7 @@
 #
 #   tui_env LOCALE           export the locale, cache and state dirs
 #   tui_open NAME W H ARGS   start the wizard in its own tmux server
+#                            (with TERM=$TUI_TERM when that is set)
 #   tui_golden NAME          compare the pane with tests/data/tui/NAME.txt
 #                            (GENERATE=1 rewrites it)
 #   tui_quit                 F10, y, and wait for the exit
@@ -37,8 +38,9 @@ tui_open()
     # process unreaped for a while, so its own status is unreliable).
     TUI_RC="$TMPD/rc.$name"
     rm -f "$TUI_RC"
+    # tmux sets TERM in the pane; TUI_TERM overrides it.
     tmux_start "$w" "$h" \
-        "$(printf '%q ' "$X2K" "$@"); echo \$? > $(printf '%q' "$TUI_RC"); sleep 60"
+        "$(printf '%q ' env ${TUI_TERM:+TERM=$TUI_TERM} "$X2K" "$@"); echo \$? > $(printf '%q' "$TUI_RC"); sleep 60"
 }
 
 tui_capture()

@@ -262,11 +262,21 @@ run_event(struct tui_ctx *ctx, const struct tui_msg *msg)
     return TUI_REDRAW;
 }
 
+/* Quitting the wizard while the engine runs cancels it. */
+static void
+run_leave(struct tui_ctx *ctx, bool forward)
+{
+    (void)forward;
+    if (engine && !finished && ctx->quit)
+        x2k_engine_cancel(engine);
+}
+
 const struct tui_screen screen_run = {
     .id = "run",
     .title = N_("Conversion"),
     .enter = run_enter,
     .draw = run_draw,
     .key = run_key,
+    .leave = run_leave,
     .event = run_event,
 };

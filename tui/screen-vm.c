@@ -29,9 +29,11 @@ static void
 fill_rows(struct tui_ctx *ctx)
 {
     char **rows = x2k_xcalloc(ctx->n_vms + 1, sizeof *rows);
+    char **keys = x2k_xcalloc(ctx->n_vms + 1, sizeof *keys);
     size_t i;
 
     for (i = 0; i < ctx->n_vms; i++) {
+        keys[i] = x2k_xstrdup(ctx->vms[i].name);
         rows[i] = x2k_strdup_printf("%-32s %s", ctx->vms[i].name,
                                     ctx->vms[i].state);
         if (x2k_str_equal(ctx->vms[i].name, ctx->plan->vm_name))
@@ -41,6 +43,7 @@ fill_rows(struct tui_ctx *ctx)
         size_t sel = list.sel;
 
         tui_list_set_rows(&list, rows, ctx->n_vms);
+        tui_list_set_keys(&list, keys);
         list.sel = sel < ctx->n_vms ? sel : 0;
     }
 }
@@ -146,7 +149,7 @@ vm_draw(struct tui_ctx *ctx, int top, int rows)
 
         tui_draw_bar(y + 3, 2, w, frac, s);
         free(s);
-        ctx->dirty = true;      /* keep the indicator moving */
+        ctx->tick = true;       /* keep the indicator moving */
     }
     if (ctx->vms_loaded)
         tui_form_draw(&form);
@@ -170,7 +173,7 @@ shutdown_task(void *opaque, void **result, struct x2k_error *err)
     int rc = tui_backend_shutdown(a->uri, a->name, a->timeout,
                                   a->force_off, NULL, err);
 
-    (void)result;
+    *result = rc == 0 ? x2k_steal(&a->name) : NULL;
     free(a->uri);
     free(a->name);
     free(a);
@@ -267,8 +270,21 @@ vm_event(struct tui_ctx *ctx, const struct tui_msg *msg)
                            msg->err.msg ? msg->err.msg : "?");
         return TUI_REDRAW;
     }
-    ctx->vms_loaded = false;
-    vm_enter(ctx);              /* list again: the state changed */
+    /* Update the row rather than list again: a test:// source (the
+     * demo) forgets the shutdown with its connection. */
+    if (msg->result) {
+        size_t i;
+
+        for (i = 0; i < ctx->n_vms; i++) {
+            if (strcmp(ctx->vms[i].name, msg->result) == 0) {
+                ctx->vms[i].running = false;
+                ctx->vms[i].id = -1;
+                x2k_str_replace(&ctx->vms[i].state, "shut off");
+            }
+        }
+        free(msg->result);
+        fill_rows(ctx);
+    }
     tui_set_status(ctx, false, "%s", _("The guest is shut off."));
     return TUI_REDRAW;
 }

@@ -117,6 +117,7 @@ struct tui_ctx {
     char *status;               /* the status line, or NULL */
     bool status_error;
     bool running;               /* a migration job runs: Ctrl-C asks */
+    bool tick;                  /* redraw every 100 ms (set by draw) */
     /* The source's guests, once listed (URI and VM screens). */
     struct tui_vm *vms;
     size_t n_vms;
@@ -222,6 +223,8 @@ struct tui_widget {
     size_t sel;
     /* TUI_W_LIST: rows owned by the widget; SEL indexes ROWS */
     char **rows;
+    char **keys;                /* what the filter matches, or NULL:
+                                   the rows themselves */
     size_t n_rows;
     size_t top;
     char filter[64];
@@ -248,6 +251,8 @@ void tui_field_set(struct tui_widget *w, const char *s);
 /* Wipe a (password) field. */
 void tui_field_wipe(struct tui_widget *w);
 void tui_list_set_rows(struct tui_widget *w, char **rows, size_t n);
+/* KEYS (N of them, taken over): the filter matches these instead. */
+void tui_list_set_keys(struct tui_widget *w, char **keys);
 void tui_list_clear(struct tui_widget *w);
 /* Index of the selected row in ROWS after filtering, or -1. */
 long tui_list_selected(const struct tui_widget *w);

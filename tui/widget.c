@@ -78,10 +78,15 @@ tui_list_clear(struct tui_widget *w)
 {
     size_t i;
 
-    for (i = 0; i < w->n_rows; i++)
+    for (i = 0; i < w->n_rows; i++) {
         free(w->rows[i]);
+        if (w->keys)
+            free(w->keys[i]);
+    }
     free(w->rows);
+    free(w->keys);
     w->rows = NULL;
+    w->keys = NULL;
     w->n_rows = 0;
     w->sel = 0;
     w->top = 0;
@@ -95,12 +100,18 @@ tui_list_set_rows(struct tui_widget *w, char **rows, size_t n)
     w->n_rows = n;
 }
 
+void
+tui_list_set_keys(struct tui_widget *w, char **keys)
+{
+    w->keys = keys;
+}
+
 bool
 tui_list_visible(const struct tui_widget *w, size_t i)
 {
     if (!w->filter[0])
         return true;
-    return strcasestr(w->rows[i], w->filter) != NULL;
+    return strcasestr(w->keys ? w->keys[i] : w->rows[i], w->filter) != NULL;
 }
 
 long

@@ -151,6 +151,7 @@ draw(struct tui_ctx *ctx)
 {
     erase();
     curs_set(0);
+    ctx->tick = false;
     if (COLS < 80 || LINES < 24) {
         /* TRANSLATORS: keep it short: the terminal may be tiny. */
         tui_put_wrapped(0, 0, COLS, LINES,
@@ -431,8 +432,11 @@ tui_wizard_main(struct x2k_plan *plan, const struct x2k_cli *cli)
 
         /* SIGWINCH interrupts poll(); wget_wch() then reports
          * KEY_RESIZE, so drain the keyboard whatever woke us. */
-        if (poll(fds, 3, ctx.dirty ? 0 : 1000) < 0 && errno != EINTR)
+        r = poll(fds, 3, ctx.dirty ? 0 : ctx.tick ? 100 : 1000);
+        if (r < 0 && errno != EINTR)
             break;
+        if (r == 0 && ctx.tick)
+            ctx.dirty = true;
         if (fds[1].revents & POLLIN) {
             int sig = tui_term_take_signal();
 
