@@ -77,7 +77,9 @@ tui_quit()
     tmux_keys F10
     tmux_wait "xen2kvm-tui?"
     tmux_keys y
-    [ "$(tui_wait_exit)" = 0 ] || fail "the wizard did not exit with 0"
+    local rc
+    rc=$(tui_wait_exit)
+    [ "$rc" = 0 ] || fail "the wizard exited with $rc, not 0"
     tmux -L "$X2K_TMUX_SOCK" kill-server
 }
 

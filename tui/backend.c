@@ -211,11 +211,32 @@ tui_backend_ssh_install_key(const struct x2k_plan *plan,
 }
 
 #if HAVE_SOURCE
+/* Open URI as the source.  Over an ssh transport libvirt runs OpenSSH,
+ * which would prompt on the terminal (over the wizard's screen):
+ * no_tty=1 makes it fail instead, and the screen says why. */
+static struct x2k_source *
+open_source(const char *uri, struct x2k_error *err)
+{
+    struct x2k_uri *u = x2k_uri_parse(uri, NULL);
+    struct x2k_source *src;
+    char *safe = NULL;
+
+    if (u && x2k_str_equal(u->transport, "ssh") &&
+        !x2k_uri_get_param(u, "no_tty")) {
+        x2k_uri_set_param(u, "no_tty", "1");
+        safe = x2k_uri_format(u);
+    }
+    src = x2k_source_open(safe ? safe : uri, NULL, NULL, err);
+    free(safe);
+    x2k_uri_free(u);
+    return src;
+}
+
 int
 tui_backend_list_vms(const char *uri, struct tui_vm **vms, size_t *n,
                      struct x2k_error *err)
 {
-    struct x2k_source *src = x2k_source_open(uri, NULL, NULL, err);
+    struct x2k_source *src = open_source(uri, err);
     struct x2k_source_dom *doms = NULL;
     size_t i, count = 0;
 
@@ -246,7 +267,7 @@ char *
 tui_backend_dumpxml(const char *uri, const char *name,
                     struct x2k_error *err)
 {
-    struct x2k_source *src = x2k_source_open(uri, NULL, NULL, err);
+    struct x2k_source *src = open_source(uri, err);
     char *xml;
 
     if (!src)
@@ -261,7 +282,7 @@ tui_backend_shutdown(const char *uri, const char *name, int timeout,
                      bool force_off, struct x2k_reporter *r,
                      struct x2k_error *err)
 {
-    struct x2k_source *src = x2k_source_open(uri, NULL, NULL, err);
+    struct x2k_source *src = open_source(uri, err);
     int rc;
 
     if (!src)

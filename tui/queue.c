@@ -8,11 +8,13 @@
 
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <unistd.h>
 
 #include "tui.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static atomic_int active_tasks;
 static struct tui_msg *head, *tail;
 static int pipe_fds[2] = { -1, -1 };
 
@@ -110,6 +112,7 @@ task_thread(void *opaque)
     msg->rc = t->fn(t->arg, &msg->result, &msg->err);
     tui_queue_push(msg);
     free(t);
+    atomic_fetch_sub(&active_tasks, 1);
     return NULL;
 }
 
@@ -123,6 +126,7 @@ tui_task_start(int task, tui_task_fn fn, void *arg)
     t->id = task;
     t->fn = fn;
     t->arg = arg;
+    atomic_fetch_add(&active_tasks, 1);
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     if (pthread_create(&tid, &attr, task_thread, t) != 0) {
@@ -130,4 +134,10 @@ tui_task_start(int task, tui_task_fn fn, void *arg)
         task_thread(t);
     }
     pthread_attr_destroy(&attr);
+}
+
+int
+tui_task_active(void)
+{
+    return atomic_load(&active_tasks);
 }

@@ -137,6 +137,8 @@ ssh_enter(struct tui_ctx *ctx)
         load(ctx);
         loaded = true;
     }
+    /* Coming back, Enter goes on again (from the first field). */
+    form.focus = 0;
     if (ctx->demo) {
         size_t i;
 

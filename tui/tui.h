@@ -313,5 +313,7 @@ void tui_queue_event_fn(const struct x2k_event *ev, void *opaque);
 typedef int (*tui_task_fn)(void *arg, void **result,
                            struct x2k_error *err);
 void tui_task_start(int task, tui_task_fn fn, void *arg);
+/* How many tasks are still running. */
+int tui_task_active(void);
 
 #endif /* TUI_TUI_H */

@@ -478,5 +478,14 @@ tui_wizard_main(struct x2k_plan *plan, const struct x2k_cli *cli)
         close(log_fd);
     free(ctx.log_path);
     (void)i;
+    /* A task may still wait on the network (a libvirt or SSH
+     * connection).  Give it a moment; then leave without running the
+     * libraries' exit handlers under its feet. */
+    for (i = 0; i < 20 && tui_task_active() > 0; i++)
+        usleep(50 * 1000);
+    if (tui_task_active() > 0) {
+        fflush(NULL);
+        _exit(ctx.exit_code);
+    }
     return ctx.exit_code;
 }
