@@ -1298,6 +1298,7 @@ convert_disks(struct conv *c)
                    "was dropped."),
                  dev ? dev : "?", type);
             remove_node(v[i]);
+            v[i] = NULL;
             continue;
         }
         if (x2k_str_equal(device, "lun")) {
@@ -1332,7 +1333,7 @@ convert_disks(struct conv *c)
         X2K_AUTOFREE char *device = get_attr(v[i], "device");
         X2K_AUTOFREE char *name = NULL;
 
-        if (!v[i]->parent)
+        if (!v[i])
             continue;           /* dropped above */
         if (x2k_str_equal(device, "cdrom")) {
             const char *prefix = c->cdrom_prefix, *bus = c->cdrom_bus;
