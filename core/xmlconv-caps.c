@@ -6,6 +6,7 @@
  */
 #include <config.h>
 
+#include <pthread.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 #include <libxml/xpath.h>
@@ -208,14 +209,25 @@ silent_virt_error(void *opaque, virErrorPtr e)
 {
 }
 
+static void
+register_event_loop(void)
+{
+    virEventRegisterDefaultImpl();
+}
+
 struct x2k_caps *
 x2k_caps_from_uri(const char *uri, struct x2k_error *err)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
     virConnectPtr conn;
     char *xml, *dxml;
     struct x2k_caps *caps;
 
     virSetErrorFunc(NULL, silent_virt_error);
+    /* An embedded driver (qemu:///embed?root=...) runs in this process
+     * and needs an event loop implementation registered. */
+    if (strstr(uri, "///embed"))
+        pthread_once(&once, register_event_loop);
     conn = virConnectOpenReadOnly(uri);
     if (!conn) {
         x2k_error_set(err, X2K_ERR_LIBVIRT,
