@@ -347,7 +347,26 @@ struct conv {
     size_t n_map;
     bool pinning_warned;
     bool bootloader;            /* the source had <bootloader> */
+    char *file_stem;            /* the name, safe as a file name */
 };
+
+/* NAME made safe as one file name component: no '/', no leading '.',
+ * no control characters (a hostile source XML must not place copies
+ * outside the output directory). */
+static char *
+file_stem(const char *name)
+{
+    char *s = x2k_xstrdup(name && *name ? name : "guest");
+    unsigned char *p;
+
+    for (p = (unsigned char *)s; *p; p++) {
+        if (*p == '/' || *p < 0x20 || *p == 0x7f)
+            *p = '_';
+    }
+    if (s[0] == '.')
+        s[0] = '_';
+    return s;
+}
 
 static void
 warn(struct conv *c, const char *id, const char *fmt, ...) X2K_PRINTF(3, 4);
@@ -535,6 +554,7 @@ convert_top_level(struct conv *c)
     if (newname)
         set_text(n, newname);
     c->r->name = get_text(n);
+    c->file_stem = file_stem(c->r->name);
 
     if (c->plan->new_uuid)
         remove_node(child(c->root, "uuid"));
@@ -634,6 +654,7 @@ add_boot_file(struct conv *c, xmlNodePtr n, const char *kind)
 {
     struct x2k_xmlconv_result *r = c->r;
     X2K_AUTOFREE char *remote = get_text(n);
+    X2K_AUTOFREE char *safe = NULL;
     const char *base;
     char *local;
 
@@ -645,7 +666,8 @@ add_boot_file(struct conv *c, xmlNodePtr n, const char *kind)
     base = base ? base + 1 : remote;
     if (!*base)
         base = kind;
-    local = x2k_strdup_printf("%s/%s-%s", boot_dir(c), r->name, base);
+    safe = file_stem(base);
+    local = x2k_strdup_printf("%s/%s-%s", boot_dir(c), c->file_stem, safe);
     set_text(n, local);
     r->boot_files = x2k_xreallocarray(r->boot_files, r->n_boot_files + 1,
                                       sizeof *r->boot_files);
@@ -1111,11 +1133,11 @@ place_copy(struct conv *c, xmlNodePtr disk, struct x2k_xmlconv_disk *d,
         d->new_volume = x2k_xstrdup(in->new_volume);
     } else if (p->output == X2K_OUTPUT_LOCAL && p->output_dir) {
         d->new_path = x2k_strdup_printf("%s/%s-%s.%s", p->output_dir,
-                                        c->r->name, d->new_target,
+                                        c->file_stem, d->new_target,
                                         d->new_format);
     } else {
         d->new_pool = x2k_xstrdup(p->pool ? p->pool : X2K_DEFAULT_POOL);
-        d->new_volume = x2k_strdup_printf("%s-%s.%s", c->r->name,
+        d->new_volume = x2k_strdup_printf("%s-%s.%s", c->file_stem,
                                           d->new_target, d->new_format);
     }
     remove_children_named(disk, "source");
@@ -1913,6 +1935,7 @@ x2k_xmlconv_convert(const xmlDoc *src, const struct x2k_plan *plan,
     xmlFreeDoc(c.doc);
     free(c.arch);
     free(c.machine);
+    free(c.file_stem);
     for (i = 0; i < c.n_map; i++)
         free(c.map[i]);
     free(c.map);
@@ -1923,6 +1946,66 @@ x2k_xmlconv_convert(const xmlDoc *src, const struct x2k_plan *plan,
         return NULL;
     }
     return r;
+}
+
+char *
+x2k_xmlconv_local_sources(const xmlDoc *src,
+                          const struct x2k_xmlconv_disk_in *disks,
+                          size_t n_disks, struct x2k_error *err)
+{
+    struct x2k_xmlconv_opts opts = { 0 };
+    struct conv c = { 0 };
+    X2K_AUTOFREE xmlNodePtr *v = NULL;
+    size_t n, i;
+    char *out;
+
+    if (check_source(xmlDocGetRootElement((xmlDocPtr)src), err) < 0)
+        return NULL;
+    c.doc = xmlCopyDoc((xmlDocPtr)src, 1);
+    if (!c.doc) {
+        x2k_error_set(err, X2K_ERR_XML, _("cannot copy the domain XML"));
+        return NULL;
+    }
+    opts.disks = disks;
+    opts.n_disks = n_disks;
+    c.opts = &opts;
+    c.root = xmlDocGetRootElement(c.doc);
+    v = elems(child(c.root, "devices"), "disk", &n);
+    for (i = 0; i < n; i++) {
+        xmlNodePtr src_node = child(v[i], "source"), s2, drv;
+        X2K_AUTOFREE char *path = get_attr(src_node, "file");
+        const struct x2k_xmlconv_disk_in *in;
+
+        if (!path)
+            path = get_attr(src_node, "dev");
+        in = find_disk_in(&c, path);
+        if (!in || !in->new_path)
+            continue;
+        remove_children_named(v[i], "source");
+        s2 = xmlNewNode(NULL, (const xmlChar *)"source");
+        set_attr(s2, "file", in->new_path);
+        drv = child(v[i], "driver");
+        if (drv) {
+            xmlAddNextSibling(drv, s2);
+        } else {
+            drv = xmlNewNode(NULL, (const xmlChar *)"driver");
+            if (v[i]->children)
+                xmlAddPrevSibling(v[i]->children, drv);
+            else
+                xmlAddChild(v[i], drv);
+            xmlAddNextSibling(drv, s2);
+        }
+        set_attr(v[i], "type", "file");
+        set_attr(drv, "name", "qemu");
+        if (in->new_format)
+            set_attr(drv, "type", in->new_format);
+    }
+    out = serialize(c.doc);
+    xmlFreeDoc(c.doc);
+    if (!out)
+        x2k_error_set(err, X2K_ERR_XML,
+                      _("cannot write the converted domain XML"));
+    return out;
 }
 
 /* ---- Parsing ----------------------------------------------------------- */

@@ -130,6 +130,15 @@ x2k_xmlconv_convert(const xmlDoc *src, const struct x2k_plan *plan,
                     const struct x2k_xmlconv_opts *opts,
                     struct x2k_error *err) X2K_NONNULL(1, 2);
 
+/* For `virt-v2v -i libvirtxml' (the virt-v2v engine with local
+ * copies): SRC as it is, except that each disk found in DISKS (by
+ * source) becomes a file disk on its NEW_PATH with driver type
+ * NEW_FORMAT.  Caller frees; NULL with ERR set if SRC is no domain. */
+char *x2k_xmlconv_local_sources(const xmlDoc *src,
+                                const struct x2k_xmlconv_disk_in *disks,
+                                size_t n_disks, struct x2k_error *err)
+    X2K_NONNULL(1);
+
 /* Parse then convert. */
 struct x2k_xmlconv_result *
 x2k_xmlconv_convert_string(const char *xml, size_t len,

@@ -966,6 +966,58 @@ test_unknown_devices(void **state)
     assert_xp_count(r->xml, "//disk", 0);
 }
 
+static void
+test_local_sources(void **state)
+{
+    static const struct x2k_xmlconv_disk_in in[] = {
+        { "/dev/vdb1", "raw", "/var/lib/x2k/ubuntu-xvdb.raw", NULL, NULL,
+          "raw" },
+    };
+    struct x2k_error err = X2K_ERROR_INIT;
+    X2K_AUTOFREE char *xml = slurp("xmlconv/ubuntu1404.xml");
+    xmlDocPtr doc = x2k_xmlconv_parse(xml, strlen(xml), &err);
+    X2K_AUTOFREE char *out = NULL;
+
+    assert_non_null(doc);
+    out = x2k_xmlconv_local_sources(doc, in, 1, &err);
+    xmlFreeDoc(doc);
+    assert_non_null(out);
+    /* Still the Xen guest, for virt-v2v; only the block disk moved. */
+    assert_xp(out, "/domain/@type", "xen");
+    assert_xp_count(out, "/domain/bootloader", 1);
+    assert_xp(out, "/domain/devices/disk[target/@dev='xvdb']/@type", "file");
+    assert_xp(out, "/domain/devices/disk[target/@dev='xvdb']/source/@file",
+              "/var/lib/x2k/ubuntu-xvdb.raw");
+    assert_xp(out, "/domain/devices/disk[target/@dev='xvdb']/driver/@type",
+              "raw");
+    assert_xp(out, "/domain/devices/disk[target/@dev='xvda']/source/@file",
+              "/var/lib/libvirt/images/ubuntu14.04.img");
+    assert_xp_count(out, "/domain/devices/disk/source/@dev", 0);
+}
+
+static void
+test_hostile_names(void **state)
+{
+    struct x2k_plan plan;
+    struct x2k_xmlconv_result *r;
+
+    x2k_plan_init(&plan);
+    plan.output = X2K_OUTPUT_LOCAL;
+    x2k_str_replace(&plan.output_dir, "/out");
+    r = convert("<domain type='xen'><name>../../etc/cron.d/x</name>"
+                "<memory>1</memory><os><type arch='x86_64'>linux</type>"
+                "<kernel>/boot/../..</kernel></os><devices>"
+                "<disk type='file' device='disk'><source file='/a'/>"
+                "<target dev='xvda'/></disk></devices></domain>",
+                &plan, NULL);
+    /* The copy stays inside the output directory. */
+    assert_string_equal(r->disks[0].new_path,
+                        "/out/_._.._etc_cron.d_x-vda.raw");
+    assert_null(strstr(r->boot_files[0].local + 5, "/"));
+    x2k_xmlconv_result_free(r);
+    plan_free(&plan);
+}
+
 /* ---- Robustness -------------------------------------------------------- */
 
 static void
@@ -1195,6 +1247,8 @@ main(void)
         cmocka_unit_test(test_windows),
         cmocka_unit_test(test_warnings_never_silent),
         cmocka_unit_test(test_unknown_devices),
+        cmocka_unit_test(test_local_sources),
+        cmocka_unit_test(test_hostile_names),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_huge_valid),
         cmocka_unit_test(test_mutations),
