@@ -1617,6 +1617,15 @@ convert_inputs_graphics(struct conv *c)
             continue;
         }
         graphics = true;
+        if (attr_is(v[i], "autoport", "no")) {
+            X2K_AUTOFREE char *port = get_attr(v[i], "port");
+
+            if (port && strcmp(port, "-1") != 0)
+                warn(c, "graphics-port",
+                     _("The fixed display port %1$s was replaced by an "
+                       "automatic port; check firewall rules and clients."),
+                     port);
+        }
         /* The ports of a running guest are live values. */
         unset_attr(v[i], "port");
         unset_attr(v[i], "tlsPort");
@@ -1640,6 +1649,10 @@ convert_inputs_graphics(struct conv *c)
                          "vga", "cirrus", "qxl", "virtio", "bochs",
                          "ramfb", "none", NULL })) {
             /* Xen's PV framebuffer and the like. */
+            warn(c, "vfb",
+                 _("The Xen display adapter '%1$s' became a standard VGA "
+                   "adapter."),
+                 type ? type : "?");
             keep_attrs(model, (const char *const[]){ "heads", "primary",
                                                      NULL });
             keep_children(model, (const char *const[]){ NULL });
