@@ -125,6 +125,7 @@ keep_children(xmlNodePtr n, const char *const *keep)
     }
 }
 
+/* Remove every child element of N named NAME. */
 static void
 remove_children_named(xmlNodePtr n, const char *name)
 {
@@ -137,6 +138,7 @@ remove_children_named(xmlNodePtr n, const char *name)
     }
 }
 
+/* N's text, trimmed; NULL if N is NULL.  Caller frees. */
 static char *
 get_text(xmlNodePtr n)
 {
@@ -156,6 +158,7 @@ get_text(xmlNodePtr n)
     return s;
 }
 
+/* Replace N's content by TEXT (escaped on output). */
 static void
 set_text(xmlNodePtr n, const char *text)
 {
@@ -257,6 +260,7 @@ map_dev_path(const char *value, const char *const *map)
     return NULL;
 }
 
+/* Is TOK a kernel parameter that only means something under Xen? */
 static bool
 is_xen_only_param(const char *tok)
 {
@@ -417,6 +421,7 @@ strip_device(xmlNodePtr dev)
     }
 }
 
+/* Record that disk OLD is now NEW (for the kernel command line). */
 static void
 add_map(struct conv *c, const char *old, const char *new)
 {
@@ -458,6 +463,7 @@ drop_namespaced(struct conv *c, xmlNodePtr n)
     }
 }
 
+/* Drop namespace declarations (no element uses them any more). */
 static void
 free_ns_defs(xmlNodePtr n)
 {
@@ -504,6 +510,7 @@ known_top_level[] = {
     "seclabel", "keywrap", "idmap", "launchSecurity", "sysinfo", NULL,
 };
 
+/* Is S one of the NULL-terminated LIST? */
 static bool
 in_list(const char *s, const char *const *list)
 {
@@ -516,6 +523,7 @@ in_list(const char *s, const char *const *list)
     return false;
 }
 
+/* Top-level elements: Xen-only and unknown ones out, the new name. */
 static void
 convert_top_level(struct conv *c)
 {
@@ -600,6 +608,7 @@ convert_tuning(struct conv *c)
     }
 }
 
+/* A machine type the target offers: the source's, pc, q35, i440fx... */
 static const char *
 pick_machine(struct conv *c, const char *source_machine)
 {
@@ -627,6 +636,7 @@ pick_machine(struct conv *c, const char *source_machine)
     return g->machines[0];
 }
 
+/* Does a device carry its own <boot order=...>? */
 static bool
 has_device_boot_order(struct conv *c)
 {
@@ -639,6 +649,7 @@ has_device_boot_order(struct conv *c)
     return false;
 }
 
+/* Where fetched kernels and initrds go on the KVM host. */
 static const char *
 boot_dir(struct conv *c)
 {
@@ -649,6 +660,7 @@ boot_dir(struct conv *c)
     return "/var/lib/libvirt/boot";
 }
 
+/* Record <kernel>/<initrd>/<dtb> N as a file to fetch; point N at it. */
 static void
 add_boot_file(struct conv *c, xmlNodePtr n, const char *kind)
 {
@@ -844,6 +856,7 @@ convert_boot_order(struct conv *c)
         xmlAddChild(c->os, n);
 }
 
+/* The kernel command line of direct kernel boot, with the disk map. */
 static void
 convert_cmdline(struct conv *c)
 {
@@ -883,6 +896,7 @@ static const char *kvm_features[] = {
     "async-teardown", NULL,
 };
 
+/* <features>: Xen-only ones out, viridian -> hyperv, ACPI for PV. */
 static void
 convert_features(struct conv *c)
 {
@@ -942,6 +956,7 @@ convert_features(struct conv *c)
     }
 }
 
+/* <clock>: libxl's variable offsets, local time for Windows, timers. */
 static void
 convert_clock(struct conv *c)
 {
@@ -993,6 +1008,7 @@ convert_clock(struct conv *c)
     }
 }
 
+/* on_poweroff/on_reboot/on_crash: Xen-only actions replaced. */
 static void
 convert_lifecycle(struct conv *c)
 {
@@ -1039,6 +1055,7 @@ qemu_format(const char *driver_name, const char *driver_type)
     return NULL;
 }
 
+/* The caller's facts about the disk with SOURCE, or NULL. */
 static const struct x2k_xmlconv_disk_in *
 find_disk_in(struct conv *c, const char *source)
 {
@@ -1051,6 +1068,7 @@ find_disk_in(struct conv *c, const char *source)
     return NULL;
 }
 
+/* Order disks by old index, then document order. */
 static int
 cmp_slot(const void *a, const void *b)
 {
@@ -1061,6 +1079,7 @@ cmp_slot(const void *a, const void *b)
     return x->order < y->order ? -1 : x->order > y->order;
 }
 
+/* Append a zeroed disk to the result. */
 static struct x2k_xmlconv_disk *
 new_result_disk(struct conv *c)
 {
@@ -1071,6 +1090,7 @@ new_result_disk(struct conv *c)
     return &r->disks[r->n_disks++];
 }
 
+/* <driver name='qemu' type=FORMAT>, keeping valid cache/io settings. */
 static void
 set_driver(xmlNodePtr disk, const char *format)
 {
@@ -1106,6 +1126,7 @@ set_driver(xmlNodePtr disk, const char *format)
         unset_attr(drv, "type");
 }
 
+/* <target dev=DEV bus=BUS>, keeping only a cdrom's tray. */
 static void
 set_target(xmlNodePtr disk, const char *dev, const char *bus)
 {
@@ -1295,6 +1316,7 @@ convert_removable(struct conv *c, xmlNodePtr disk, const char *device,
     add_map(c, d->old_target, newdev);
 }
 
+/* Every <disk>: names and buses, sources, formats, the disk map. */
 static void
 convert_disks(struct conv *c)
 {
@@ -1391,6 +1413,7 @@ find_netmap(const struct x2k_plan *plan, const char *in)
     return NULL;
 }
 
+/* Point NIC at bridge or network NAME. */
 static void
 set_nic_source(xmlNodePtr nic, enum x2k_net_kind kind, const char *name)
 {
@@ -1413,6 +1436,7 @@ set_nic_source(xmlNodePtr nic, enum x2k_net_kind kind, const char *name)
     }
 }
 
+/* Every <interface>: mapping, virtio model, Xen-only parts out. */
 static void
 convert_interfaces(struct conv *c)
 {
@@ -1516,6 +1540,7 @@ convert_interfaces(struct conv *c)
     }
 }
 
+/* Xen consoles, serials and channels out; one pty serial console in. */
 static void
 convert_consoles(struct conv *c)
 {
@@ -1567,6 +1592,7 @@ convert_consoles(struct conv *c)
     set_attr(t, "port", "0");
 }
 
+/* Inputs on ps2/usb, graphics on automatic ports, Xen video -> VGA. */
 static void
 convert_inputs_graphics(struct conv *c)
 {
@@ -1676,6 +1702,7 @@ convert_inputs_graphics(struct conv *c)
     }
 }
 
+/* One warning naming the dropped passthrough device H. */
 static void
 warn_hostdev(struct conv *c, xmlNodePtr h)
 {
@@ -1714,6 +1741,7 @@ warn_hostdev(struct conv *c, xmlNodePtr h)
     }
 }
 
+/* The remaining devices: emulator, passthrough, controllers, balloon. */
 static void
 convert_other_devices(struct conv *c)
 {
@@ -1839,6 +1867,7 @@ decide_guest_os(struct conv *c)
     }
 }
 
+/* DOC's root as indented XML without declaration; NULL on failure. */
 static char *
 serialize(xmlDocPtr doc)
 {
@@ -1860,6 +1889,7 @@ serialize(xmlDocPtr doc)
     return out;
 }
 
+/* Is ROOT a domain with a name and memory? */
 static int
 check_source(xmlNodePtr root, struct x2k_error *err)
 {
@@ -2027,6 +2057,7 @@ struct parse_err {
     char *first;
 };
 
+/* Keep the parser's first error message for the error's detail. */
 static void
 on_parse_error(void *opaque, xmlErrorPtr e)
 {

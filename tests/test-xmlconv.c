@@ -570,7 +570,8 @@ test_cmdline(void **state)
     } cases[] = {
         { "root=/dev/xvda1 ro", "root=/dev/vda1 ro" },
         { "root=/dev/xvda", "root=/dev/vda" },
-        { "resume=/dev/xvdb2 root=/dev/hda3", "resume=/dev/vdb2 root=/dev/vdc3" },
+        { "resume=/dev/xvdb2 root=/dev/hda3",
+          "resume=/dev/vdb2 root=/dev/vdc3" },
         { "root=/dev/xvdab1", "root=/dev/xvdab1" },
         { "root=UUID=1234 quiet", "root=UUID=1234 quiet" },
         { "console=xvc0", "console=ttyS0" },
