@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <libxml/parser.h>
 #include <libxml/xmlsave.h>
@@ -2074,13 +2075,22 @@ on_parse_error(void *opaque, xmlErrorPtr e)
     pe->first = msg;
 }
 
+static void
+init_libxml(void)
+{
+    xmlInitParser();
+}
+
 xmlDocPtr
 x2k_xmlconv_parse(const char *xml, size_t len, struct x2k_error *err)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
     struct parse_err pe = { NULL };
     xmlParserCtxtPtr ctxt;
     xmlDocPtr doc;
 
+    /* libxml2 2.9 must be initialised once before threads use it. */
+    pthread_once(&once, init_libxml);
     if (len > X2K_XMLCONV_MAX_INPUT) {
         x2k_error_set(err, X2K_ERR_XML,
                       _("the domain XML is too large (%1$zu bytes; the "

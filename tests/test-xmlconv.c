@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <cmocka.h>
 #include <libvirt/libvirt.h>
@@ -1198,6 +1199,52 @@ test_mutations(void **state)
     plan_free(&plan);
 }
 
+struct thread_job {
+    char *want[X2K_N_ELEMENTS(fixtures)];
+    int mismatches;
+};
+
+static void *
+convert_all(void *opaque)
+{
+    struct thread_job *job = opaque;
+    size_t i, round;
+
+    for (round = 0; round < 20; round++) {
+        for (i = 0; i < X2K_N_ELEMENTS(fixtures); i++) {
+            struct x2k_xmlconv_result *r = convert_fixture(&fixtures[i]);
+
+            if (strcmp(r->xml, job->want[i]) != 0)
+                __atomic_add_fetch(&job->mismatches, 1, __ATOMIC_RELAXED);
+            x2k_xmlconv_result_free(r);
+        }
+    }
+    return NULL;
+}
+
+/* The wizard converts on its engine thread: calls share no state. */
+static void
+test_threads(void **state)
+{
+    struct thread_job job = { { NULL }, 0 };
+    pthread_t t[4];
+    size_t i;
+
+    for (i = 0; i < X2K_N_ELEMENTS(fixtures); i++) {
+        struct x2k_xmlconv_result *r = convert_fixture(&fixtures[i]);
+
+        job.want[i] = x2k_steal(&r->xml);
+        x2k_xmlconv_result_free(r);
+    }
+    for (i = 0; i < X2K_N_ELEMENTS(t); i++)
+        assert_int_equal(pthread_create(&t[i], NULL, convert_all, &job), 0);
+    for (i = 0; i < X2K_N_ELEMENTS(t); i++)
+        pthread_join(t[i], NULL);
+    assert_int_equal(job.mismatches, 0);
+    for (i = 0; i < X2K_N_ELEMENTS(fixtures); i++)
+        free(job.want[i]);
+}
+
 static void
 test_caps(void **state)
 {
@@ -1255,6 +1302,7 @@ main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_huge_valid),
         cmocka_unit_test(test_mutations),
+        cmocka_unit_test(test_threads),
         cmocka_unit_test(test_caps),
     };
 
