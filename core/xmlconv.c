@@ -816,6 +816,20 @@ convert_os(struct conv *c)
         }
     }
 
+    /* PV-GRUB (or GRUB built for Xen) loaded as the "kernel" is a
+     * bootloader: under KVM the disk's own GRUB boots instead. */
+    if ((n = child(c->os, "kernel")) != NULL) {
+        X2K_AUTOFREE char *kernel = get_text(n);
+        const char *base = kernel ? strrchr(kernel, '/') : NULL;
+
+        base = base ? base + 1 : kernel;
+        if (base && strstr(base, "grub")) {
+            remove_node(n);
+            remove_children_named(c->os, "initrd");
+            remove_children_named(c->os, "cmdline");
+            c->bootloader = true;
+        }
+    }
     /* Direct kernel boot: files to fetch, paths rewritten. */
     if ((n = child(c->os, "kernel")) != NULL)
         add_boot_file(c, n, "kernel");

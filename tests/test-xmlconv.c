@@ -562,6 +562,22 @@ test_direct_kernel(void **state)
 }
 
 static void
+test_pv_grub(void **state)
+{
+    /* PV-GRUB as the kernel is a bootloader, not a kernel to fetch. */
+    X2K_AUTO(x2k_xmlconv_result) r = convert_simple(domain(
+        "<os><type arch='x86_64' machine='xenpv'>linux</type>"
+        "<kernel>/usr/lib/xen-4.11/boot/pv-grub-x86_64.gz</kernel>"
+        "<cmdline>(hd0,0)/boot/grub/menu.lst</cmdline></os>"));
+
+    assert_int_equal(r->n_boot_files, 0);
+    assert_xp_count(r->xml, "/domain/os/kernel", 0);
+    assert_xp_count(r->xml, "/domain/os/cmdline", 0);
+    assert_xp(r->xml, "/domain/os/boot/@dev", "hd");
+    assert_false(has_warning(r, "no-boot-method"));
+}
+
+static void
 test_cmdline(void **state)
 {
     static const char *const map[] = { "xvda", "vda", "xvdb", "vdb",
@@ -1286,6 +1302,7 @@ main(void)
         cmocka_unit_test(test_pv_os),
         cmocka_unit_test(test_hvm_firmware),
         cmocka_unit_test(test_direct_kernel),
+        cmocka_unit_test(test_pv_grub),
         cmocka_unit_test(test_cmdline),
         cmocka_unit_test(test_disk_names),
         cmocka_unit_test(test_emulator),
