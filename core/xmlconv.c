@@ -845,6 +845,27 @@ convert_os(struct conv *c)
                "kernel; booting from its first disk was assumed."));
 }
 
+/* <cpu>: without KVM (TCG) the host CPU cannot be passed through. */
+static void
+convert_cpu(struct conv *c)
+{
+    xmlNodePtr cpu = child(c->root, "cpu");
+    X2K_AUTOFREE char *mode = get_attr(cpu, "mode");
+
+    if (!cpu || strcmp(c->r->domain_type, "qemu") != 0 ||
+        !x2k_str_equal(mode, "host-passthrough"))
+        return;
+    warn(c, "cpu-model",
+         _("The target has no KVM: the host-passthrough CPU mode was "
+           "dropped and QEMU's default CPU model is used."));
+    unset_attr(cpu, "mode");
+    unset_attr(cpu, "check");
+    unset_attr(cpu, "migratable");
+    keep_children(cpu, (const char *const[]){ "numa", "topology", NULL });
+    if (!cpu->children)
+        remove_node(cpu);
+}
+
 /* <boot dev='hd'/> unless the guest orders devices itself. */
 static void
 convert_boot_order(struct conv *c)
@@ -1977,6 +1998,7 @@ x2k_xmlconv_convert(const xmlDoc *src, const struct x2k_plan *plan,
     convert_os(&c);
     decide_guest_os(&c);
     convert_features(&c);
+    convert_cpu(&c);
     convert_clock(&c);
     convert_lifecycle(&c);
     convert_disks(&c);

@@ -453,6 +453,21 @@ test_domain_type(void **state)
     assert_string_equal(r->domain_type, "qemu");
     x2k_xmlconv_result_free(r);
 
+    /* TCG cannot pass the host CPU through. */
+    r = convert(domain("<os><type arch='x86_64'>hvm</type></os>"
+                       "<cpu mode='host-passthrough'/>"),
+                &plan, &opts);
+    assert_xp_count(r->xml, "/domain/cpu", 0);
+    assert_true(has_warning(r, "cpu-model"));
+    x2k_xmlconv_result_free(r);
+    opts.caps = deb;
+    r = convert(domain("<os><type arch='x86_64'>hvm</type></os>"
+                       "<cpu mode='host-passthrough'/>"),
+                &plan, &opts);
+    assert_xp(r->xml, "/domain/cpu/@mode", "host-passthrough");
+    x2k_xmlconv_result_free(r);
+    opts.caps = tcg;
+
     /* The caller knows better (nested KVM broken): qemu. */
     opts.caps = deb;
     opts.domain_type = "qemu";
