@@ -703,9 +703,23 @@ convert_os(struct conv *c)
     X2K_AUTOFREE char *loader_type = NULL;
     const char *dtype, *picked;
 
-    if (!c->os)
-        c->os = xmlAddChild(c->root, xmlNewNode(NULL,
-                                                (const xmlChar *)"os"));
+    if (!c->os) {
+        static const char *const after_os[] = {
+            "features", "cpu", "clock", "on_poweroff", "on_reboot",
+            "on_crash", "pm", "devices", NULL,
+        };
+
+        c->os = xmlNewNode(NULL, (const xmlChar *)"os");
+        for (n = c->root->children; n; n = n->next) {
+            if (n->type == XML_ELEMENT_NODE &&
+                in_list((const char *)n->name, after_os))
+                break;
+        }
+        if (n)
+            xmlAddPrevSibling(n, c->os);
+        else
+            xmlAddChild(c->root, c->os);
+    }
     type = child(c->os, "type");
     if (!type) {
         type = add_child(c->os, "type");

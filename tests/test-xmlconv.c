@@ -380,6 +380,31 @@ test_define_libvirt(void **state)
     virConnectClose(conn);
 }
 
+/* The least a domain can be still gives a complete, valid KVM guest. */
+static void
+test_minimal(void **state)
+{
+    X2K_AUTO(x2k_xmlconv_result) r = convert_simple(
+        "<domain type='xen'><name>bare</name><memory>1024</memory>"
+        "</domain>");
+    virConnectPtr conn;
+    virDomainPtr dom;
+
+    assert_xp(r->xml, "name(/domain/*[3])", "os");
+    assert_xp(r->xml, "/domain/os/type", "hvm");
+    assert_xp(r->xml, "/domain/clock/@offset", "utc");
+    assert_xp_count(r->xml, "/domain/devices/console", 1);
+    virSetErrorFunc(NULL, silent);
+    conn = virConnectOpen("test:///default");
+    assert_non_null(conn);
+    dom = virDomainDefineXMLFlags(conn, r->xml, VIR_DOMAIN_DEFINE_VALIDATE);
+    if (!dom)
+        fail_msg("libvirt refused: %s", virGetLastErrorMessage());
+    virDomainUndefine(dom);
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
 /* Seed 001 §16.2.4.3: every element of the target XML it lists. */
 static void
 test_seed_001_target(void **state)
@@ -1313,6 +1338,7 @@ main(void)
         cmocka_unit_test(test_golden),
         cmocka_unit_test(test_define_libvirt),
         cmocka_unit_test(test_seed_001_target),
+        cmocka_unit_test(test_minimal),
         cmocka_unit_test(test_domain_type),
         cmocka_unit_test(test_pv_os),
         cmocka_unit_test(test_hvm_firmware),
