@@ -508,7 +508,7 @@ known_top_level[] = {
     "cputune", "numatune", "resource", "sysinfo", "bootloader",
     "bootloader_args", "os", "features", "cpu", "clock", "on_poweroff",
     "on_reboot", "on_crash", "on_lockfailure", "pm", "perf", "devices",
-    "seclabel", "keywrap", "idmap", "launchSecurity", "sysinfo", NULL,
+    "seclabel", "keywrap", "idmap", "launchSecurity", NULL,
 };
 
 /* Is S one of the NULL-terminated LIST? */
