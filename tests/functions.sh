@@ -163,7 +163,9 @@ tmux_wait_dead()
 # SSHD_HOME, SSHD_PASSWORD, SSHD_PASSWORD_FILE, SSHD_KEY (private key;
 # SSHD_KEY.pub next to it), SSHD_KNOWN_HOSTS, SSHD_HOSTKEY (public host
 # key file), SSHD_HOSTKEY_FP (as `ssh-keygen -lf` prints it), SSHD_DIR,
-# SSHD_LOG.  Everything is removed at exit.
+# SSHD_LOG.  Everything is removed at exit.  SSHD_USEPAM=yes and
+# SSHD_PASSWORD_AUTH=no make the password reachable only through
+# keyboard-interactive (PAM).
 sshd_start()
 {
     local d i port user
@@ -217,11 +219,11 @@ sshd_start()
 ListenAddress 127.0.0.1:$port
 HostKey $d/host_key
 PidFile $d/sshd.pid
-UsePAM no
+UsePAM ${SSHD_USEPAM:-no}
 PermitRootLogin no
 AllowUsers $user
 PubkeyAuthentication yes
-PasswordAuthentication yes
+PasswordAuthentication ${SSHD_PASSWORD_AUTH:-yes}
 KbdInteractiveAuthentication yes
 AuthorizedKeysFile .ssh/authorized_keys
 StrictModes yes
