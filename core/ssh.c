@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <poll.h>
 #include <pthread.h>
@@ -46,6 +47,7 @@ struct x2k_ssh {
     const char *auth_method;
     char *auth_keyfile;
     const char *kbd_password;       /* borrowed during auth only */
+    bool wipe_frees;                /* zero what libssh2 frees (auth) */
 };
 
 struct x2k_ssh_chan {
@@ -54,6 +56,32 @@ struct x2k_ssh_chan {
     struct x2k_buf errbuf;
     bool eof;
 };
+
+/* libssh2 allocators: while authenticating, every buffer libssh2 frees
+ * (password packets, keyboard-interactive answers) is zeroed first. */
+static void *
+ssh_alloc(size_t n, void **abstract)
+{
+    (void)abstract;
+    return malloc(n);
+}
+
+static void *
+ssh_realloc(void *p, size_t n, void **abstract)
+{
+    (void)abstract;
+    return realloc(p, n);
+}
+
+static void
+ssh_dealloc(void *p, void **abstract)
+{
+    struct x2k_ssh *s = abstract ? *abstract : NULL;
+
+    if (p && s && s->wipe_frees)
+        x2k_secure_zero(p, malloc_usable_size(p));
+    free(p);
+}
 
 static pthread_once_t ssh_once = PTHREAD_ONCE_INIT;
 static int ssh_init_rc;
@@ -774,7 +802,8 @@ x2k_ssh_connect(const struct x2k_ssh_opts *o, struct x2k_error *err)
 
     if (tcp_connect(s, deadline, err) < 0)
         goto fail;
-    s->session = libssh2_session_init_ex(NULL, NULL, NULL, s);
+    s->session = libssh2_session_init_ex(ssh_alloc, ssh_dealloc, ssh_realloc,
+                                         s);
     if (!s->session) {
         x2k_error_set(err, X2K_ERR_INTERNAL, _("Out of SSH resources."));
         goto fail;
@@ -809,7 +838,10 @@ x2k_ssh_connect(const struct x2k_ssh_opts *o, struct x2k_error *err)
         x2k_error_set(err, X2K_ERR_CANCELLED, _("Cancelled."));
         goto fail;
     }
-    if (ssh_authenticate(s, o, err) < 0)
+    s->wipe_frees = true;
+    r = ssh_authenticate(s, o, err);
+    s->wipe_frees = false;
+    if (r < 0)
         goto fail;
     libssh2_session_set_timeout(s->session, 0);
     libssh2_session_set_blocking(s->session, 0);
