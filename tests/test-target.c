@@ -1,7 +1,8 @@
 /* Unit tests for core/target's queries against libvirt's test driver
  * loaded with tests/data/kvmhost.xml (the fake KVM host): pools with
  * free space, networks, bridges (libvirt interfaces and a sysfs-like
- * directory), taken domain names. */
+ * directory), taken domain names; and the remedy text of every
+ * preflight check. */
 #include <config.h>
 
 #include <setjmp.h>
@@ -12,6 +13,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "help.h"
+#include "preflight.h"
 #include "target.h"
 
 static char *uri;
@@ -115,6 +118,26 @@ test_domains(void **state)
     x2k_error_clear(&err);
 }
 
+/* Every preflight check has its remedy text in help/ ("check-<id>"). */
+static void
+test_check_help(void **state)
+{
+    const char *const *ids = x2k_preflight_check_ids();
+    size_t i;
+
+    (void)state;
+    for (i = 0; ids[i]; i++) {
+        char *hid = x2k_check_help_id(ids[i]);
+        const struct x2k_help *h = x2k_help_find(hid);
+
+        if (!h)
+            fail_msg("no help entry %s", hid);
+        assert_non_null(x2k_help_para(h, 0));
+        free(hid);
+    }
+    assert_true(i >= 15);
+}
+
 int
 main(void)
 {
@@ -122,6 +145,7 @@ main(void)
         cmocka_unit_test(test_pools),
         cmocka_unit_test(test_networks_bridges),
         cmocka_unit_test(test_domains),
+        cmocka_unit_test(test_check_help),
     };
     const char *top = getenv("top_srcdir");
     char *abs = realpath(top ? top : "..", NULL);
