@@ -270,24 +270,40 @@ home_path(const char *rel)
 }
 
 /* Load PATH into HOSTS line by line, skipping lines libssh2 does not
- * understand (its readfile stops at the first one). */
-static void
-knownhosts_load(LIBSSH2_KNOWNHOSTS *hosts, const char *path)
+ * understand (its readfile stops at the first one).  Returns true if
+ * an "@revoked" line lists the key whose base64 is KEY_B64. */
+static bool
+knownhosts_load(LIBSSH2_KNOWNHOSTS *hosts, const char *path,
+                const char *key_b64)
 {
     FILE *f = fopen(path, "re");
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
+    bool revoked = false;
 
     if (!f)
-        return;
+        return false;
     while ((n = getline(&line, &cap, f)) > 0) {
+        if (strncmp(line, "@revoked", 8) == 0) {
+            char *save = NULL, *w;
+            int field = 0;
+            for (w = strtok_r(line, " \t\r\n", &save); w;
+                 w = strtok_r(NULL, " \t\r\n", &save), field++) {
+                if (field == 3 && strcmp(w, key_b64) == 0)
+                    revoked = true;
+            }
+            continue;
+        }
+        if (line[0] == '@')
+            continue;               /* @cert-authority: not supported */
         if (libssh2_knownhost_readline(hosts, line, n,
                                        LIBSSH2_KNOWNHOST_FILE_OPENSSH) != 0)
             x2k_log(X2K_LOG_DEBUG, "known_hosts %s: skipped a line", path);
     }
     free(line);
     fclose(f);
+    return revoked;
 }
 
 /* Append the host key of S to PATH in OpenSSH format. */
@@ -363,6 +379,7 @@ ssh_check_hostkey(struct x2k_ssh *s, const struct x2k_ssh_opts *o,
     X2K_AUTOFREE char *b64 = NULL;
     X2K_AUTOFREE char *keytype = NULL;
     X2K_AUTOFREE char *path = NULL;
+    X2K_AUTOFREE char *keyb64 = NULL;
     LIBSSH2_KNOWNHOSTS *hosts;
     struct libssh2_knownhost *found = NULL;
 
@@ -386,7 +403,15 @@ ssh_check_hostkey(struct x2k_ssh *s, const struct x2k_ssh_opts *o,
         x2k_error_set(err, X2K_ERR_INTERNAL, _("Out of SSH resources."));
         return -1;
     }
-    knownhosts_load(hosts, path);
+    keyb64 = b64_encode((const unsigned char *)key, keylen, true);
+    if (knownhosts_load(hosts, path, keyb64)) {
+        libssh2_knownhost_free(hosts);
+        x2k_error_set(err, X2K_ERR_SSH_HOSTKEY,
+                      _("The %1$s host key %2$s of %3$s is marked as revoked "
+                        "in %4$s. Connection refused."),
+                      keytype, fp, s->host, path);
+        return -1;
+    }
     typemask = LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW |
                knownhost_keybit(type);
     check = libssh2_knownhost_checkp(hosts, s->host, s->port, key, keylen,
