@@ -16,6 +16,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "options.h"
+#include "preflight.h"
 #include "rundir.h"
 
 struct x2k_engine {
@@ -38,6 +39,38 @@ stage_missing(struct x2k_engine *eng, struct x2k_error *err)
                   _("the stage '%1$s' is not part of this build yet"),
                   x2k_stage_label(eng->stage));
     return -1;
+}
+
+/* Run the preflight checks (core/preflight); a failed check stops the
+ * run before anything is copied. */
+static int
+stage_preflight(struct x2k_engine *eng, struct x2k_error *err)
+{
+    struct x2k_preflight_opts o = { 0 };
+    struct x2k_preflight *p;
+    const struct x2k_check *failed = NULL;
+    size_t i;
+
+    o.password = eng->password;
+    o.reporter = &eng->reporter;
+    p = x2k_preflight_run(&eng->plan, &o);
+    for (i = 0; i < p->n_checks; i++) {
+        const struct x2k_check *c = &p->checks[i];
+
+        if (c->status == X2K_CHECK_FAIL || c->status == X2K_CHECK_WARN)
+            x2k_report_warning(&eng->reporter, "%s: %s", c->id, c->message);
+        else
+            x2k_report_log(&eng->reporter, "check %s: %s: %s", c->id,
+                           x2k_check_status_name(c->status), c->message);
+        if (c->status == X2K_CHECK_FAIL && !failed)
+            failed = c;
+    }
+    if (failed)
+        x2k_error_set(err, X2K_ERR_PREFLIGHT,
+                      _("The preflight check '%1$s' failed: %2$s"),
+                      failed->id, failed->message);
+    x2k_preflight_free(p);
+    return failed ? -1 : 0;
 }
 
 /* Keep the plan and the replay command beside the results. */
@@ -68,7 +101,7 @@ out:
 static const stage_fn stage_fns[X2K_N_STAGES] = {
     [X2K_STAGE_CONNECT] = stage_missing,
     [X2K_STAGE_INSPECT] = stage_missing,
-    [X2K_STAGE_PREFLIGHT] = stage_missing,
+    [X2K_STAGE_PREFLIGHT] = stage_preflight,
     [X2K_STAGE_COPY] = stage_missing,
     [X2K_STAGE_CONVERT] = stage_missing,
     [X2K_STAGE_FIX_GUEST] = stage_missing,

@@ -16,9 +16,11 @@
 
 #include "batch.h"
 #include "engine.h"
+#include "help.h"
 #include "i18n.h"
 #include "json.h"
 #include "log.h"
+#include "preflight.h"
 #include "xmlconv.h"
 
 #define MAX_DISKS 64
@@ -296,6 +298,84 @@ print_xml(const struct x2k_plan *plan)
     return TUI_EXIT_OK;
 }
 
+/* Print S padded with spaces to COLS display columns. */
+static void
+print_padded(const char *s, size_t cols)
+{
+    size_t w = x2k_mbswidth(s);
+
+    fputs(s, stdout);
+    for (; w < cols; w++)
+        fputc(' ', stdout);
+}
+
+/* --check: run the preflight checks, print the table and the remedies
+ * of the checks that did not pass.  Exit 3 when one failed. */
+static int
+run_check(struct x2k_plan *plan, const struct x2k_cli *cli)
+{
+    struct x2k_preflight *p = x2k_preflight_run(plan, NULL);
+    bool passed = x2k_preflight_passed(p);
+    size_t i, j, k;
+
+    if (cli->machine_readable) {
+        for (i = 0; i < p->n_checks; i++) {
+            struct x2k_buf b = { 0 };
+
+            x2k_buf_printf(&b, "{\"type\":\"check\",\"id\":\"%s\","
+                           "\"status\":\"%s\",\"message\":",
+                           p->checks[i].id,
+                           x2k_check_status_name(p->checks[i].status));
+            x2k_json_string(&b, p->checks[i].message);
+            x2k_buf_puts(&b, "}\n");
+            fputs(b.data, stdout);
+            x2k_buf_clear(&b);
+        }
+
+    } else {
+        /* TRANSLATORS: headings of the preflight table. */
+        print_padded(_("CHECK"), 15);
+        print_padded(_("STATUS"), 7);
+        printf("%s\n", _("MESSAGE"));
+        for (i = 0; i < p->n_checks; i++) {
+            print_padded(p->checks[i].id, 15);
+            print_padded(x2k_check_status_label(p->checks[i].status), 7);
+            printf("%s\n", p->checks[i].message);
+        }
+        /* Remedies, once per check id that failed or warned. */
+        for (i = 0; i < p->n_checks; i++) {
+            const struct x2k_help *h;
+            char *hid;
+            bool seen = false;
+
+            if (p->checks[i].status != X2K_CHECK_FAIL &&
+                p->checks[i].status != X2K_CHECK_WARN)
+                continue;
+            for (j = 0; j < i; j++) {
+                if (strcmp(p->checks[j].id, p->checks[i].id) == 0 &&
+                    (p->checks[j].status == X2K_CHECK_FAIL ||
+                     p->checks[j].status == X2K_CHECK_WARN))
+                    seen = true;
+            }
+            if (seen)
+                continue;
+            hid = x2k_check_help_id(p->checks[i].id);
+            h = x2k_help_find(hid);
+            free(hid);
+            if (!h)
+                continue;
+            printf("\n%s: %s\n", p->checks[i].id, x2k_help_title(h));
+            for (k = 0; x2k_help_para(h, k); k++)
+                printf("  %s\n", x2k_help_para(h, k));
+        }
+        printf("\n%s\n", passed ? _("All preflight checks passed.")
+                                : _("A preflight check failed: the "
+                                    "migration cannot run."));
+    }
+    x2k_preflight_free(p);
+    return passed ? TUI_EXIT_OK : TUI_EXIT_PREFLIGHT;
+}
+
 int
 tui_batch_main(struct x2k_plan *plan, const struct x2k_cli *cli)
 {
@@ -330,6 +410,8 @@ tui_batch_main(struct x2k_plan *plan, const struct x2k_cli *cli)
     }
     if (cli->print_xml)
         return print_xml(plan);
+    if (cli->check)
+        return run_check(plan, cli);
 
     eng = x2k_engine_new(plan);
     running_engine = eng;
