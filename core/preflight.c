@@ -97,20 +97,6 @@ in_path(const char *prog)
     return false;
 }
 
-/* The source URI to open non-interactively: ssh transports get
- * no_tty=1 so that ssh fails instead of prompting. */
-static char *
-noninteractive_uri(const char *uri)
-{
-    X2K_AUTO(x2k_uri) u = x2k_uri_parse(uri, NULL);
-
-    if (!u || !u->transport || strcmp(u->transport, "ssh") != 0 ||
-        x2k_uri_get_param(u, "no_tty"))
-        return x2k_xstrdup(uri);
-    x2k_uri_set_param(u, "no_tty", "1");
-    return x2k_uri_format(u);
-}
-
 static void
 check_ssh(struct x2k_preflight *p, const struct x2k_plan *plan,
           const struct x2k_preflight_opts *o, struct x2k_ssh **sp,
@@ -485,7 +471,7 @@ x2k_preflight_run(const struct x2k_plan *plan,
         add(p, "libvirt-uri", X2K_CHECK_FAIL,
             _("No libvirt URI given (option --uri)."));
     } else {
-        X2K_AUTOFREE char *ni = noninteractive_uri(uri);
+        X2K_AUTOFREE char *ni = x2k_uri_noninteractive(uri);
         src = x2k_source_open(ni, NULL, NULL, &err);
         if (!src) {
             add_err(p, "libvirt-uri", &err);

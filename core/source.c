@@ -70,6 +70,48 @@ dom_cmp(const void *pa, const void *pb)
     return strcmp(a->name, b->name);
 }
 
+/* The pre-0.9.13 calls, for old libvirt daemons (RHEL 5's): running ids
+ * and defined names.  The count, or -1. */
+static int
+list_old_api(struct x2k_source *s, virDomainPtr **doms_out)
+{
+    int nact = virConnectNumOfDomains(s->conn);
+    int ninact = virConnectNumOfDefinedDomains(s->conn);
+    int *ids = NULL, i, n = 0;
+    char **names = NULL;
+    virDomainPtr *doms;
+
+    if (nact < 0 || ninact < 0)
+        return -1;
+    ids = x2k_xcalloc(nact + 1, sizeof(*ids));
+    names = x2k_xcalloc(ninact + 1, sizeof(*names));
+    nact = virConnectListDomains(s->conn, ids, nact);
+    ninact = virConnectListDefinedDomains(s->conn, names, ninact);
+    if (nact < 0 || ninact < 0) {
+        free(ids);
+        for (i = 0; i < ninact; i++)
+            free(names[i]);
+        free(names);
+        return -1;
+    }
+    doms = x2k_xcalloc(nact + ninact + 1, sizeof(*doms));
+    for (i = 0; i < nact; i++) {
+        virDomainPtr d = virDomainLookupByID(s->conn, ids[i]);
+        if (d)
+            doms[n++] = d;
+    }
+    for (i = 0; i < ninact; i++) {
+        virDomainPtr d = virDomainLookupByName(s->conn, names[i]);
+        if (d)
+            doms[n++] = d;
+        free(names[i]);
+    }
+    free(ids);
+    free(names);
+    *doms_out = doms;
+    return n;
+}
+
 int
 x2k_source_list(struct x2k_source *s, struct x2k_source_dom **doms_out,
                 size_t *n_out, struct x2k_error *err)
@@ -102,6 +144,8 @@ x2k_source_list(struct x2k_source *s, struct x2k_source_dom **doms_out,
         n = ns;
     } else {
         n = virConnectListAllDomains(s->conn, &doms, 0);
+        if (n < 0)
+            n = list_old_api(s, &doms);
         if (n < 0) {
             x2k_virt_error(err, X2K_ERR_LIBVIRT,
                            _("Cannot list the domains of %1$s."), s->uri);

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <poll.h>
 #include <pthread.h>
@@ -46,6 +47,7 @@ struct x2k_ssh {
     const char *auth_method;
     char *auth_keyfile;
     const char *kbd_password;       /* borrowed during auth only */
+    bool wipe_frees;                /* zero what libssh2 frees (auth) */
 };
 
 struct x2k_ssh_chan {
@@ -54,6 +56,32 @@ struct x2k_ssh_chan {
     struct x2k_buf errbuf;
     bool eof;
 };
+
+/* libssh2 allocators: while authenticating, every buffer libssh2 frees
+ * (password packets, keyboard-interactive answers) is zeroed first. */
+static void *
+ssh_alloc(size_t n, void **abstract)
+{
+    (void)abstract;
+    return malloc(n);
+}
+
+static void *
+ssh_realloc(void *p, size_t n, void **abstract)
+{
+    (void)abstract;
+    return realloc(p, n);
+}
+
+static void
+ssh_dealloc(void *p, void **abstract)
+{
+    struct x2k_ssh *s = abstract ? *abstract : NULL;
+
+    if (p && s && s->wipe_frees)
+        x2k_secure_zero(p, malloc_usable_size(p));
+    free(p);
+}
 
 static pthread_once_t ssh_once = PTHREAD_ONCE_INIT;
 static int ssh_init_rc;
@@ -242,24 +270,40 @@ home_path(const char *rel)
 }
 
 /* Load PATH into HOSTS line by line, skipping lines libssh2 does not
- * understand (its readfile stops at the first one). */
-static void
-knownhosts_load(LIBSSH2_KNOWNHOSTS *hosts, const char *path)
+ * understand (its readfile stops at the first one).  Returns true if
+ * an "@revoked" line lists the key whose base64 is KEY_B64. */
+static bool
+knownhosts_load(LIBSSH2_KNOWNHOSTS *hosts, const char *path,
+                const char *key_b64)
 {
     FILE *f = fopen(path, "re");
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
+    bool revoked = false;
 
     if (!f)
-        return;
+        return false;
     while ((n = getline(&line, &cap, f)) > 0) {
+        if (strncmp(line, "@revoked", 8) == 0) {
+            char *save = NULL, *w;
+            int field = 0;
+            for (w = strtok_r(line, " \t\r\n", &save); w;
+                 w = strtok_r(NULL, " \t\r\n", &save), field++) {
+                if (field == 3 && strcmp(w, key_b64) == 0)
+                    revoked = true;
+            }
+            continue;
+        }
+        if (line[0] == '@')
+            continue;               /* @cert-authority: not supported */
         if (libssh2_knownhost_readline(hosts, line, n,
                                        LIBSSH2_KNOWNHOST_FILE_OPENSSH) != 0)
             x2k_log(X2K_LOG_DEBUG, "known_hosts %s: skipped a line", path);
     }
     free(line);
     fclose(f);
+    return revoked;
 }
 
 /* Append the host key of S to PATH in OpenSSH format. */
@@ -335,6 +379,7 @@ ssh_check_hostkey(struct x2k_ssh *s, const struct x2k_ssh_opts *o,
     X2K_AUTOFREE char *b64 = NULL;
     X2K_AUTOFREE char *keytype = NULL;
     X2K_AUTOFREE char *path = NULL;
+    X2K_AUTOFREE char *keyb64 = NULL;
     LIBSSH2_KNOWNHOSTS *hosts;
     struct libssh2_knownhost *found = NULL;
 
@@ -358,7 +403,15 @@ ssh_check_hostkey(struct x2k_ssh *s, const struct x2k_ssh_opts *o,
         x2k_error_set(err, X2K_ERR_INTERNAL, _("Out of SSH resources."));
         return -1;
     }
-    knownhosts_load(hosts, path);
+    keyb64 = b64_encode((const unsigned char *)key, keylen, true);
+    if (knownhosts_load(hosts, path, keyb64)) {
+        libssh2_knownhost_free(hosts);
+        x2k_error_set(err, X2K_ERR_SSH_HOSTKEY,
+                      _("The %1$s host key %2$s of %3$s is marked as revoked "
+                        "in %4$s. Connection refused."),
+                      keytype, fp, s->host, path);
+        return -1;
+    }
     typemask = LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW |
                knownhost_keybit(type);
     check = libssh2_knownhost_checkp(hosts, s->host, s->port, key, keylen,
@@ -774,7 +827,8 @@ x2k_ssh_connect(const struct x2k_ssh_opts *o, struct x2k_error *err)
 
     if (tcp_connect(s, deadline, err) < 0)
         goto fail;
-    s->session = libssh2_session_init_ex(NULL, NULL, NULL, s);
+    s->session = libssh2_session_init_ex(ssh_alloc, ssh_dealloc, ssh_realloc,
+                                         s);
     if (!s->session) {
         x2k_error_set(err, X2K_ERR_INTERNAL, _("Out of SSH resources."));
         goto fail;
@@ -809,7 +863,10 @@ x2k_ssh_connect(const struct x2k_ssh_opts *o, struct x2k_error *err)
         x2k_error_set(err, X2K_ERR_CANCELLED, _("Cancelled."));
         goto fail;
     }
-    if (ssh_authenticate(s, o, err) < 0)
+    s->wipe_frees = true;
+    r = ssh_authenticate(s, o, err);
+    s->wipe_frees = false;
+    if (r < 0)
         goto fail;
     libssh2_session_set_timeout(s->session, 0);
     libssh2_session_set_blocking(s->session, 0);

@@ -85,6 +85,7 @@ die(struct x2k_error *err)
 
     fprintf(stderr, "error: %s: %s\n", x2k_errcode_name(err->code), m);
     free(m);
+    x2k_error_clear(err);
     return 1;
 }
 

@@ -177,3 +177,17 @@ assert_contains "$TMPD/json" '{"type":"check","id":"vm-shutoff","status":"FAIL",
 [ "$(stat -c %s "$XEN/images/rhel49-x86_64-pv.img")" = 67108864 ]
 [ "$(stat -c %b "$XEN/images/rhel49-x86_64-pv.img")" = 0 ]
 cmp "$TMPD/xenhost.xml" <(sed -e "s|/var/lib/xen/images|$XEN/images|g" -e "s|/dev/vg_xen|$XEN/dev|g" "$top_srcdir/tests/data/xenhost.xml")
+
+# The table and its remedies in Chinese (when the locale exists); the
+# check ids stay untranslated so scripts can match them.
+if locale -a 2>/dev/null | grep -qix zh_cn.utf8; then
+    rc=0
+    LANGUAGE=zh_CN LANG=zh_CN.UTF-8 LC_ALL=zh_CN.UTF-8 \
+        x2k "${base[@]}" --vm-name web-running > "$TMPD/zh" 2>&1 || rc=$?
+    cat "$TMPD/zh"
+    [ $rc = 3 ]
+    assert_contains "$TMPD/zh" "检查项"
+    grep -q '^vm-shutoff *失败 *虚拟机“web-running”的状态为“运行中”' "$TMPD/zh"
+    assert_contains "$TMPD/zh" "vm-shutoff: 虚拟机已关机"
+    assert_contains "$TMPD/zh" "有预检未通过：无法执行迁移。"
+fi

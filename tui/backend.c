@@ -217,18 +217,10 @@ tui_backend_ssh_install_key(const struct x2k_plan *plan,
 static struct x2k_source *
 open_source(const char *uri, struct x2k_error *err)
 {
-    struct x2k_uri *u = x2k_uri_parse(uri, NULL);
-    struct x2k_source *src;
-    char *safe = NULL;
+    char *safe = x2k_uri_noninteractive(uri);
+    struct x2k_source *src = x2k_source_open(safe, NULL, NULL, err);
 
-    if (u && x2k_str_equal(u->transport, "ssh") &&
-        !x2k_uri_get_param(u, "no_tty")) {
-        x2k_uri_set_param(u, "no_tty", "1");
-        safe = x2k_uri_format(u);
-    }
-    src = x2k_source_open(safe ? safe : uri, NULL, NULL, err);
     free(safe);
-    x2k_uri_free(u);
     return src;
 }
 
