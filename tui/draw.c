@@ -139,7 +139,9 @@ tui_wrap(const char *s, int w, size_t *n)
                 used += cw;
                 q += len;
             }
-            if (q < end && brk && brk > p)
+            /* Break at the last space or after CJK, unless the text
+             * that did not fit starts with a space. */
+            if (q < end && *q != ' ' && brk && brk > p)
                 q = brk;
             if (q == p && q < end) {
                 int cw;
