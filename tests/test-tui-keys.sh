@@ -48,12 +48,20 @@ tui_open back 80 24 --demo --state-dir="$TMPD/state" --vm-name=demo-hvm
 tmux_wait " 7/9 "
 tmux_keys Escape
 tmux_wait " 6/9 "
-# Output, URI, pool, NICs, name field: Tab to "Disk format", space.
-tmux_keys Tab Tab Tab Tab Tab Space
+# demo-hvm has NICs on a bridge and on a network: one field each.
+tmux_wait "NICs on xenbr0:"
+tmux_wait "NICs on default:"
+# Output, URI, pool, NIC kind, name, the two NIC fields: Tab to "Disk
+# format", space.
+tmux_keys Tab Tab Tab Tab Tab Tab Tab Space
 tmux_wait "< qcow2 >"
 tmux_keys Tab Tab
 tmux_keys n e w - h v m
 tmux_wait "New name: new-hvm"
+# The NIC on network "default" goes to bridge br1.
+tmux_keys BTab BTab BTab
+tmux_keys b r 1
+tmux_wait "NICs on default: br1"
 tmux_keys Escape
 tmux_wait " 5/9 "
 tmux_keys Escape
@@ -64,8 +72,10 @@ tmux_keys Enter
 tmux_wait " 6/9 "
 tmux_wait "< qcow2 >"
 tmux_wait "New name: new-hvm"
+tmux_wait "NICs on default: br1"
 tmux_keys Enter
 tmux_wait " 7/9 "
+tmux_wait "--bridge=default:br1"
 tmux_wait "--format=qcow2"
 tmux_wait "--new-name=new-hvm"
 tmux_wait "--vm-name=demo-hvm"
@@ -87,6 +97,7 @@ assert_contains "$TMPD/plan.txt" "vm-name: demo-hvm"
 assert_contains "$TMPD/plan.txt" "format: qcow2"
 assert_contains "$TMPD/plan.txt" "new-name: new-hvm"
 assert_contains "$TMPD/plan.txt" "demo: yes"
+assert_contains "$TMPD/plan.txt" "default:br1"
 
 # Pre-filled from options: the SSH fields come from --uri.  The
 # password is masked on screen and never reaches the log.

@@ -350,7 +350,49 @@ out:
     free(uri);
     return rc;
 }
+int
+tui_backend_nic_sources(const struct x2k_plan *plan, char ***sources,
+                        size_t *n, struct x2k_error *err)
+{
+    char *uri = x2k_plan_source_uri(plan);
+    char *xml = uri && plan->vm_name
+        ? tui_backend_dumpxml(uri, plan->vm_name, err) : NULL;
+    struct x2k_inventory *inv = xml ? x2k_inventory_from_xml(xml, err)
+        : NULL;
+    size_t i, j, count = 0;
+
+    *sources = NULL;
+    *n = 0;
+    free(uri);
+    free(xml);
+    if (!inv)
+        return -1;
+    *sources = x2k_xcalloc(inv->n_nics + 1, sizeof **sources);
+    for (i = 0; i < inv->n_nics; i++) {
+        const char *src = inv->nics[i].source;
+
+        if (!src)
+            continue;
+        for (j = 0; j < count && strcmp((*sources)[j], src) != 0; j++)
+            ;
+        if (j == count)
+            (*sources)[count++] = x2k_xstrdup(src);
+    }
+    *n = count;
+    x2k_inventory_free(inv);
+    return 0;
+}
 #else
+int
+tui_backend_nic_sources(const struct x2k_plan *plan, char ***sources,
+                        size_t *n, struct x2k_error *err)
+{
+    (void)plan;
+    *sources = NULL;
+    *n = 0;
+    return missing(err, _("The disk inventory engine"));
+}
+
 int
 tui_backend_list_vms(const char *uri, struct tui_vm **vms, size_t *n,
                      struct x2k_error *err)

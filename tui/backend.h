@@ -68,6 +68,11 @@ int tui_backend_shutdown(const char *uri, const char *name, int timeout,
 int tui_backend_disks(const struct x2k_plan *plan, struct tui_disk **disks,
                       size_t *n, bool *block, struct x2k_error *err);
 
+/* The distinct bridges/networks the guest's NICs are on (for per-NIC
+ * mappings); NULL-terminated array of N strings, caller frees. */
+int tui_backend_nic_sources(const struct x2k_plan *plan, char ***sources,
+                            size_t *n, struct x2k_error *err);
+
 /* The target. */
 int tui_backend_pools(const char *target_uri, struct tui_pool **pools,
                       size_t *n, struct x2k_error *err);

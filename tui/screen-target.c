@@ -13,7 +13,11 @@
 #include "i18n.h"
 #include "tui.h"
 
-enum { T_POOLS = 500, T_NETS };
+enum { T_POOLS = 500, T_NETS, T_NICS };
+
+/* Per-NIC mappings: one field per distinct source bridge/network when
+ * the guest's NICs are on several. */
+#define MAX_NIC_FIELDS 3
 
 static const char *const outputs[] = { N_("libvirt"), N_("local directory") };
 static const char *const formats[] = { "raw", "qcow2" };
@@ -47,11 +51,36 @@ static struct tui_widget engine = { .kind = TUI_W_CHOICE,
 static struct tui_widget verify = { .kind = TUI_W_CHECK,
                                     .label = N_("Verify the copies "
                                                 "(checksums)") };
-static struct tui_widget *widgets[] = {
+static struct tui_widget nicf[MAX_NIC_FIELDS];
+static char nic_src[MAX_NIC_FIELDS][64];
+static char nic_label[MAX_NIC_FIELDS][80];
+static size_t n_nicf;
+static char *nics_vm;           /* the guest NIC_SRC belong to */
+static struct tui_widget *base[] = {
     &output, &turi, &pool, &netkind, &net, &format, &alloc, &newname,
     &engine, &verify,
 };
-static struct tui_form form = { widgets, X2K_N_ELEMENTS(widgets), 0 };
+static struct tui_widget *widgets[X2K_N_ELEMENTS(base) + MAX_NIC_FIELDS];
+static struct tui_form form = { widgets, X2K_N_ELEMENTS(base), 0 };
+
+/* The form's widgets: the base ones with the per-NIC fields after the
+ * network name. */
+static void
+build_form(void)
+{
+    size_t i, n = 0, k;
+
+    for (i = 0; i < X2K_N_ELEMENTS(base); i++) {
+        widgets[n++] = base[i];
+        if (base[i] == &net) {
+            for (k = 0; k < n_nicf; k++)
+                widgets[n++] = &nicf[k];
+        }
+    }
+    form.n = n;
+    if (form.focus >= n)
+        form.focus = 0;
+}
 static bool loaded;
 static char *pools_info;        /* "default (12 GiB free), ..." */
 static char *nets_info;
@@ -66,9 +95,14 @@ load(struct tui_ctx *ctx)
                   : X2K_DEFAULT_TARGET_URI);
     tui_field_set(&pool, p->output == X2K_OUTPUT_LOCAL
                   ? p->output_dir : p->pool);
-    if (p->n_nets > 0) {
-        netkind.sel = p->nets[0].kind == X2K_NET_NETWORK;
-        tui_field_set(&net, p->nets[0].out);
+    {
+        size_t i;
+
+        for (i = 0; i < p->n_nets; i++) {
+            netkind.sel = p->nets[i].kind == X2K_NET_NETWORK;
+            if (!p->nets[i].in)
+                tui_field_set(&net, p->nets[i].out);
+        }
     }
     format.sel = p->format == X2K_FORMAT_QCOW2;
     alloc.sel = p->allocation == X2K_ALLOC_PREALLOCATED;
@@ -119,6 +153,19 @@ nets_task(void *opaque, void **result, struct x2k_error *err)
     return rc;
 }
 
+static int
+nics_task(void *opaque, void **result, struct x2k_error *err)
+{
+    struct x2k_plan *plan = opaque;
+    char **srcs = NULL;
+    size_t n = 0;
+    int rc = tui_backend_nic_sources(plan, &srcs, &n, err);
+
+    *result = srcs;
+    x2k_plan_free(plan);
+    return rc;
+}
+
 static void
 target_enter(struct tui_ctx *ctx)
 {
@@ -130,6 +177,14 @@ target_enter(struct tui_ctx *ctx)
         engine.sel = 0;
         tui_widget_disable(&engine, _("(virt-v2v is not installed)"));
     }
+    if (ctx->plan->vm_name && !x2k_str_equal(nics_vm, ctx->plan->vm_name)) {
+        struct x2k_plan *copy = x2k_plan_new();
+
+        x2k_str_replace(&nics_vm, ctx->plan->vm_name);
+        x2k_plan_copy(copy, ctx->plan);
+        tui_task_start(T_NICS, nics_task, copy);
+    }
+    build_form();
     if (!pools_info) {
         pools_info = x2k_xstrdup(_("Listing the pools..."));
         tui_task_start(T_POOLS, pools_task, x2k_xstrdup(turi.text));
@@ -151,16 +206,42 @@ target_leave(struct tui_ctx *ctx, bool forward)
     else
         x2k_str_replace(&p->pool, pool.text[0] ? pool.text
                         : X2K_DEFAULT_POOL);
-    /* One mapping for every NIC; several given as options are kept. */
-    if (p->n_nets <= 1) {
+    /* The mappings: one per NIC source given here, then the one for
+     * every other NIC.  Mappings from the command line for sources this
+     * screen does not show are kept. */
+    {
+        enum x2k_net_kind kind = netkind.sel ? X2K_NET_NETWORK
+            : X2K_NET_BRIDGE;
+        struct x2k_plan keep;
+        size_t i, k;
+
+        x2k_plan_init(&keep);
+        for (i = 0; i < p->n_nets; i++) {
+            bool shown = !p->nets[i].in;
+
+            for (k = 0; k < n_nicf && !shown; k++)
+                shown = strcmp(p->nets[i].in, nic_src[k]) == 0;
+            if (!shown)
+                x2k_plan_add_net(&keep, p->nets[i].kind, p->nets[i].in,
+                                 p->nets[i].out);
+        }
         while (p->n_nets > 0) {
             p->n_nets--;
             free(p->nets[p->n_nets].in);
             free(p->nets[p->n_nets].out);
         }
+        for (i = 0; i < keep.n_nets; i++)
+            x2k_plan_add_net(p, keep.nets[i].kind, keep.nets[i].in,
+                             keep.nets[i].out);
+        for (k = 0; k < n_nicf; k++) {
+            if (nicf[k].text[0])
+                x2k_plan_add_net(p, kind, nic_src[k], nicf[k].text);
+        }
         if (net.text[0])
-            x2k_plan_add_net(p, netkind.sel ? X2K_NET_NETWORK
-                             : X2K_NET_BRIDGE, NULL, net.text);
+            x2k_plan_add_net(p, kind, NULL, net.text);
+        x2k_plan_clear(&keep);
+        free(keep.target_uri);
+        free(keep.pool);
     }
     p->format = format.sel ? X2K_FORMAT_QCOW2 : X2K_FORMAT_RAW;
     p->allocation = alloc.sel ? X2K_ALLOC_PREALLOCATED : X2K_ALLOC_SPARSE;
@@ -194,13 +275,10 @@ target_draw(struct tui_ctx *ctx, int top, int rows)
             tui_put(y++, 6, w - 4, s, false);
             attroff(tui_attr(TUI_C_DIM));
             free(s);
-            if (ctx->plan->n_nets > 1) {
-                s = x2k_strdup_printf(_("%1$zu per-NIC mappings from the "
-                                        "command line are kept."),
-                                      ctx->plan->n_nets);
-                tui_put(y++, 6, w - 4, s, false);
-                free(s);
-            }
+            if (n_nicf > 0)
+                tui_put(y++, 6, w - 4,
+                        _("The NICs are on several bridges or networks: "
+                          "map each below (empty: as above)."), false);
         }
         if (widgets[i]->kind == TUI_W_FIELD)
             widgets[i]->w = 64;
@@ -223,12 +301,47 @@ target_key(struct tui_ctx *ctx, int action, int ch)
     return tui_form_key(&form, action, ch, &pressed);
 }
 
+/* The guest's NIC sources arrived: a field per source when several. */
+static void
+set_nic_sources(struct tui_ctx *ctx, char **srcs)
+{
+    size_t i, k, n = 0;
+
+    for (n = 0; srcs && srcs[n]; n++)
+        ;
+    n_nicf = 0;
+    for (i = 0; n > 1 && i < n && n_nicf < MAX_NIC_FIELDS; i++) {
+        struct tui_widget *w = &nicf[n_nicf];
+
+        memset(w, 0, sizeof *w);
+        w->kind = TUI_W_FIELD;
+        snprintf(nic_src[n_nicf], sizeof nic_src[n_nicf], "%s", srcs[i]);
+        /* TRANSLATORS: a per-NIC mapping field: "NICs on xenbr1:". */
+        snprintf(nic_label[n_nicf], sizeof nic_label[n_nicf],
+                 _("  NICs on %1$s:"), srcs[i]);
+        w->label = nic_label[n_nicf];
+        for (k = 0; k < ctx->plan->n_nets; k++) {
+            if (x2k_str_equal(ctx->plan->nets[k].in, srcs[i]))
+                tui_field_set(w, ctx->plan->nets[k].out);
+        }
+        n_nicf++;
+    }
+    for (i = 0; srcs && srcs[i]; i++)
+        free(srcs[i]);
+    free(srcs);
+    build_form();
+}
+
 static int
 target_event(struct tui_ctx *ctx, const struct tui_msg *msg)
 {
     char **dst = msg->task == T_POOLS ? &pools_info : &nets_info;
 
-    (void)ctx;
+    if (msg->task == T_NICS) {
+        if (msg->rc == 0)
+            set_nic_sources(ctx, msg->result);
+        return TUI_REDRAW;
+    }
     free(*dst);
     if (msg->rc < 0)
         *dst = x2k_strdup_printf(_("cannot list: %1$s"),
