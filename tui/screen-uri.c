@@ -27,6 +27,7 @@ static bool pane_focus;
 static bool loaded;
 static int pane_h = 10;
 static size_t xml_vm;           /* the guest whose XML is shown next */
+static char *listed_uri;        /* the URI ctx->vms came from */
 
 static void
 uri_enter(struct tui_ctx *ctx)
@@ -56,6 +57,9 @@ uri_leave(struct tui_ctx *ctx, bool forward)
     (void)forward;
     if (!ctx->demo)
         x2k_str_replace(&ctx->plan->uri, uri.text[0] ? uri.text : NULL);
+    /* Another URI: the guests listed before are not its guests. */
+    if (ctx->vms_loaded && !x2k_str_equal(listed_uri, uri.text))
+        ctx->vms_loaded = false;
 }
 
 static void
@@ -217,6 +221,7 @@ uri_event(struct tui_ctx *ctx, const struct tui_msg *msg)
         ctx->vms = box[0];
         ctx->n_vms = (size_t)(uintptr_t)box[1];
         ctx->vms_loaded = true;
+        x2k_str_replace(&listed_uri, uri.text);
         free(box);
         table = tui_backend_vm_table(ctx->vms, ctx->n_vms);
         tui_pane_set_text(&pane, table);

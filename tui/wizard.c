@@ -477,7 +477,6 @@ tui_wizard_main(struct x2k_plan *plan, const struct x2k_cli *cli)
     if (log_fd >= 0)
         close(log_fd);
     free(ctx.log_path);
-    (void)i;
     /* A task may still wait on the network (a libvirt or SSH
      * connection).  Give it a moment; then leave without running the
      * libraries' exit handlers under its feet. */
