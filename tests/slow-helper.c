@@ -1,0 +1,140 @@
+/* Driver for the slow tests (make check-slow): calls core's public APIs
+ * the way the engine does, prints what came back.
+ *
+ *   slow-helper guest-fix [--direct-kernel-boot] DISK[:FORMAT]...
+ *       open read-write, inspect, check, fix, close; the conversion
+ *       report on stdout
+ *   slow-helper guest-check DISK[:FORMAT]...
+ *       open read-only, inspect, x2k_guest_check
+ *   slow-helper kvm-usable
+ *       exit 0 if x2k_kvm_is_usable(), else print why and exit 1
+ *
+ * Events and log lines go to stderr; an error is printed as
+ * "error: CODE: MESSAGE" on stderr with exit status 1.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "error.h"
+#include "event.h"
+#include "guest.h"
+#include "kvm.h"
+#include "log.h"
+
+static void
+print_event(const struct x2k_event *ev, void *opaque)
+{
+    if (ev->kind == X2K_EVENT_LOG)
+        fprintf(stderr, "log: %s\n", ev->text);
+    else if (ev->kind == X2K_EVENT_WARNING)
+        fprintf(stderr, "warning: %s\n", ev->text);
+}
+
+static void
+print_log(enum x2k_log_level level, const char *line, void *opaque)
+{
+    fprintf(stderr, "%s: %s\n", x2k_log_level_name(level), line);
+}
+
+static int
+fail(struct x2k_error *err)
+{
+    char *text = x2k_error_format(err);
+
+    fprintf(stderr, "error: %s: %s\n", x2k_errcode_name(err->code), text);
+    free(text);
+    x2k_error_clear(err);
+    return 1;
+}
+
+/* "path:format" -> disk. */
+static struct x2k_guest_disk *
+parse_disks(char **args, int n)
+{
+    struct x2k_guest_disk *d = x2k_xcalloc((size_t)n, sizeof *d);
+    int i;
+
+    for (i = 0; i < n; i++) {
+        char *colon = strrchr(args[i], ':');
+
+        d[i].path = args[i];
+        if (colon) {
+            *colon = '\0';
+            d[i].format = colon + 1;
+        }
+    }
+    return d;
+}
+
+static int
+guest_fix(int argc, char **argv)
+{
+    struct x2k_guest_fix_opts opts = { 0 };
+    struct x2k_error err = X2K_ERROR_INIT;
+    struct x2k_reporter rep;
+    struct x2k_guest_report *report = x2k_guest_report_new();
+    struct x2k_guest_disk *disks;
+    char *text;
+    int i = 0, rc;
+
+    if (i < argc && strcmp(argv[i], "--direct-kernel-boot") == 0) {
+        opts.direct_kernel_boot = true;
+        i++;
+    }
+    x2k_reporter_init(&rep, print_event, NULL);
+    disks = parse_disks(argv + i, argc - i);
+    rc = x2k_guest_convert(disks, (size_t)(argc - i), &opts, &rep, report,
+                           &err);
+    text = x2k_guest_report_format(report);
+    fputs(text, stdout);
+    free(text);
+    x2k_guest_report_free(report);
+    free(disks);
+    return rc < 0 ? fail(&err) : 0;
+}
+
+static int
+guest_check(int argc, char **argv)
+{
+    struct x2k_error err = X2K_ERROR_INIT;
+    struct x2k_reporter rep;
+    struct x2k_guest_disk *disks = parse_disks(argv, argc);
+    struct x2k_guest *g;
+    const struct x2k_guest_info *info;
+    int rc = -1;
+
+    x2k_reporter_init(&rep, print_event, NULL);
+    g = x2k_guest_open(disks, (size_t)argc, true, &rep, &err);
+    if (g && (info = x2k_guest_inspect(g, &err)) != NULL) {
+        printf("os: %s\nbootloader: %s\nkernels: %zu\n",
+               x2k_os_kind_name(info->os),
+               x2k_bootloader_name(info->bootloader), info->n_kernels);
+        rc = x2k_guest_check(info, false, &err);
+    }
+    x2k_guest_free(g);
+    free(disks);
+    return rc < 0 ? fail(&err) : 0;
+}
+
+int
+main(int argc, char **argv)
+{
+    x2k_log_set_sink(print_log, NULL, X2K_LOG_DEBUG);
+    if (argc == 2 && strcmp(argv[1], "kvm-usable") == 0) {
+        char *why = NULL;
+
+        if (x2k_kvm_is_usable(&why))
+            return 0;
+        printf("%s\n", why);
+        free(why);
+        return 1;
+    }
+    if (argc >= 3 && strcmp(argv[1], "guest-fix") == 0)
+        return guest_fix(argc - 2, argv + 2);
+    if (argc >= 3 && strcmp(argv[1], "guest-check") == 0)
+        return guest_check(argc - 2, argv + 2);
+    fprintf(stderr, "usage: slow-helper guest-fix|guest-check DISK...\n");
+    return 2;
+}
