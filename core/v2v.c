@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "i18n.h"
+#include "kvm.h"
 #include "log.h"
 #include "options.h"
 #include "shquote.h"
@@ -705,6 +706,33 @@ fail:
 
 /* ---- Run ------------------------------------------------------------- */
 
+/* environ plus what virt-v2v's own libguestfs needs here: TCG when KVM
+ * is unusable (unless the user set LIBGUESTFS_BACKEND_SETTINGS).  The
+ * strings are borrowed from environ or static; free only the array. */
+static char **
+child_env(struct x2k_reporter *rep)
+{
+    static char force_tcg[] = "LIBGUESTFS_BACKEND_SETTINGS=force_tcg";
+    size_t n = 0, i;
+    char **env;
+    char *why = NULL;
+    bool tcg = !getenv("LIBGUESTFS_BACKEND_SETTINGS") &&
+               !x2k_kvm_is_usable(&why);
+
+    while (environ[n])
+        n++;
+    env = x2k_xcalloc(n + 2, sizeof *env);
+    for (i = 0; i < n; i++)
+        env[i] = environ[i];
+    if (tcg) {
+        env[n] = force_tcg;
+        x2k_report_log(rep, "KVM is not usable (%s): virt-v2v runs with %s",
+                       why, force_tcg);
+    }
+    free(why);
+    return env;
+}
+
 #define KILL_GRACE_SECONDS 10.0
 #define DRAIN_SECONDS 5.0
 
@@ -719,7 +747,7 @@ x2k_v2v_run(char *const *argv, const char *log_path,
     int out[2] = { -1, -1 }, errp[2] = { -1, -1 }, logfd, status = 0, rc;
     double term_at = 0, exited_at = 0;
     bool open_out = true, open_err = true, reaped = false;
-    char *cmd;
+    char *cmd, **env;
     pid_t pid;
 
     logfd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
@@ -749,7 +777,9 @@ x2k_v2v_run(char *const *argv, const char *log_path,
     posix_spawnattr_init(&attr);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
     posix_spawnattr_setpgroup(&attr, 0);
-    rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv, environ);
+    env = child_env(rep);
+    rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv, env);
+    free(env);
     posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&fa);
     close(out[1]);

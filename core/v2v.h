@@ -98,7 +98,9 @@ const struct x2k_v2v_stats *x2k_v2v_parser_stats(const struct x2k_v2v_parser *p)
 /* ---- Run ----------------------------------------------------------- */
 
 /* Run ARGV (no shell; argv[0] looked up in PATH) with stdin from
- * /dev/null, parse its output into events on REP (stage STAGE), append
+ * /dev/null and LIBGUESTFS_BACKEND_SETTINGS=force_tcg added to its
+ * environment when KVM is unusable here (x2k_kvm_is_usable) and the
+ * user did not set it, parse its output into events on REP (stage STAGE), append
  * every byte it writes to LOG_PATH (created 0600 if missing).  REP's
  * cancel flag stops it (SIGTERM, SIGKILL after 10 s).  0 when it exits
  * 0; -1 with ERR set otherwise: X2K_ERR_NOT_FOUND if it cannot be run,

@@ -6,6 +6,11 @@
  *       report on stdout
  *   slow-helper guest-check DISK[:FORMAT]...
  *       open read-only, inspect, x2k_guest_check
+ *   slow-helper v2v-run LOG OUTDIR DOMAIN.XML
+ *       build virt-v2v's argv from a plan (libvirtxml input, local
+ *       output) and run it; events on stderr
+ *   slow-helper v2v-probe
+ *       print virt-v2v's path and version
  *   slow-helper kvm-usable
  *       exit 0 if x2k_kvm_is_usable(), else print why and exit 1
  *
@@ -22,6 +27,10 @@
 #include "guest.h"
 #include "kvm.h"
 #include "log.h"
+#include "options.h"
+#include "plan.h"
+#include "shquote.h"
+#include "v2v.h"
 
 static void
 print_event(const struct x2k_event *ev, void *opaque)
@@ -30,6 +39,9 @@ print_event(const struct x2k_event *ev, void *opaque)
         fprintf(stderr, "log: %s\n", ev->text);
     else if (ev->kind == X2K_EVENT_WARNING)
         fprintf(stderr, "warning: %s\n", ev->text);
+    else if (ev->kind == X2K_EVENT_PROGRESS)
+        fprintf(stderr, "progress: disk %d %llu/%llu\n", ev->disk,
+                (unsigned long long)ev->done, (unsigned long long)ev->total);
 }
 
 static void
@@ -118,6 +130,48 @@ guest_check(int argc, char **argv)
     return rc < 0 ? fail(&err) : 0;
 }
 
+static int
+v2v_run(const char *log, const char *outdir, const char *xml)
+{
+    struct x2k_error err = X2K_ERROR_INIT;
+    struct x2k_reporter rep;
+    struct x2k_plan plan;
+    char **argv;
+    char *cmd;
+    int rc = -1;
+
+    x2k_plan_init(&plan);
+    plan.output = X2K_OUTPUT_LOCAL;
+    plan.output_dir = x2k_xstrdup(outdir);
+    x2k_reporter_init(&rep, print_event, NULL);
+    argv = x2k_v2v_build_argv(&plan, xml, NULL, &err);
+    if (argv) {
+        cmd = x2k_shell_join((const char *const *)argv);
+        printf("argv: %s\n", cmd);
+        fflush(stdout);
+        free(cmd);
+        rc = x2k_v2v_run(argv, log, &rep, X2K_STAGE_CONVERT, &err);
+    }
+    x2k_argv_free(argv);
+    x2k_plan_clear(&plan);
+    return rc < 0 ? fail(&err) : 0;
+}
+
+static int
+v2v_probe(void)
+{
+    struct x2k_error err = X2K_ERROR_INIT;
+    struct x2k_v2v_info *info = x2k_v2v_probe(&err);
+
+    if (!info)
+        return fail(&err);
+    printf("path: %s\nversion: %s\nlibvirtxml: %s\n", info->path,
+           info->version,
+           x2k_v2v_has_feature(info, "input:libvirtxml") ? "yes" : "no");
+    x2k_v2v_info_free(info);
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -135,6 +189,10 @@ main(int argc, char **argv)
         return guest_fix(argc - 2, argv + 2);
     if (argc >= 3 && strcmp(argv[1], "guest-check") == 0)
         return guest_check(argc - 2, argv + 2);
+    if (argc == 5 && strcmp(argv[1], "v2v-run") == 0)
+        return v2v_run(argv[2], argv[3], argv[4]);
+    if (argc == 2 && strcmp(argv[1], "v2v-probe") == 0)
+        return v2v_probe();
     fprintf(stderr, "usage: slow-helper guest-fix|guest-check DISK...\n");
     return 2;
 }
