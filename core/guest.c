@@ -1289,8 +1289,23 @@ x2k_guest_fix(struct x2k_guest *g, const struct x2k_guest_fix_opts *opts,
     if (x2k_guest_check(info, f.opts->direct_kernel_boot, err) < 0)
         return -1;
     for (i = 0; i < X2K_N_ELEMENTS(steps); i++) {
+        struct x2k_event ev = {
+            .kind = X2K_EVENT_PROGRESS, .stage = X2K_STAGE_FIX_GUEST,
+            .disk = -1, .done = i, .total = X2K_N_ELEMENTS(steps), .eta = -1,
+        };
+
+        x2k_report(g->rep, &ev);
         if (cancelled(g, err) || steps[i](&f, err) < 0)
             return -1;
+    }
+    {
+        struct x2k_event ev = {
+            .kind = X2K_EVENT_PROGRESS, .stage = X2K_STAGE_FIX_GUEST,
+            .disk = -1, .done = X2K_N_ELEMENTS(steps),
+            .total = X2K_N_ELEMENTS(steps), .eta = -1,
+        };
+
+        x2k_report(g->rep, &ev);
     }
     return 0;
 }

@@ -109,7 +109,8 @@ struct x2k_guest_fix_opts {
 };
 
 /* Check (x2k_guest_check), then apply every fix, recording each change
- * and warning in REP.  Runs after x2k_guest_inspect.  OPTS may be NULL
+ * and warning in REP.  Progress events (stage FIX_GUEST, disk -1) count
+ * the fix steps done out of their total.  Runs after x2k_guest_inspect.  OPTS may be NULL
  * (defaults).  Cancellation is honoured between fixes (X2K_ERR_CANCELLED;
  * the files fixed so far stay fixed: it is a copy). */
 int x2k_guest_fix(struct x2k_guest *g, const struct x2k_guest_fix_opts *opts,

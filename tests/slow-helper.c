@@ -154,6 +154,9 @@ v2v_run(const char *log, const char *outdir, const char *xml)
     }
     x2k_argv_free(argv);
     x2k_plan_clear(&plan);
+    /* x2k_plan_clear resets to the defaults, which own strings. */
+    free(plan.target_uri);
+    free(plan.pool);
     return rc < 0 ? fail(&err) : 0;
 }
 

@@ -60,6 +60,9 @@ test_argv_libvirt(void **state)
     plan.new_name = x2k_xstrdup("sles11_kvm");
     check_argv(x2k_v2v_build_argv(&plan, NULL, NULL, NULL), want);
     x2k_plan_clear(&plan);
+    /* x2k_plan_clear resets to the defaults, which own strings. */
+    free(plan.target_uri);
+    free(plan.pool);
 }
 
 static void
@@ -103,6 +106,9 @@ test_argv_local_libvirtxml(void **state)
     assert_int_equal(err.code, X2K_ERR_INVALID);
     x2k_error_clear(&err);
     x2k_plan_clear(&plan);
+    /* x2k_plan_clear resets to the defaults, which own strings. */
+    free(plan.target_uri);
+    free(plan.pool);
 }
 
 /* ---- Parser -------------------------------------------------------------- */
@@ -461,6 +467,7 @@ test_run_success_and_cancel(void **state)
 
     /* Cancellation stops a virt-v2v that never ends, with its helpers. */
     script = write_script(dir, "sleep 600 &\nsleep 600\n");
+    argv[0] = script;
     x2k_reporter_init(&rep, record_event, &events);
     pthread_create(&t, NULL, cancel_later, &rep);
     t0 = x2k_now();
