@@ -236,6 +236,12 @@ skip_space(const char *s)
 }
 
 static bool
+word_is_alias(const char *p)
+{
+    return strncmp(p, "alias", 5) == 0 && (p[5] == ' ' || p[5] == '\t');
+}
+
+static bool
 is_comment_or_blank(const char *line)
 {
     line = skip_space(line);
@@ -743,6 +749,38 @@ x2k_guest_rewrite_initramfs_modules(const char *text)
         if (!ctx.have[i])
             x2k_buf_printf(&b, "%s\n", virtio_modules[i]);
     return x2k_buf_steal(&b);
+}
+
+static char *
+modprobe_line(const char *line, void *opaque)
+{
+    const char *p = skip_space(line), *name, *mod;
+    size_t nlen, mlen;
+    char *m, *ret = NULL;
+
+    if (!word_is_alias(p))
+        return NULL;
+    name = skip_space(p + 5);
+    nlen = strcspn(name, " \t");
+    mod = skip_space(name + nlen);
+    mlen = strcspn(mod, " \t#");
+    if (nlen == 0 || mlen == 0)
+        return NULL;
+    m = x2k_xstrndup(mod, mlen);
+    if (x2k_guest_is_xen_module(m))
+        ret = x2k_strdup_printf("%.*s%s%s", (int)(mod - line), line,
+                                strstr(m, "net") || strstr(m, "vnif")
+                                    ? "virtio_net"
+                                    : "virtio_blk",
+                                mod + mlen);
+    free(m);
+    return ret;
+}
+
+char *
+x2k_guest_rewrite_modprobe(const char *text)
+{
+    return map_lines(text, modprobe_line, NULL);
 }
 
 /* ---- Bootloaders ---------------------------------------------------- */

@@ -130,6 +130,11 @@ char *x2k_guest_rewrite_dracut_conf(const char *text) X2K_NONNULL(1);
  * virtio modules appended (only when a Xen module was listed). */
 char *x2k_guest_rewrite_initramfs_modules(const char *text) X2K_NONNULL(1);
 
+/* modprobe.conf / modprobe.d: "alias X xenblk" -> "alias X virtio_blk",
+ * "alias X xennet" (or xen-netfront) -> "alias X virtio_net" (RHEL 5
+ * and SLES keep scsi_hostadapter and ethN aliases there). */
+char *x2k_guest_rewrite_modprobe(const char *text) X2K_NONNULL(1);
+
 /* /etc/inittab: a getty on xvc0/hvc0 moves to ttyS0 (commented out
  * instead when ttyS0 already has one). */
 char *x2k_guest_rewrite_inittab(const char *text) X2K_NONNULL(1);

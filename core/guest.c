@@ -984,12 +984,37 @@ do_initramfs_modules(const char *text, void *opaque)
     return x2k_guest_rewrite_initramfs_modules(text);
 }
 
+static char *
+do_modprobe(const char *text, void *opaque)
+{
+    return x2k_guest_rewrite_modprobe(text);
+}
+
 static int
 fix_module_lists(struct fixer *f, struct x2k_error *err)
 {
     char **conf = NULL;
     int r;
     size_t i;
+
+    if (fix_file(f, "/etc/modprobe.conf", do_modprobe, NULL, err) < 0)
+        return -1;
+    if (guestfs_is_dir_opts(f->g->g, "/etc/modprobe.d", -1) > 0)
+        conf = guestfs_ls(f->g->g, "/etc/modprobe.d");
+    for (i = 0; conf && conf[i]; i++) {
+        char *p = x2k_strdup_printf("/etc/modprobe.d/%s", conf[i]);
+
+        r = x2k_str_has_suffix(conf[i], ".conf")
+                ? fix_file(f, p, do_modprobe, NULL, err)
+                : 0;
+        free(p);
+        if (r < 0) {
+            free_string_list(conf);
+            return -1;
+        }
+    }
+    free_string_list(conf);
+    conf = NULL;
 
     if ((r = fix_file(f, "/etc/sysconfig/kernel", do_sysconfig_kernel, NULL,
                       err)) < 0)

@@ -6,6 +6,7 @@
 # /etc/default/grub + device.map, a fake grub2-mkconfig that the guest's
 # own /bin/sh runs, Xen + generic kernels, initrds with and without
 # virtio, sysconfig/kernel, dracut.conf.d, initramfs-tools/modules,
+# modprobe.conf aliases,
 # inittab, getty links, securetty) and a guest whose only kernel is
 # Xen.  Then: fix a COPY of the first (launch 2), check the second
 # read-only (launch 3), read the fixed copy back (launch 4) and assert
@@ -125,6 +126,7 @@ DOMU_INITRD_MODULES="xennet xenblk"
 EOF
 echo 'add_drivers+=" xenblk xennet "' > $R/etc/dracut.conf.d/10-xen.conf
 printf '# modules\nxen-blkfront\nloop\n' > $R/etc/initramfs-tools/modules
+printf 'alias eth0 xennet\nalias scsi_hostadapter xenblk\n' > $R/etc/modprobe.conf
 cat > $R/etc/inittab <<'EOF'
 id:3:initdefault:
 1:2345:respawn:/sbin/mingetty --noclear tty1
@@ -247,6 +249,8 @@ assert_contains $O/etc/dracut.conf.d/10-xen.conf \
     'add_drivers+=" virtio_blk virtio_pci virtio_net virtio_balloon "'
 assert_not_contains $O/etc/initramfs-tools/modules "xen-blkfront"
 assert_contains $O/etc/initramfs-tools/modules "virtio_blk"
+assert_contains $O/etc/modprobe.conf "alias eth0 virtio_net"
+assert_contains $O/etc/modprobe.conf "alias scsi_hostadapter virtio_blk"
 # The default kernel's initrd has virtio: not rebuilt.  The pae one
 # lacks it and the guest has no mkinitrd: a warning says so.
 cmp $R/boot/initrd-3.0.101-63-default $O/boot/initrd-3.0.101-63-default
@@ -268,6 +272,7 @@ W=$O/etc/systemd/system/getty.target.wants
 for f in /etc/fstab /etc/crypttab /boot/grub/menu.lst /etc/default/grub \
          /boot/grub2/device.map /boot/grub2/grub.cfg /etc/sysconfig/kernel \
          /etc/dracut.conf.d/10-xen.conf /etc/initramfs-tools/modules \
+         /etc/modprobe.conf \
          /etc/inittab /etc/securetty \
          /etc/systemd/system/getty.target.wants/getty@xvc0.service; do
     assert_contains $T/report "$f: "

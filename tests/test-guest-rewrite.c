@@ -328,6 +328,19 @@ test_modules(void **state)
           "virtio_balloon\n");
     CHECK(x2k_guest_rewrite_initramfs_modules("# none\nloop"),
           "# none\nloop");
+    CHECK(x2k_guest_rewrite_modprobe(
+              "alias eth0 xennet\n"
+              "alias scsi_hostadapter xenblk\n"
+              "alias\teth1 xen-netfront # second NIC\n"
+              "# alias eth2 xennet\n"
+              "alias scsi_hostadapter1 ata_piix\n"
+              "options xennet rx_copy=1\n"),
+          "alias eth0 virtio_net\n"
+          "alias scsi_hostadapter virtio_blk\n"
+          "alias\teth1 virtio_net # second NIC\n"
+          "# alias eth2 xennet\n"
+          "alias scsi_hostadapter1 ata_piix\n"
+          "options xennet rx_copy=1\n");
     assert_true(x2k_guest_is_xen_module("xen-blkfront"));
     assert_false(x2k_guest_is_xen_module("virtio_blk"));
 }
