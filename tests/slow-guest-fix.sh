@@ -5,7 +5,7 @@
 # fstab, crypttab, grub legacy menu.lst, GRUB 2 grub.cfg +
 # /etc/default/grub + device.map, a fake grub2-mkconfig that the guest's
 # own /bin/sh runs, Xen + generic kernels, initrds with and without
-# virtio, sysconfig/kernel, dracut.conf.d, initramfs-tools/modules,
+# virtio and a fake SUSE mkinitrd, sysconfig/kernel, dracut.conf.d, initramfs-tools/modules,
 # modprobe.conf aliases,
 # inittab, getty links, securetty) and a guest whose only kernel is
 # Xen.  Then: fix a COPY of the first (launch 2), check the second
@@ -36,9 +36,13 @@ mkdir -p $R/bin $R/sbin $R/usr/bin $R/usr/sbin $R/lib/x86_64-linux-gnu \
     $R/lib64 $R/etc/sysconfig $R/etc/dracut.conf.d $R/etc/initramfs-tools \
     $R/etc/default $R/etc/systemd/system/getty.target.wants \
     $R/usr/lib/systemd/system $R/boot/grub $R/boot/grub2 $R/srv
-# A real shell for the guest's own tools (run inside the appliance).
+# A real shell and cp for the guest's own tools (run inside the
+# appliance), with the libraries they need.
 cp /bin/dash $R/bin/sh
-cp -L /lib/x86_64-linux-gnu/libc.so.6 $R/lib/x86_64-linux-gnu/
+cp /bin/cp $R/bin/cp
+for lib in $(ldd /bin/dash /bin/cp | awk '$3 ~ /^\// {print $3}' | sort -u); do
+    cp -L $lib $R/lib/x86_64-linux-gnu/
+done
 cp -L /lib64/ld-linux-x86-64.so.2 $R/lib64/
 cat > $R/etc/os-release <<'EOF'
 NAME="SLES"
@@ -117,8 +121,26 @@ mkinitrd_fake()
     (cd $dir && find . | cpio --quiet -o -H newc | gzip -9) > $R/boot/initrd-$1
 }
 mkinitrd_fake 3.0.101-63-default virtio_blk.ko
-mkinitrd_fake 3.0.101-63-pae loop.ko
 mkinitrd_fake 3.0.101-63-xen xenblk.ko
+mkdir -p $R/usr/share/x2k-test
+mkinitrd_fake 3.0.101-63-pae virtio_blk.ko
+mv $R/boot/initrd-3.0.101-63-pae $R/usr/share/x2k-test/initrd-virtio
+rm -rf $T/initrd-3.0.101-63-pae
+mkinitrd_fake 3.0.101-63-pae loop.ko
+# The guest's "mkinitrd" (SUSE syntax): refuses unless INITRD_MODULES
+# was fixed first, then installs an initrd that has virtio_blk.
+cat > $R/sbin/mkinitrd <<'EOF'
+#!/bin/sh
+[ "$1" = -k ] && [ "$3" = -i ] || exit 2
+. /etc/sysconfig/kernel
+case " $INITRD_MODULES " in
+*" virtio_blk "*) ;;
+*) echo "INITRD_MODULES lacks virtio_blk" >&2; exit 3 ;;
+esac
+/bin/cp /usr/share/x2k-test/initrd-virtio "/boot/$4" || exit 4
+echo "$2 $4" > /boot/mkinitrd.ran
+EOF
+chmod +x $R/sbin/mkinitrd
 cat > $R/etc/sysconfig/kernel <<'EOF'
 ## Path: System/Kernel
 INITRD_MODULES="xenblk xennet"
@@ -252,9 +274,15 @@ assert_contains $O/etc/initramfs-tools/modules "virtio_blk"
 assert_contains $O/etc/modprobe.conf "alias eth0 virtio_net"
 assert_contains $O/etc/modprobe.conf "alias scsi_hostadapter virtio_blk"
 # The default kernel's initrd has virtio: not rebuilt.  The pae one
-# lacks it and the guest has no mkinitrd: a warning says so.
+# lacks it: rebuilt by the guest's own mkinitrd, inside the appliance,
+# after INITRD_MODULES was fixed.
 cmp $R/boot/initrd-3.0.101-63-default $O/boot/initrd-3.0.101-63-default
-assert_contains $T/report "initrd-3.0.101-63-pae lacks the virtio drivers"
+assert_contains $O/boot/mkinitrd.ran "vmlinuz-3.0.101-63-pae initrd-3.0.101-63-pae"
+cmp $R/usr/share/x2k-test/initrd-virtio $O/boot/initrd-3.0.101-63-pae
+assert_contains $T/report \
+    "/boot/initrd-3.0.101-63-pae: + initrd rebuilt with virtio_blk"
+assert_not_contains $T/report "still lacks"
+assert_contains $T/fix.log "/sbin/mkinitrd -k vmlinuz-3.0.101-63-pae -i initrd-3.0.101-63-pae inside the appliance"
 
 # Consoles.
 assert_contains $O/etc/inittab "x0:2345:respawn:/sbin/agetty -L 9600 ttyS0 vt102"
