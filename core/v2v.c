@@ -660,6 +660,7 @@ capture(const char *const *argv)
 struct x2k_v2v_info *
 x2k_v2v_probe(struct x2k_error *err)
 {
+    static const char *const helpers[] = { "nbdkit", "nbdcopy" };
     const char *name = getenv("X2K_VIRT_V2V");
     struct x2k_v2v_info *info;
     const char *argv[3];
@@ -674,6 +675,22 @@ x2k_v2v_probe(struct x2k_error *err)
                         "virt-v2v nbdkit libnbd-bin)"));
         goto fail;
     }
+    /* virt-v2v 2.x copies with nbdkit and nbdcopy, which Debian's
+     * package only recommends: without them every run fails. */
+    for (n = 0; n < X2K_N_ELEMENTS(helpers); n++) {
+        char *h = find_in_path(helpers[n]);
+
+        free(h);
+        if (!h) {
+            x2k_error_set(err, X2K_ERR_NOT_FOUND,
+                          _("virt-v2v is installed but '%1$s', which it "
+                            "needs, is not (Debian: apt-get install nbdkit "
+                            "libnbd-bin)"),
+                          helpers[n]);
+            goto fail;
+        }
+    }
+    n = 0;
     argv[0] = info->path;
     argv[1] = "--version";
     argv[2] = NULL;

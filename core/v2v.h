@@ -28,8 +28,8 @@ struct x2k_v2v_info {
     char **features;            /* --machine-readable lines, NULL-ended */
 };
 
-/* Find virt-v2v in PATH (or $X2K_VIRT_V2V) and ask its version and
- * features.  NULL with X2K_ERR_NOT_FOUND and a translated sentence that
+/* Find virt-v2v in PATH (or $X2K_VIRT_V2V) and the nbdkit and nbdcopy
+ * it runs, and ask its version and features.  NULL with X2K_ERR_NOT_FOUND and a translated sentence that
  * the wizard shows beside the greyed option when it is missing. */
 struct x2k_v2v_info *x2k_v2v_probe(struct x2k_error *err);
 void x2k_v2v_info_free(struct x2k_v2v_info *info);

@@ -508,6 +508,28 @@ test_probe(void **state)
         x2k_error_clear(&err);
         skip();                 /* virt-v2v not installed here */
     }
+
+    /* virt-v2v without nbdkit (Debian only recommends it): refused with
+     * the package to install. */
+    {
+        char dir[] = "/tmp/x2k-v2v.XXXXXX";
+        char *link;
+
+        assert_non_null(mkdtemp(dir));
+        link = x2k_strdup_printf("%s/virt-v2v", dir);
+        assert_int_equal(symlink(info->path, link), 0);
+        old = x2k_xstrdup(getenv("PATH"));
+        setenv("PATH", dir, 1);
+        assert_null(x2k_v2v_probe(&err));
+        setenv("PATH", old, 1);
+        assert_int_equal(err.code, X2K_ERR_NOT_FOUND);
+        assert_non_null(strstr(err.msg, "nbdkit"));
+        x2k_error_clear(&err);
+        unlink(link);
+        rmdir(dir);
+        free(link);
+        free(old);
+    }
     assert_non_null(info->version);
     assert_true(info->version[0] >= '1' && info->version[0] <= '9');
     assert_true(x2k_v2v_has_feature(info, "input:libvirtxml"));
