@@ -787,6 +787,7 @@ x2k_guest_rewrite_modprobe(const char *text)
 
 struct boot_entry {
     bool xen;
+    char *title;                /* menu title, or NULL */
 };
 
 struct boot_entries {
@@ -812,11 +813,41 @@ first_arg(const char *p)
     return x2k_xstrndup(p, strcspn(p, " \t"));
 }
 
+/* The title after a "title" or "menuentry" keyword at P. */
+static char *
+entry_title(const char *p)
+{
+    size_t n;
+
+    p += strcspn(p, " \t");
+    p = skip_space(p);
+    if (*p == '\'' || *p == '"') {
+        const char *q = strchr(p + 1, *p);
+
+        return q ? x2k_xstrndup(p + 1, (size_t)(q - p - 1)) : NULL;
+    }
+    n = strlen(p);
+    while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '{'))
+        n--;
+    return x2k_xstrndup(p, n);
+}
+
 static void
-entries_add(struct boot_entries *e)
+entries_add(struct boot_entries *e, const char *line)
 {
     e->v = x2k_xreallocarray(e->v, e->n + 1, sizeof *e->v);
-    e->v[e->n++].xen = false;
+    e->v[e->n].xen = false;
+    e->v[e->n++].title = entry_title(line);
+}
+
+static void
+entries_free(struct boot_entries *e)
+{
+    size_t i;
+
+    for (i = 0; i < e->n; i++)
+        free(e->v[i].title);
+    free(e->v);
 }
 
 /* Collect the boot entries of a configuration. */
@@ -838,7 +869,7 @@ collect_entries(const char *cfg, bool legacy, struct boot_entries *e)
             continue;
         if (legacy) {
             if (word_is(p, "title")) {
-                entries_add(e);
+                entries_add(e, p);
                 in_entry = true;
             } else if (in_entry && (word_is(p, "kernel") ||
                                     word_is(p, "module"))) {
@@ -852,7 +883,7 @@ collect_entries(const char *cfg, bool legacy, struct boot_entries *e)
         }
         /* GRUB 2: top-level menuentry/submenu, braces for depth. */
         if (depth == 0 && (word_is(p, "menuentry") || word_is(p, "submenu"))) {
-            entries_add(e);
+            entries_add(e, p);
             /* A submenu is never picked: its entries are unknown. */
             e->v[e->n - 1].xen = word_is(p, "submenu");
         } else if (depth > 0 && e->n &&
@@ -896,7 +927,7 @@ x2k_guest_grub_count(const char *cfg, bool legacy, size_t *n,
     for (i = 0; i < e.n; i++)
         if (!e.v[i].xen)
             (*n_non_xen)++;
-    free(e.v);
+    entries_free(&e);
 }
 
 int
@@ -914,8 +945,66 @@ x2k_guest_grub_pick_default(const char *cfg, bool legacy, int current)
     for (i = 0; i < e.n && ret < 0; i++)
         if (!e.v[i].xen)
             ret = (int)i;
-    free(e.v);
+    entries_free(&e);
     return ret;
+}
+
+char *
+x2k_guest_grub2_saved_default(const char *cfg, const char *saved)
+{
+    struct boot_entries e;
+    char *ret = NULL;
+    long idx = -1;
+    size_t i;
+    bool xen = false;
+
+    collect_entries(cfg, false, &e);
+    if (x2k_parse_long(saved, 0, 9999, &idx)) {
+        xen = (size_t)idx < e.n && e.v[idx].xen;
+    } else {
+        for (i = 0; i < e.n; i++)
+            if (e.v[i].title && strcmp(e.v[i].title, saved) == 0)
+                xen = e.v[i].xen;
+    }
+    for (i = 0; xen && i < e.n && !ret; i++)
+        if (!e.v[i].xen && e.v[i].title)
+            ret = x2k_xstrdup(e.v[i].title);
+    entries_free(&e);
+    return ret;
+}
+
+char *
+x2k_guest_rewrite_grubenv(const char *text, const char *entry)
+{
+    struct x2k_buf b = { 0 };
+    struct lines l;
+    size_t i, size = strlen(text);
+    bool set = false;
+
+    lines_split(&l, text);
+    for (i = 0; i < l.n; i++) {
+        const char *line = l.v[i];
+
+        /* The '#' padding is recomputed below. */
+        if (i > 0 && *line == '#' && strspn(line, "#") == strlen(line))
+            continue;
+        if (x2k_str_has_prefix(line, "saved_entry=")) {
+            x2k_buf_printf(&b, "saved_entry=%s\n", entry);
+            set = true;
+        } else {
+            x2k_buf_printf(&b, "%s\n", line);
+        }
+    }
+    lines_free(&l);
+    if (!set)
+        x2k_buf_printf(&b, "saved_entry=%s\n", entry);
+    if (b.len > size) {
+        free(b.data);
+        return NULL;
+    }
+    while (b.len < size)
+        x2k_buf_puts(&b, "#");
+    return x2k_buf_steal(&b);
 }
 
 /* Rewrite the arguments after the kernel path on a kernel line. */

@@ -95,6 +95,18 @@ char *x2k_guest_rewrite_cmdline(const char *cmdline, const char *const *map)
 int x2k_guest_grub_pick_default(const char *cfg, bool legacy, int current)
     X2K_NONNULL(1);
 
+/* GRUB 2 with GRUB_DEFAULT=saved: when SAVED (grubenv's saved_entry, a
+ * top-level title or an index) names a Xen entry of CFG, the title of
+ * the first non-Xen entry (caller frees); NULL when SAVED is fine or
+ * unknown, or when no non-Xen entry exists. */
+char *x2k_guest_grub2_saved_default(const char *cfg, const char *saved)
+    X2K_NONNULL(1, 2);
+
+/* grubenv with saved_entry set to ENTRY, kept at its size (the 1024-byte
+ * block, '#' padding).  NULL if it does not fit. */
+char *x2k_guest_rewrite_grubenv(const char *text, const char *entry)
+    X2K_NONNULL(1, 2);
+
 /* Number of boot entries, and of those not running a Xen kernel. */
 void x2k_guest_grub_count(const char *cfg, bool legacy, size_t *n,
                           size_t *n_non_xen) X2K_NONNULL(1, 3, 4);

@@ -783,6 +783,56 @@ grub_default_value(const char *text)
     return -1;
 }
 
+/* GRUB_DEFAULT=saved: grubenv's saved_entry must not be a Xen entry. */
+static int
+fix_grubenv(struct fixer *f, const char *cfg, const char *cfg_text,
+            struct x2k_error *err)
+{
+    char *env_path = x2k_strdup_printf("%.*s/grubenv",
+                                       (int)(strrchr(cfg, '/') - cfg), cfg);
+    char *env = read_text(f->g, env_path);
+    char *saved = NULL, *title = NULL, *new_env = NULL;
+    const char *p;
+    int rc = 0;
+
+    if (!env)
+        goto out;
+    p = strstr(env, "\nsaved_entry=");
+    if (!p)
+        goto out;
+    p += 13;
+    saved = x2k_xstrndup(p, strcspn(p, "\n"));
+    title = x2k_guest_grub2_saved_default(cfg_text, saved);
+    if (!title)
+        goto out;
+    new_env = x2k_guest_rewrite_grubenv(env, title);
+    if (!new_env) {
+        x2k_guest_report_warn(f->rep,
+                              _("the saved GRUB 2 default entry is a Xen "
+                                "kernel and %1$s has no room to change "
+                                "it"),
+                              env_path);
+        goto out;
+    }
+    rc = write_if_changed(f, env_path, env, new_env, err) < 0 ? -1 : 0;
+out:
+    free(env_path);
+    free(env);
+    free(saved);
+    free(title);
+    free(new_env);
+    return rc;
+}
+
+static bool
+grub_default_is_saved(const char *defgrub)
+{
+    return strstr(defgrub, "\nGRUB_DEFAULT=saved") ||
+           strstr(defgrub, "\nGRUB_DEFAULT=\"saved\"") ||
+           x2k_str_has_prefix(defgrub, "GRUB_DEFAULT=saved") ||
+           x2k_str_has_prefix(defgrub, "GRUB_DEFAULT=\"saved\"");
+}
+
 /* Run ARGV inside the appliance (chrooted in the guest). */
 static int
 guest_command(struct fixer *f, const char *const *argv, struct x2k_error *err)
@@ -859,6 +909,9 @@ fix_grub2(struct fixer *f, struct x2k_error *err)
         else if (pick == cur)
             pick = -1;
     }
+    if (defgrub && cfg_text && grub_default_is_saved(defgrub) &&
+        fix_grubenv(f, cfg, cfg_text, err) < 0)
+        goto fail;
     if (defgrub) {
         char *n = x2k_guest_rewrite_default_grub(defgrub, f->opts->map, pick);
         int r = write_if_changed(f, "/etc/default/grub", defgrub, n, err);

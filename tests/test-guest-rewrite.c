@@ -259,6 +259,51 @@ test_grub2(void **state)
 }
 
 static void
+test_grubenv(void **state)
+{
+    char env[1024 + 1], *out;
+    static const char head[] = "# GRUB Environment Block\n"
+                               "saved_entry=Debian GNU/Linux, with Xen "
+                               "hypervisor\n";
+    char *s;
+
+    /* The saved default is a Xen entry: the first non-Xen title. */
+    s = x2k_guest_grub2_saved_default(grub_cfg,
+                                      "Debian GNU/Linux, with Xen "
+                                      "hypervisor");
+    assert_non_null(s);
+    assert_string_equal(s, "Debian GNU/Linux");
+    free(s);
+    s = x2k_guest_grub2_saved_default(grub_cfg, "0");
+    assert_string_equal(s, "Debian GNU/Linux");
+    free(s);
+    assert_null(x2k_guest_grub2_saved_default(grub_cfg, "Debian GNU/Linux"));
+    assert_null(x2k_guest_grub2_saved_default(grub_cfg, "1"));
+    assert_null(x2k_guest_grub2_saved_default(grub_cfg, "no such entry"));
+
+    /* grubenv keeps its 1024 bytes. */
+    memset(env, '#', 1024);
+    env[1024] = '\0';
+    memcpy(env, head, strlen(head));
+    out = x2k_guest_rewrite_grubenv(env, "Debian GNU/Linux");
+    assert_non_null(out);
+    assert_int_equal(strlen(out), 1024);
+    assert_true(x2k_str_has_prefix(out, "# GRUB Environment Block\n"
+                                        "saved_entry=Debian GNU/Linux\n#"));
+    assert_int_equal(strspn(out + 54, "#"), 1024 - 54);
+    free(out);
+    /* No saved_entry yet: added.  Too long: refused. */
+    out = x2k_guest_rewrite_grubenv("# GRUB Environment Block\n"
+                                    "#########################",
+                                    "x");
+    assert_string_equal(out, "# GRUB Environment Block\nsaved_entry=x\n"
+                             "###########");
+    free(out);
+    assert_null(x2k_guest_rewrite_grubenv("# GRUB Environment Block\n###",
+                                          "a much longer entry"));
+}
+
+static void
 test_default_grub(void **state)
 {
     static const char in[] =
@@ -438,6 +483,7 @@ main(void)
         cmocka_unit_test(test_cmdline),
         cmocka_unit_test(test_grub_legacy),
         cmocka_unit_test(test_grub2),
+        cmocka_unit_test(test_grubenv),
         cmocka_unit_test(test_default_grub),
         cmocka_unit_test(test_device_map),
         cmocka_unit_test(test_modules),
