@@ -814,7 +814,20 @@ fix_grubenv(struct fixer *f, const char *cfg, const char *cfg_text,
                               env_path);
         goto out;
     }
-    rc = write_if_changed(f, env_path, env, new_env, err) < 0 ? -1 : 0;
+    /* Report the entry, not the '#' padding that moved with it. */
+    if (guestfs_write(f->g->g, env_path, new_env, strlen(new_env)) < 0) {
+        x2k_error_from_guestfs(err, f->g->g,
+                               _("cannot write '%1$s' in the guest"),
+                               env_path);
+        rc = -1;
+    } else {
+        char *before = x2k_strdup_printf("saved_entry=%s", saved);
+        char *after = x2k_strdup_printf("saved_entry=%s", title);
+
+        x2k_guest_report_add(f->rep, env_path, before, after);
+        free(before);
+        free(after);
+    }
 out:
     free(env_path);
     free(env);
