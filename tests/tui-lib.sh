@@ -39,8 +39,10 @@ tui_open()
     TUI_RC="$TMPD/rc.$name"
     rm -f "$TUI_RC"
     # tmux sets TERM in the pane; TUI_TERM overrides it.
+    local cmd
+    cmd=$(printf '%q ' env ${TUI_TERM:+TERM=$TUI_TERM} "$X2K" "$@")
     tmux_start "$w" "$h" \
-        "$(printf '%q ' env ${TUI_TERM:+TERM=$TUI_TERM} "$X2K" "$@"); echo \$? > $(printf '%q' "$TUI_RC"); sleep 60"
+        "$cmd; echo \$? > $(printf '%q' "$TUI_RC"); sleep 60"
 }
 
 tui_capture()
