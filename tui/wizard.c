@@ -383,6 +383,10 @@ tui_wizard_main(struct x2k_plan *plan, const struct x2k_cli *cli)
         return TUI_EXIT_USAGE;
     }
     log_fd = open_log(&ctx);
+    /* Without a log file, library messages still must not reach the
+     * screen. */
+    if (log_fd < 0)
+        log_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
     if (!tui_term_start(log_fd)) {
         fprintf(stderr,
                 _("xen2kvm: error: the wizard needs a terminal; use --batch "
