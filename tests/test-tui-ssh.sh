@@ -30,8 +30,10 @@ tmux_wait "Port: $SSHD_PORT"
 
 # Fields: host, user, port, identity, legacy, password, then the
 # buttons Generate, Install, Test.
+tmux_wait 'No key pair yet: press "Generate key".'
 tmux_keys Tab Tab Tab Tab Tab Tab Enter
 tmux_wait "Key generated: $HOME/.ssh/id_ed25519.pub"
+tmux_wait "Key: $HOME/.ssh/id_ed25519"
 [ -f "$HOME/.ssh/id_ed25519" ] || fail "no key generated"
 
 # The password, typed once: masked on screen.

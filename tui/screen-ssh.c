@@ -8,8 +8,10 @@
 
 #include "tcurses.h"
 #include <stdio.h>
+#include <unistd.h>
 
 #include "backend.h"
+#include "ssh.h"
 #include "i18n.h"
 #include "tui.h"
 
@@ -186,6 +188,21 @@ ssh_draw(struct tui_ctx *ctx, int top, int rows)
     b_test.x = b_install.x + (int)x2k_mbswidth(_(b_install.label)) + 4 + 2;
     tui_form_draw(&form);
     y += 2;
+    if (!ctx->demo && y < top + rows) {
+        /* Which key a login will offer (seed 000: key login). */
+        char *key = x2k_ssh_default_identity(ident.text[0] ? ident.text
+                                             : NULL);
+        char *line;
+
+        if (key && access(key, R_OK) == 0)
+            line = x2k_strdup_printf(_("Key: %1$s"), key);
+        else
+            line = x2k_xstrdup(_("No key pair yet: press \"Generate "
+                                 "key\"."));
+        tui_put(y++, 2, w, line, false);
+        free(line);
+        free(key);
+    }
     if (fingerprint && y < top + rows) {
         char *s = x2k_strdup_printf(_("Host key: %1$s"), fingerprint);
 
