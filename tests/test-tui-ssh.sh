@@ -34,6 +34,7 @@ tmux_wait 'No key pair yet: press "Generate key".'
 tmux_keys Tab Tab Tab Tab Tab Tab Enter
 tmux_wait "Key generated: $HOME/.ssh/id_ed25519.pub"
 tmux_wait "Key: $HOME/.ssh/id_ed25519"
+tmux_wait "ssh-agent: not running"
 [ -f "$HOME/.ssh/id_ed25519" ] || fail "no key generated"
 
 # The password, typed once: masked on screen.

@@ -201,6 +201,26 @@ ssh_draw(struct tui_ctx *ctx, int top, int rows)
                                  "key\"."));
         tui_put(y++, 2, w, line, false);
         free(line);
+        if (y < top + rows) {
+            /* Seed 000 hands the key to ssh-agent: say where it is. */
+            char *pub = key ? x2k_strdup_printf("%s.pub", key) : NULL;
+
+            switch (x2k_ssh_agent_state(pub)) {
+            case X2K_AGENT_NONE:
+                tui_put(y++, 2, w, _("ssh-agent: not running (the key "
+                                     "file is used directly)."), false);
+                break;
+            case X2K_AGENT_RUNNING:
+                tui_put(y++, 2, w, _("ssh-agent: running, without this "
+                                     "key (ssh-add adds it)."), false);
+                break;
+            case X2K_AGENT_KEY_LOADED:
+                tui_put(y++, 2, w, _("ssh-agent: running, holds this "
+                                     "key."), false);
+                break;
+            }
+            free(pub);
+        }
         free(key);
     }
     if (fingerprint && y < top + rows) {
