@@ -40,6 +40,25 @@ for title in "Welcome" "SSH setup" "libvirt URI test" "Choose the guest" \
     step=$((step + 1))
 done
 tmux_wait " 7/9 "
+tmux_keys F1
+tmux_wait "Help: Summary"
+tmux_keys Escape
+tui_wait_gone "Help: "
+tmux_keys Enter
+tmux_wait " 8/9 "
+tmux_wait "[ OK ]"
+tmux_keys Enter
+tui_wait_gone "[[] OK []]"
+tmux_keys F1
+tmux_wait "Help: Conversion"
+tmux_keys Escape
+tui_wait_gone "Help: "
+tmux_keys Enter
+tmux_wait " 9/9 "
+tmux_keys F1
+tmux_wait "Help: Done"
+tmux_keys Escape
+tui_wait_gone "Help: "
 tui_quit
 
 # Esc keeps values: change the target, go back two screens and forward
