@@ -28,6 +28,7 @@ struct disk_progress {
 static struct x2k_engine *engine;  /* UI thread creates and frees */
 static enum st stages[X2K_N_STAGES];
 static struct disk_progress disks[MAX_DISKS];
+static struct disk_progress overall;   /* disk -1 events, if any */
 static size_t n_disks;
 static struct tui_pane log_pane = { .follow = true };
 static bool started, finished, cancelling;
@@ -54,6 +55,7 @@ run_enter(struct tui_ctx *ctx)
     for (i = 0; i < n_disks; i++)
         free(disks[i].name);
     n_disks = 0;
+    memset(&overall, 0, sizeof overall);
     tui_pane_clear(&log_pane);
     log_pane.follow = true;
     started = true;
@@ -130,6 +132,12 @@ run_draw(struct tui_ctx *ctx, int top, int rows)
         size_t ok = 0;
         char *s;
 
+        /* The engine's own overall figure wins over the sum. */
+        if (overall.total) {
+            all_done = overall.done;
+            all_total = overall.total;
+            frac = (double)all_done / (double)all_total;
+        }
         for (i = 0; i < X2K_N_STAGES; i++)
             ok += stages[i] == ST_OK;
         if (!all_total)
@@ -240,6 +248,11 @@ run_event(struct tui_ctx *ctx, const struct tui_msg *msg)
             stages[ev->stage] = ev->status == 0 ? ST_OK : ST_FAILED;
         break;
     case X2K_EVENT_PROGRESS:
+        if (ev->disk < 0) {
+            overall.done = ev->done;
+            overall.total = ev->total;
+            break;
+        }
         p = disk_for(ev);
         if (p) {
             p->done = ev->done;
