@@ -151,3 +151,127 @@ tmux_wait_dead()
     done
     fail "the program did not exit"
 }
+
+# A real private sshd on 127.0.0.1 (root only; skips otherwise).
+#   sshd_start [EXTRA_CONFIG_LINE...]
+# starts /usr/sbin/sshd -D with its own config, a throwaway ed25519 host
+# key, a throwaway user with a known password and a throwaway ed25519
+# client key in its authorized_keys, and a known_hosts file holding the
+# host key.  Exports SSHD_HOST (127.0.0.1), SSHD_PORT, SSHD_USER,
+# SSHD_HOME, SSHD_PASSWORD, SSHD_PASSWORD_FILE, SSHD_KEY (private key;
+# SSHD_KEY.pub next to it), SSHD_KNOWN_HOSTS, SSHD_HOSTKEY (public host
+# key file), SSHD_HOSTKEY_FP (as `ssh-keygen -lf` prints it), SSHD_DIR,
+# SSHD_LOG.  Everything is removed at exit.
+sshd_start()
+{
+    local d i port user
+    requires_root
+    requires /usr/sbin/sshd ssh-keygen useradd userdel chpasswd
+    d=$(mktemp -d "${TMPDIR:-/tmp}/x2k-sshd.XXXXXX")
+    cleanup_fn rm -rf "$d"
+    chmod 755 "$d"
+    SSHD_DIR=$d
+    ssh-keygen -q -t ed25519 -N '' -C x2k-test-host -f "$d/host_ed25519"
+    ssh-keygen -q -t ed25519 -N '' -C x2k-test-client -f "$d/id_ed25519"
+    SSHD_HOSTKEY=$d/host_ed25519.pub
+    SSHD_HOSTKEY_FP=$(ssh-keygen -lf "$SSHD_HOSTKEY" | awk '{print $2}')
+    SSHD_KEY=$d/id_ed25519
+
+    # A throwaway user.  useradd may race with other tests on the
+    # passwd lock: retry a few times.
+    user="x2k$$r$((RANDOM % 10000))"
+    i=0
+    until useradd -m -d "$d/home" -s /bin/sh "$user" 2>"$d/useradd.err"; do
+        i=$((i + 1))
+        [ $i -lt 20 ] || { cat "$d/useradd.err" >&2; fail "useradd failed"; }
+        sleep 0.2
+    done
+    cleanup_fn _sshd_userdel "$user"
+    SSHD_USER=$user
+    SSHD_HOME=$d/home
+    SSHD_PASSWORD="pw-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+    i=0
+    until echo "$user:$SSHD_PASSWORD" | chpasswd 2>"$d/chpasswd.err"; do
+        i=$((i + 1))
+        [ $i -lt 20 ] || { cat "$d/chpasswd.err" >&2; fail "chpasswd failed"; }
+        sleep 0.2
+    done
+    SSHD_PASSWORD_FILE=$d/password
+    printf '%s\n' "$SSHD_PASSWORD" > "$SSHD_PASSWORD_FILE"
+    chmod 600 "$SSHD_PASSWORD_FILE"
+    mkdir -p "$SSHD_HOME/.ssh"
+    cp "$SSHD_KEY.pub" "$SSHD_HOME/.ssh/authorized_keys"
+    chmod 700 "$SSHD_HOME/.ssh"
+    chmod 600 "$SSHD_HOME/.ssh/authorized_keys"
+    chown -R "$user:" "$SSHD_HOME"
+
+    mkdir -p /run/sshd
+    chmod 755 /run/sshd
+    SSHD_LOG=$d/sshd.log
+    for i in 1 2 3 4 5 6 7 8 9 10; do
+        port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+        cat > "$d/sshd_config" <<CONF
+ListenAddress 127.0.0.1:$port
+HostKey $d/host_ed25519
+PidFile $d/sshd.pid
+UsePAM no
+PermitRootLogin no
+AllowUsers $user
+PubkeyAuthentication yes
+PasswordAuthentication yes
+KbdInteractiveAuthentication yes
+AuthorizedKeysFile .ssh/authorized_keys
+StrictModes yes
+MaxStartups 100
+MaxSessions 50
+LogLevel VERBOSE
+Subsystem sftp internal-sftp
+CONF
+        local extra
+        for extra in "$@"; do printf '%s\n' "$extra" >> "$d/sshd_config"; done
+        /usr/sbin/sshd -D -e -f "$d/sshd_config" 2>>"$SSHD_LOG" &
+        SSHD_PID=$!
+        # Wait (bounded) until it accepts connections or dies.
+        local j=0
+        while [ $j -lt 50 ]; do
+            kill -0 "$SSHD_PID" 2>/dev/null || break
+            if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+                cleanup_fn kill "$SSHD_PID"
+                SSHD_PORT=$port
+                SSHD_HOST=127.0.0.1
+                SSHD_KNOWN_HOSTS=$d/known_hosts
+                printf '[127.0.0.1]:%s %s\n' "$port" \
+                    "$(cut -d' ' -f1,2 "$SSHD_HOSTKEY")" > "$SSHD_KNOWN_HOSTS"
+                export SSHD_HOST SSHD_PORT SSHD_USER SSHD_HOME SSHD_PASSWORD \
+                    SSHD_PASSWORD_FILE SSHD_KEY SSHD_KNOWN_HOSTS SSHD_HOSTKEY \
+                    SSHD_HOSTKEY_FP SSHD_DIR SSHD_LOG SSHD_PID
+                return 0
+            fi
+            sleep 0.1
+            j=$((j + 1))
+        done
+        kill "$SSHD_PID" 2>/dev/null || :
+        wait "$SSHD_PID" 2>/dev/null || :
+    done
+    cat "$SSHD_LOG" >&2
+    fail "sshd did not start"
+}
+
+_sshd_userdel()
+{
+    local i=0
+    until userdel -r "$1" 2>/dev/null; do
+        i=$((i + 1))
+        [ $i -lt 20 ] || { userdel -f "$1" 2>/dev/null; return 0; }
+        sleep 0.2
+    done
+}
+
+# Run a command as the sshd's user through OpenSSH (key auth).
+sshd_ssh()
+{
+    ssh -F /dev/null -i "$SSHD_KEY" -p "$SSHD_PORT" \
+        -o UserKnownHostsFile="$SSHD_KNOWN_HOSTS" -o StrictHostKeyChecking=yes \
+        -o BatchMode=yes -o IdentitiesOnly=yes \
+        "$SSHD_USER@$SSHD_HOST" "$@"
+}
