@@ -839,6 +839,20 @@ x2k_ssh_free(struct x2k_ssh *s)
     free(s);
 }
 
+LIBSSH2_SESSION *
+x2k_ssh_raw_session(struct x2k_ssh *s)
+{
+    return s->session;
+}
+
+int
+x2k_ssh_wait(struct x2k_ssh *s, double start, int timeout_ms,
+             struct x2k_error *err)
+{
+    return ssh_wait(s, timeout_ms > 0 ? start + timeout_ms / 1000.0 : 0,
+                    err);
+}
+
 const char *
 x2k_ssh_auth_method(const struct x2k_ssh *s)
 {

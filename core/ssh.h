@@ -111,6 +111,16 @@ int x2k_ssh_opts_from_plan(const struct x2k_plan *plan,
 char *x2k_ssh_read_password_file(const char *path, struct x2k_error *err)
     X2K_NONNULL(1);
 
+/* For modules that drive libssh2 directly on this session (the SFTP
+ * disk reader in core/transfer): the session (non-blocking), and a wait
+ * until its socket is ready in the direction libssh2 needs (<= 200 ms;
+ * -1 with ERR set on cancellation or when TIMEOUT_MS, if > 0, passed
+ * since START, an x2k_now() value). */
+struct _LIBSSH2_SESSION *x2k_ssh_raw_session(struct x2k_ssh *s)
+    X2K_NONNULL(1);
+int x2k_ssh_wait(struct x2k_ssh *s, double start, int timeout_ms,
+                 struct x2k_error *err) X2K_NONNULL(1);
+
 /* Key setup (seed 000 section 1). */
 
 /* Default private key path to use: IDENTITY if set, else the first of
