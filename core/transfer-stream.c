@@ -328,6 +328,7 @@ stream_next(struct tx_reader *r, struct tx_rec *rec, struct x2k_error *err)
         size_t want;
 
         if (s->raw_pos >= r->size) {
+            s->done = true;
             rec->kind = TX_REC_END;
             rec->off = r->size;
             rec->len = 0;
@@ -435,12 +436,21 @@ stream_close(struct tx_reader *r, bool abort, struct x2k_error *err)
     char *errtext = NULL;
     int status = 0, ret = 0;
 
+    if (s->chan && !abort && s->done) {
+        /* Read to the end so that the exit status is known. */
+        char tmp[4096];
+        ssize_t n;
+
+        do
+            n = s->chan->read(s->chan, tmp, sizeof tmp, NULL);
+        while (n > 0);
+    }
     if (s->chan) {
         if (s->chan->close(s->chan, abort || !s->done, &status, &errtext,
                            abort ? NULL : err) < 0)
             ret = -1;
         s->chan = NULL;
-        if (!abort && ret == 0 && status != 0 && !s->raw) {
+        if (!abort && ret == 0 && status != 0) {
             x2k_error_set(err, X2K_ERR_REMOTE,
                           _("The disk streamer for '%1$s' exited with status %2$d."),
                           s->source, status);

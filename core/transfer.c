@@ -186,8 +186,10 @@ open_reader(struct tx_worker *w, const struct x2k_transfer_disk *d,
         if (!w->ssh &&
             !(w->ssh = tx_ssh_connect(ctx->opts->ssh, &ctx->rep, err)))
             return NULL;
+        /* The checksum must come from the Xen host itself: verify_output
+         * runs the streamer's hash mode there. */
         return tx_sftp_reader_new(w->ssh, d->source, d->is_block, offset,
-                                  verify, &ctx->rep, err);
+                                  false, &ctx->rep, err);
     default:
         return tx_local_reader_new(d->source, d->is_block, offset, verify,
                                    &ctx->rep, err);
@@ -476,6 +478,22 @@ fail:
     return -1;
 }
 
+/* The path of the disk's volume, or NULL. */
+static char *
+volume_local_path(const struct x2k_transfer_disk *d)
+{
+    virStoragePoolPtr pool = virStoragePoolLookupByName(d->conn, d->pool);
+    virStorageVolPtr vol = pool ? virStorageVolLookupByName(pool, d->volume)
+                                : NULL;
+    char *path = vol ? virStorageVolGetPath(vol) : NULL;
+
+    if (vol)
+        virStorageVolFree(vol);
+    if (pool)
+        virStoragePoolFree(pool);
+    return path;
+}
+
 /* Copy into a libvirt volume: no journal (an upload cannot be made
  * durable midway), so a re-run starts again. */
 static int
@@ -502,10 +520,19 @@ copy_to_volume(struct tx_worker *w, size_t i, struct x2k_error *err)
         goto out;
     if (r->ops->close(r, false, err) < 0)
         goto out;
-    if (ctx->opts->verify)
-        x2k_report_warning(&ctx->rep,
-                           _("Disk %1$s was uploaded to a storage volume, whose contents cannot be read back here: it was not verified."),
-                           disk_label(d));
+    if (ctx->opts->verify) {
+        /* A dir/fs/netfs pool's volume is a file here: hash it. */
+        X2K_AUTOFREE char *path = volume_local_path(d);
+
+        if (path && access(path, R_OK) == 0) {
+            if (verify_output(w, i, r, path, err) < 0)
+                goto out;
+        } else {
+            x2k_report_warning(&ctx->rep,
+                               _("Disk %1$s was uploaded to a storage volume, whose contents cannot be read back here: it was not verified."),
+                               disk_label(d));
+        }
+    }
     ret = 0;
 out:
     if (wr)

@@ -17,11 +17,12 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include <libvirt/virterror.h>
+
 #include "log.h"
 #include "transfer.h"
-#if X2K_COPY_SSH
+#define X2K_COPY_SSH 1
 #include "ssh.h"
-#endif
 
 static struct x2k_reporter reporter;
 static bool show_progress;
@@ -49,6 +50,11 @@ on_event(const struct x2k_event *ev, void *opaque)
         fprintf(stderr, "%s: %s\n",
                 ev->kind == X2K_EVENT_WARNING ? "warning" : "log", ev->text);
     }
+}
+
+static void
+silent(void *opaque, virErrorPtr e)
+{
 }
 
 static void
@@ -149,6 +155,7 @@ main(int argc, char **argv)
         opts.ssh = &ssh;
     }
 #endif
+    virSetErrorFunc(NULL, silent);
     if (uri && !(conn = virConnectOpen(uri))) {
         fprintf(stderr, "x2k-copy: cannot open %s\n", uri);
         return 2;
