@@ -236,7 +236,7 @@ tx_local_exec_chan(const char *mode, const char *path, uint64_t offset,
 
 /* ---- The decoder. ---- */
 
-#define IN_CAP (4 * 1024 * 1024)
+#define IN_CAP (TX_BLOCK + 64 * 1024)   /* the largest record fits */
 
 struct stream_reader {
     struct tx_reader r;

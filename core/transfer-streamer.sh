@@ -57,6 +57,14 @@ my $emit = ($mode eq "copy") ? 1 : 0;
 my $buf;
 sub flushz { my $end = shift;
     if ($zstart >= 0) { out("Z" . u64($zstart) . u64($end - $zstart)) if $emit; $zstart = -1; } }
+# Data records of at most 256 KiB keep the receiver cache-friendly.
+sub data { my ($base, $at, $n) = @_;
+    while ($n > 0) {
+        my $l = $n > 262144 ? 262144 : $n;
+        out("D" . u64($base + $at) . pack("N", $l)); out($buf, $l, $at);
+        $at += $l; $n -= $l;
+    }
+}
 sub rd { my ($pos, $len) = @_;
     sysseek($fh, $pos, 0) or fatal("cannot seek $path: $!");
     my $got = 0; $buf = "";
@@ -103,7 +111,7 @@ while ($pos < $size) {
                 my $z = $l == $ZB ? substr($buf, $i, $l) eq $zsub
                                   : substr($buf, $i, $l) eq "\0" x $l;
                 if ($z) {
-                    if ($ds >= 0) { out("D" . u64($pos + $ds) . pack("N", $i - $ds)); out($buf, $i - $ds, $ds); $ds = -1; }
+                    if ($ds >= 0) { data($pos, $ds, $i - $ds); $ds = -1; }
                     $zstart = $pos + $i if $zstart < 0;
                 } else {
                     flushz($pos + $i);
@@ -111,7 +119,7 @@ while ($pos < $size) {
                 }
                 $i += $l;
             }
-            if ($ds >= 0) { out("D" . u64($pos + $ds) . pack("N", $len - $ds)); out($buf, $len - $ds, $ds); }
+            data($pos, $ds, $len - $ds) if $ds >= 0;
         }
     }
     $pos += $len;
