@@ -77,6 +77,12 @@ struct tx_chan *tx_local_exec_chan(const char *mode, const char *path,
                                    struct x2k_reporter *rep,
                                    struct x2k_error *err);
 
+/* Spawn ARGV (FILE looked up in PATH; PATH_ENV replaces $PATH when
+ * set) with its stdout as the channel; its stderr is kept for errors. */
+struct tx_chan *tx_spawn_chan(const char *file, char *const argv[],
+                              const char *path_env, struct x2k_reporter *rep,
+                              struct x2k_error *err);
+
 /* Read the streamer's hash mode output from CHAN (taken over). */
 int tx_stream_hash(struct tx_chan *chan, const char *source,
                    struct x2k_reporter *rep, char **alg, char **hex,

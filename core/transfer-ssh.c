@@ -20,23 +20,110 @@
 
 struct tx_ssh {
     struct x2k_ssh *s;
+    struct x2k_ssh_opts o;      /* borrowed strings */
+    struct x2k_reporter *rep;
+    bool openssh;
 };
 
 struct tx_ssh *
-tx_ssh_connect(const struct x2k_ssh_opts *opts, struct x2k_reporter *rep,
-               struct x2k_error *err)
+tx_ssh_connect(const struct x2k_ssh_opts *opts,
+               enum x2k_transfer_transport transport,
+               struct x2k_reporter *rep, struct x2k_error *err)
 {
-    struct x2k_ssh_opts o = *opts;
     struct tx_ssh *t;
+    const char *method;
 
-    o.reporter = rep;
     t = x2k_xcalloc(1, sizeof *t);
-    t->s = x2k_ssh_connect(&o, err);
+    t->o = *opts;
+    t->o.reporter = rep;
+    t->rep = rep;
+    t->s = x2k_ssh_connect(&t->o, err);
     if (!t->s) {
         free(t);
         return NULL;
     }
+    /* The OpenSSH client can only take over non-interactive logins. */
+    method = x2k_ssh_auth_method(t->s);
+    t->openssh = transport != X2K_TRANSPORT_LIBSSH2 &&
+                 (x2k_str_equal(method, "agent") ||
+                  x2k_str_equal(method, "publickey"));
+    if (transport == X2K_TRANSPORT_OPENSSH && !t->openssh) {
+        x2k_error_set(err, X2K_ERR_UNSUPPORTED,
+                      _("The OpenSSH client can copy the disks only after a key or agent login, not after '%1$s'."),
+                      method);
+        tx_ssh_free(t);
+        return NULL;
+    }
     return t;
+}
+
+bool
+tx_ssh_uses_openssh(const struct tx_ssh *t)
+{
+    return t->openssh;
+}
+
+void
+tx_ssh_disable_openssh(struct tx_ssh *t)
+{
+    t->openssh = false;
+}
+
+/* The streamer command through `ssh`, with the host key and the login
+ * that core/ssh has just checked. */
+static struct tx_chan *
+openssh_chan(struct tx_ssh *t, const char *cmd, struct x2k_error *err)
+{
+    const char *argv[48];
+    const char *keyfile = x2k_ssh_auth_keyfile(t->s);
+    X2K_AUTOFREE char *kh = NULL;
+    X2K_AUTOFREE char *port = x2k_strdup_printf("%d", t->o.port > 0
+                                                          ? t->o.port : 22);
+    size_t n = 0;
+
+    argv[n++] = "ssh";
+    argv[n++] = "-F";
+    argv[n++] = "/dev/null";
+    argv[n++] = "-o";
+    argv[n++] = "BatchMode=yes";
+    argv[n++] = "-o";
+    argv[n++] = "StrictHostKeyChecking=yes";
+    if (t->o.known_hosts) {
+        kh = x2k_strdup_printf("UserKnownHostsFile=%s", t->o.known_hosts);
+        argv[n++] = "-o";
+        argv[n++] = kh;
+    }
+    argv[n++] = "-o";
+    argv[n++] = "Compression=no";
+    argv[n++] = "-o";
+    argv[n++] = "ConnectTimeout=20";
+    argv[n++] = "-o";
+    argv[n++] = "ServerAliveInterval=15";
+    argv[n++] = "-o";
+    argv[n++] = "ServerAliveCountMax=8";
+    if (t->o.legacy) {
+        argv[n++] = "-o";
+        argv[n++] = "HostKeyAlgorithms=+ssh-rsa";
+        argv[n++] = "-o";
+        argv[n++] = "PubkeyAcceptedAlgorithms=+ssh-rsa";
+        argv[n++] = "-o";
+        argv[n++] = "KexAlgorithms=+diffie-hellman-group14-sha1,diffie-hellman-group1-sha1";
+    }
+    if (keyfile && x2k_str_equal(x2k_ssh_auth_method(t->s), "publickey")) {
+        argv[n++] = "-o";
+        argv[n++] = "IdentitiesOnly=yes";
+        argv[n++] = "-i";
+        argv[n++] = keyfile;
+    }
+    argv[n++] = "-p";
+    argv[n++] = port;
+    argv[n++] = "-l";
+    argv[n++] = t->o.user ? t->o.user : "root";
+    argv[n++] = "--";
+    argv[n++] = t->o.host;
+    argv[n++] = cmd;
+    argv[n] = NULL;
+    return tx_spawn_chan("ssh", (char *const *)argv, NULL, t->rep, err);
 }
 
 void
@@ -86,6 +173,8 @@ tx_ssh_exec_chan(struct tx_ssh *t, const char *mode, const char *path,
     struct ssh_chan *sc;
     struct x2k_ssh_chan *c;
 
+    if (t->openssh)
+        return openssh_chan(t, cmd, err);
     c = x2k_ssh_exec_start(t->s, cmd, err);
     if (!c)
         return NULL;

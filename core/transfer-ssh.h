@@ -10,8 +10,14 @@ struct tx_ssh;
 
 /* Connect with OPTS; REP (cancellation) replaces opts->reporter. */
 struct tx_ssh *tx_ssh_connect(const struct x2k_ssh_opts *opts,
+                              enum x2k_transfer_transport transport,
                               struct x2k_reporter *rep,
                               struct x2k_error *err);
+
+/* Whether the next exec channel goes through the OpenSSH client; and
+ * stop using it (it failed: fall back to libssh2). */
+bool tx_ssh_uses_openssh(const struct tx_ssh *s);
+void tx_ssh_disable_openssh(struct tx_ssh *s);
 void tx_ssh_free(struct tx_ssh *s);
 
 /* The streamer in MODE over an exec channel. */

@@ -156,39 +156,31 @@ local_chan_close(struct tx_chan *c, bool abort, int *status, char **errtext,
     return 0;
 }
 
+/* Spawn ARGV (FILE looked up in PATH) with stdout and stderr piped. */
 struct tx_chan *
-tx_local_exec_chan(const char *mode, const char *path, uint64_t offset,
-                   bool is_block, bool verify, const char *path_env,
-                   struct x2k_reporter *rep, struct x2k_error *err)
+tx_spawn_chan(const char *file, char *const argv[], const char *path_env,
+              struct x2k_reporter *rep, struct x2k_error *err)
 {
     struct local_chan *lc;
     posix_spawn_file_actions_t fa;
-    char off[32], blk[2], ver[2];
-    char *argv[10];
     char **envp = environ;
     char **own_env = NULL;
+    char *own_path = NULL;
     int out[2], errp[2], r;
     size_t i, n;
 
-    if (pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
+    if (pipe2(out, O_CLOEXEC) < 0) {
         x2k_error_set_errno(err, X2K_ERR_IO, errno,
                             _("Cannot start the disk streamer."));
         return NULL;
     }
-    snprintf(off, sizeof off, "%llu", (unsigned long long)offset);
-    snprintf(blk, sizeof blk, "%d", is_block ? 1 : 0);
-    snprintf(ver, sizeof ver, "%d", verify ? 1 : 0);
-    argv[0] = (char *)"/bin/sh";
-    argv[1] = (char *)"-c";
-    argv[2] = (char *)streamer_script;
-    argv[3] = (char *)"x2k-streamer";
-    argv[4] = (char *)mode;
-    argv[5] = (char *)path;
-    argv[6] = off;
-    argv[7] = blk;
-    argv[8] = ver;
-    argv[9] = NULL;
-
+    if (pipe2(errp, O_CLOEXEC) < 0) {
+        x2k_error_set_errno(err, X2K_ERR_IO, errno,
+                            _("Cannot start the disk streamer."));
+        close(out[0]);
+        close(out[1]);
+        return NULL;
+    }
     if (path_env) {
         for (n = 0; environ[n]; n++)
             ;
@@ -197,7 +189,8 @@ tx_local_exec_chan(const char *mode, const char *path, uint64_t offset,
             if (!x2k_str_has_prefix(environ[i], "PATH="))
                 own_env[n++] = environ[i];
         }
-        own_env[n++] = x2k_strdup_printf("PATH=%s", path_env);
+        own_path = x2k_strdup_printf("PATH=%s", path_env);
+        own_env[n++] = own_path;
         envp = own_env;
     }
 
@@ -206,16 +199,10 @@ tx_local_exec_chan(const char *mode, const char *path, uint64_t offset,
     posix_spawn_file_actions_adddup2(&fa, errp[1], 2);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     lc = x2k_xcalloc(1, sizeof *lc);
-    r = posix_spawn(&lc->pid, "/bin/sh", &fa, NULL, argv, envp);
+    r = posix_spawnp(&lc->pid, file, &fa, NULL, argv, envp);
     posix_spawn_file_actions_destroy(&fa);
-    if (own_env) {
-        for (i = 0; own_env[i]; i++) {
-            if (x2k_str_has_prefix(own_env[i], "PATH=") &&
-                !own_env[i + 1])
-                free(own_env[i]);
-        }
-        free(own_env);
-    }
+    free(own_env);
+    free(own_path);
     close(out[1]);
     close(errp[1]);
     if (r != 0) {
@@ -232,6 +219,30 @@ tx_local_exec_chan(const char *mode, const char *path, uint64_t offset,
     lc->chan.read = local_chan_read;
     lc->chan.close = local_chan_close;
     return &lc->chan;
+}
+
+struct tx_chan *
+tx_local_exec_chan(const char *mode, const char *path, uint64_t offset,
+                   bool is_block, bool verify, const char *path_env,
+                   struct x2k_reporter *rep, struct x2k_error *err)
+{
+    char off[32], blk[2], ver[2];
+    char *argv[10];
+
+    snprintf(off, sizeof off, "%llu", (unsigned long long)offset);
+    snprintf(blk, sizeof blk, "%d", is_block ? 1 : 0);
+    snprintf(ver, sizeof ver, "%d", verify ? 1 : 0);
+    argv[0] = (char *)"/bin/sh";
+    argv[1] = (char *)"-c";
+    argv[2] = (char *)streamer_script;
+    argv[3] = (char *)"x2k-streamer";
+    argv[4] = (char *)mode;
+    argv[5] = (char *)path;
+    argv[6] = off;
+    argv[7] = blk;
+    argv[8] = ver;
+    argv[9] = NULL;
+    return tx_spawn_chan("/bin/sh", argv, path_env, rep, err);
 }
 
 /* ---- The decoder. ---- */

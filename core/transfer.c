@@ -133,7 +133,8 @@ open_chan(struct tx_worker *w, const struct x2k_transfer_disk *d,
 
     if (ctx->opts->ssh) {
         if (!w->ssh &&
-            !(w->ssh = tx_ssh_connect(ctx->opts->ssh, &ctx->rep, err)))
+            !(w->ssh = tx_ssh_connect(ctx->opts->ssh, ctx->opts->transport,
+                                      &ctx->rep, err)))
             return NULL;
         return tx_ssh_exec_chan(w->ssh, mode, d->source, offset, d->is_block,
                                 verify, ctx->opts->remote_path, err);
@@ -153,11 +154,16 @@ reader_kind(const struct tx_ctx *ctx)
 }
 
 static const char *
-reader_name(const struct tx_ctx *ctx)
+reader_name(const struct tx_worker *w)
 {
+    const struct tx_ctx *ctx = w->ctx;
+
     switch (reader_kind(ctx)) {
     case X2K_READER_EXEC:
-        return ctx->opts->ssh ? "ssh-exec" : "local-exec";
+        if (!ctx->opts->ssh)
+            return "local-exec";
+        return w->ssh && tx_ssh_uses_openssh(w->ssh) ? "openssh-exec"
+                                                     : "ssh-exec";
     case X2K_READER_SFTP:
         return "sftp";
     default:
@@ -173,10 +179,35 @@ open_reader(struct tx_worker *w, const struct x2k_transfer_disk *d,
     struct tx_chan *chan;
 
     switch (reader_kind(ctx)) {
-    case X2K_READER_EXEC:
+    case X2K_READER_EXEC: {
+        struct x2k_error e = X2K_ERROR_INIT;
+        struct tx_reader *r;
+        bool openssh;
+
+        chan = open_chan(w, d, "copy", offset, verify, err);
+        if (!chan)
+            return NULL;
+        openssh = w->ssh && tx_ssh_uses_openssh(w->ssh);
+        r = tx_stream_reader_new(chan, d->source, &ctx->rep,
+                                 openssh ? &e : err);
+        if (r || !openssh)
+            return r;
+        /* The OpenSSH client could not log in the way libssh2 did (a
+         * host key it does not know, no agent...): use libssh2. */
+        if (e.code == X2K_ERR_CANCELLED ||
+            ctx->opts->transport == X2K_TRANSPORT_OPENSSH) {
+            x2k_error_move(err, &e);
+            return NULL;
+        }
+        x2k_log(X2K_LOG_WARN, "transfer: the OpenSSH client failed (%s%s%s); "
+                "using libssh2", e.msg ? e.msg : "?",
+                e.detail ? ": " : "", e.detail ? e.detail : "");
+        x2k_error_clear(&e);
+        tx_ssh_disable_openssh(w->ssh);
         chan = open_chan(w, d, "copy", offset, verify, err);
         return chan ? tx_stream_reader_new(chan, d->source, &ctx->rep, err)
                     : NULL;
+    }
     case X2K_READER_SFTP:
         if (!ctx->opts->ssh) {
             x2k_error_set(err, X2K_ERR_INVALID,
@@ -184,7 +215,8 @@ open_reader(struct tx_worker *w, const struct x2k_transfer_disk *d,
             return NULL;
         }
         if (!w->ssh &&
-            !(w->ssh = tx_ssh_connect(ctx->opts->ssh, &ctx->rep, err)))
+            !(w->ssh = tx_ssh_connect(ctx->opts->ssh, ctx->opts->transport,
+                                      &ctx->rep, err)))
             return NULL;
         /* The checksum must come from the Xen host itself: verify_output
          * runs the streamer's hash mode there. */
@@ -509,6 +541,7 @@ copy_to_volume(struct tx_worker *w, size_t i, struct x2k_error *err)
     r = open_reader(w, d, 0, ctx->opts->verify, err);
     if (!r)
         return -1;
+    res->reader = reader_name(w);
     res->size = r->size;
     res->dd_fallback = r->dd_fallback;
     wr = tx_volume_writer_new(d->conn, d->pool, d->volume, r->size,
@@ -589,7 +622,7 @@ copy_disk(struct tx_worker *w, size_t i, struct x2k_error *err)
     struct stat st;
     int ret = -1;
 
-    res->reader = reader_name(ctx);
+    res->reader = reader_name(w);
     if (d->pool)
         return copy_to_volume(w, i, err);
     if (!d->dest_path) {
@@ -644,6 +677,7 @@ copy_disk(struct tx_worker *w, size_t i, struct x2k_error *err)
         if (!r)
             goto out;
     }
+    res->reader = reader_name(w);
     res->size = r->size;
     res->resumed_from = r->offset;
     res->dd_fallback = r->dd_fallback;

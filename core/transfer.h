@@ -32,6 +32,16 @@ enum x2k_transfer_reader {
     X2K_READER_LOCAL,           /* direct read: this host is the Xen host */
 };
 
+/* The bulk channel of the exec reader.  core/ssh (libssh2) always
+ * connects first (host key check, authentication); with key or agent
+ * authentication the data may then flow through the OpenSSH client,
+ * whose ciphers are several times faster than libssh2 1.10's. */
+enum x2k_transfer_transport {
+    X2K_TRANSPORT_AUTO,         /* OpenSSH when possible, else libssh2 */
+    X2K_TRANSPORT_LIBSSH2,
+    X2K_TRANSPORT_OPENSSH,      /* fails if it cannot be used */
+};
+
 /* One disk to copy.  All pointers are borrowed for the call. */
 struct x2k_transfer_disk {
     const char *source;         /* path on the Xen host (file or device) */
@@ -54,6 +64,7 @@ struct x2k_transfer_opts {
     int parallel;               /* disks at once; <= 0 means 1 */
     const struct x2k_ssh_opts *ssh;   /* NULL: the disks are local */
     enum x2k_transfer_reader reader;
+    enum x2k_transfer_transport transport;
     struct x2k_reporter *reporter;    /* events + cancellation; may be NULL */
 
     /* Rarely set.  remote_path: PATH for the streamer's shell (NULL: the
@@ -76,7 +87,9 @@ struct x2k_transfer_result {
     bool verified;              /* checksums compared and equal */
     bool partial_kept;          /* output left for a resume or inspection */
     bool dd_fallback;           /* the source host had no perl */
-    const char *reader;         /* static name: "ssh-exec", "sftp"... */
+    const char *reader;         /* static name: "ssh-exec" (libssh2),
+                                 * "openssh-exec", "sftp", "local-exec",
+                                 * "local" */
     char *checksum_alg;         /* "md5tree1m" or "md5"; NULL if none */
     char *source_checksum;      /* hex */
     char *dest_checksum;        /* hex */

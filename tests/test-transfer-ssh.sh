@@ -1,7 +1,7 @@
 #!/bin/bash
 # The transfer engine against a real loopback sshd (tests/functions.sh
-# sshd_start): the streamer over an SSH exec channel and the SFTP reader
-# pass every check of transfer-lib.sh (dense, odd-sized, empty, sparse,
+# sshd_start): the streamer over a libssh2 exec channel, through the
+# OpenSSH client, and the SFTP reader pass every check of transfer-lib.sh (dense, odd-sized, empty, sparse,
 # "block device", --verify and corruption, kill -9 and resume, cancel
 # within 1 s, progress, --parallel, no perl -> dd); then the libvirt
 # volume-upload writer into a real dir pool (a private session libvirtd).
@@ -19,15 +19,31 @@ chmod 755 "$SRC"
 SSH_OPTS="--host=$SSHD_HOST --port=$SSHD_PORT --user=$SSHD_USER"
 SSH_OPTS="$SSH_OPTS --identity=$SSHD_KEY --known-hosts=$SSHD_KNOWN_HOSTS"
 
-COPY_OPTS="$SSH_OPTS --reader=exec"
+# The streamer over a libssh2 exec channel.
+COPY_OPTS="$SSH_OPTS --reader=exec --transport=libssh2"
 transfer_basic_checks
-# The streamer sent only the data, not the zeros.
 [ "$(field "$OUT/r3" reader)" = ssh-exec ]
 transfer_verify_checks
 transfer_resume_checks
 transfer_progress_checks
 transfer_parallel_checks
 transfer_noperl_checks
+
+# The default after a key login: the same streamer through the OpenSSH
+# client (faster ciphers), after core/ssh checked the host key.
+rm -rf "${OUT:?}"/*
+COPY_OPTS="$SSH_OPTS"
+transfer_basic_checks
+[ "$(field "$OUT/r3" reader)" = openssh-exec ]
+transfer_verify_checks
+transfer_resume_checks
+
+# After a password login the OpenSSH client cannot take over: libssh2.
+"$X2K_COPY" --host="$SSHD_HOST" --port="$SSHD_PORT" --user="$SSHD_USER" \
+    --known-hosts="$SSHD_KNOWN_HOSTS" \
+    --password-env=SSHD_PASSWORD "$SRC/sparse.img" "$OUT/pw.raw" > "$OUT/pw1"
+cmp "$SRC/sparse.img" "$OUT/pw.raw"
+[ "$(field "$OUT/pw1" reader)" = ssh-exec ]
 
 rm -rf "${OUT:?}"/*
 COPY_OPTS="$SSH_OPTS --reader=sftp"

@@ -3,6 +3,7 @@
  *
  *   x2k-copy [OPTIONS] SOURCE DEST [SOURCE DEST]...
  *     --reader=auto|exec|sftp|local   --block     --verify
+ *     --transport=auto|libssh2|openssh
  *     --format=raw|qcow2   --prealloc   --parallel=N   --bwlimit=BYTES
  *     --sync-interval=SECS   --remote-path=PATH   --progress
  *     --volume-uri=URI --pool=POOL    (DEST names volumes of POOL)
@@ -69,6 +70,7 @@ main(int argc, char **argv)
     static const struct option longopts[] = {
         { "reader", required_argument, NULL, 'r' },
         { "block", no_argument, NULL, 'b' },
+        { "transport", required_argument, NULL, 't' },
         { "verify", no_argument, NULL, 'v' },
         { "format", required_argument, NULL, 'f' },
         { "prealloc", no_argument, NULL, 'a' },
@@ -110,6 +112,11 @@ main(int argc, char **argv)
                         : X2K_READER_AUTO;
             break;
         case 'b': block = true; break;
+        case 't':
+            opts.transport = !strcmp(optarg, "libssh2") ? X2K_TRANSPORT_LIBSSH2
+                           : !strcmp(optarg, "openssh") ? X2K_TRANSPORT_OPENSSH
+                           : X2K_TRANSPORT_AUTO;
+            break;
         case 'v': opts.verify = true; break;
         case 'f':
             opts.format = !strcmp(optarg, "qcow2") ? X2K_FORMAT_QCOW2
