@@ -5,6 +5,9 @@
 # sshd started here, in the same invocation.  Each figure is the median
 # of BENCH_RUNS (default 3, at least 3) runs; ratios are ours / baseline.
 #
+# Contenders: x2k-copy's default (the streamer through the OpenSSH
+# client after a libssh2 login), the streamer over libssh2, and SFTP.
+#
 #   dense     1 GiB of random data                  target <= 1.0
 #   sparse    1 GiB file holding 5 % data (holes)   target <= 0.33,
 #                                                   allocation <= 1.1 x data
@@ -94,19 +97,21 @@ ours_run()
     "$X2K_COPY" "${OURS[@]}" --reader="$reader" "$@" "$src" "$TMPD/out/ours.raw"
 }
 
-# bench NAME SOURCE [X2K-COPY OPTIONS]: prints "NAME base exec sftp".
+# bench NAME SOURCE [X2K-COPY OPTIONS]: prints
+# "NAME base default libssh2 sftp" (median seconds).
 bench()
 {
-    local name=$1 src=$2 r b=() e=() s=()
+    local name=$1 src=$2 r b=() e=() l=() s=()
     shift 2
     for r in $(seq "$RUNS"); do
         b+=("$(timed baseline_run "$src")")
         e+=("$(timed ours_run "$src" exec "$@")")
         cmp "$src" "$TMPD/out/ours.raw" || fail "$name: the copy differs"
         echo $(( $(stat -c '%b * %B' "$TMPD/out/ours.raw") )) > "$TMPD/alloc.$name"
+        l+=("$(timed ours_run "$src" exec --transport=libssh2 "$@")")
         s+=("$(timed ours_run "$src" sftp "$@")")
     done
-    echo "$name $(median "${b[@]}") $(median "${e[@]}") $(median "${s[@]}")"
+    echo "$name $(median "${b[@]}") $(median "${e[@]}") $(median "${l[@]}") $(median "${s[@]}")"
 }
 
 echo "bench: $RUNS runs each..." >&2
@@ -133,15 +138,16 @@ cmp "$D/big.img" "$TMPD/out/ours.raw"
 verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r <= t) ? "ok" : "MISSED" }'; }
 row()
 {
-    local name base exec sftp target re rs mbs
-    read -r name base exec sftp <<< "$1"
+    local name base exec lib sftp target re rl rs mbs
+    read -r name base exec lib sftp <<< "$1"
     target=$2
     re=$(echo "$exec / $base" | bc -l)
+    rl=$(echo "$lib / $base" | bc -l)
     rs=$(echo "$sftp / $base" | bc -l)
     mbs=$(echo "$SIZE * 1.048576 / $base" | bc -l)
-    printf '%-8s %9.2f %9.0f %9.2f %9.2f %8.2f %8.2f  <= %-5s %s\n' \
-        "$name" "$base" "$mbs" "$exec" "$sftp" "$re" "$rs" "$target" \
-        "$(verdict "$re" "$target")"
+    printf '%-7s %7.2f %6.0f %7.2f %7.2f %7.2f %6.2f %6.2f %6.2f  <=%-5s %s\n' \
+        "$name" "$base" "$mbs" "$exec" "$lib" "$sftp" "$re" "$rl" "$rs" \
+        "$target" "$(verdict "$re" "$target")"
 }
 
 echo
@@ -149,8 +155,11 @@ echo "Disk transfer on loopback, ${SIZE} MiB disks, median of $RUNS runs"
 echo "baseline: OpenSSH 'ssh -p PORT host cat PATH > out'; ours: x2k-copy"
 echo "block: $BLOCK_KIND"
 echo
-printf '%-8s %9s %9s %9s %9s %8s %8s  %s\n' case base-s base-MB/s exec-s \
-    sftp-s exec/b sftp/b target
+echo "columns: seconds for the baseline (and its MB/s), x2k-copy's default"
+echo "(streamer through the OpenSSH client), the streamer over libssh2, SFTP;"
+echo "then each as a ratio to the baseline; the target applies to the default."
+printf '%-7s %7s %6s %7s %7s %7s %6s %6s %6s  %s\n' case base MB/s \
+    default libssh2 sftp def/b lib/b sftp/b target
 row "$R_DENSE" 1.0
 row "$R_SPARSE" 0.33
 row "$R_BLOCK" 0.5
