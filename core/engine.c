@@ -64,6 +64,7 @@ struct x2k_engine {
     enum x2k_stage stage;
     double stage_secs[X2K_N_STAGES];
     size_t n_warnings;
+    bool kvm_logged;
 
     /* connect */
     struct x2k_source *src;
@@ -88,6 +89,7 @@ struct x2k_engine {
     char *guest_skipped;        /* why no guest fixes ran, or NULL */
     /* define */
     bool defined, started;
+    char *failure;              /* the error of a failed run, or NULL */
 };
 
 typedef int (*stage_fn)(struct x2k_engine *eng, struct x2k_error *err);
@@ -330,9 +332,11 @@ conv_opts(struct x2k_engine *eng, struct x2k_xmlconv_opts *o,
 
         if (!x2k_kvm_is_usable(&why)) {
             o->domain_type = "qemu";
-            x2k_report_log(&eng->reporter,
-                           "KVM is not usable here (%s): domain type qemu",
-                           why ? why : "?");
+            if (!eng->kvm_logged)
+                x2k_report_log(&eng->reporter,
+                               "KVM is not usable here (%s): domain type "
+                               "qemu", why ? why : "?");
+            eng->kvm_logged = true;
         }
         free(why);
     }
@@ -609,15 +613,6 @@ run_v2v(struct x2k_engine *eng, struct x2k_error *err)
     argv = x2k_v2v_build_argv(&eng->plan, xmlpath, NULL, err);
     if (!argv)
         return -1;
-    {
-        struct x2k_buf b = { 0 };
-        size_t i;
-
-        for (i = 0; argv[i]; i++)
-            x2k_buf_printf(&b, "%s%s", i ? " " : "", argv[i]);
-        x2k_report_log(&eng->reporter, "running %s", b.data);
-        x2k_buf_clear(&b);
-    }
     rc = x2k_v2v_run(argv, log, &eng->reporter, X2K_STAGE_CONVERT, err);
     x2k_argv_free(argv);
     if (rc == 0)
@@ -869,6 +864,11 @@ report_text(struct x2k_engine *eng, const char *cmd)
         x2k_buf_printf(&b, "%-10s %.2f s\n", x2k_stage_id((enum x2k_stage)s),
                        eng->stage_secs[s]);
     x2k_buf_printf(&b, "\nwarnings: %zu\n", eng->n_warnings);
+    if (eng->failure)
+        x2k_buf_printf(&b, "\nresult: failed in the stage %s: %s\n",
+                       x2k_stage_id(eng->stage), eng->failure);
+    else
+        x2k_buf_puts(&b, "\nresult: success\n");
     x2k_buf_printf(&b, "\n[replay]\n%s\n", cmd);
     return x2k_buf_steal(&b);
 }
@@ -1008,6 +1008,7 @@ x2k_engine_free(struct x2k_engine *eng)
     free(eng->v2v_xml);
     x2k_guest_report_free(eng->guest_report);
     free(eng->guest_skipped);
+    free(eng->failure);
     free(eng);
 }
 
@@ -1116,8 +1117,13 @@ x2k_engine_run(struct x2k_engine *eng, bool only_preflight, x2k_event_fn fn,
         char *line = x2k_strdup_printf("error %s\n", text);
 
         (void)!write(eng->log_fd, line, strlen(line));
-        free(text);
         free(line);
+        /* A failed run past its preflight still leaves its report and
+         * replay command (best effort). */
+        eng->failure = text;
+        if (!only_preflight && eng->stage > X2K_STAGE_PREFLIGHT &&
+            eng->stage < X2K_STAGE_REPORT)
+            stage_report(eng, NULL);
     }
 out:
     if (rc < 0) {

@@ -141,6 +141,7 @@ run 0 "$TMPD/pv2" "${base[@]}" --vm-name rhel49-x86_64-pv --machine-readable
 rd2=$(run_dir_of "$TMPD/pv2")
 [ "$rd2" != "$rd" ]
 assert_contains "$rd2/report.txt" "already copied by an earlier run"
+assert_contains "$rd2/report.txt" "result: success"
 cmp "$rd/converted.xml" "$rd2/converted.xml"
 cmp "$XEN/images/rhel49-x86_64-pv.img" "$POOL/rhel49-x86_64-pv-vda.raw"
 
@@ -193,7 +194,10 @@ kill -INT $pid
 rc=0; wait $pid || rc=$?
 cat "$TMPD/cancel" "$TMPD/cancel.err"
 [ $rc = 4 ] || fail "cancel: exit $rc"
-tail -1 "$TMPD/cancel" | grep '"type":"error"'
+tail -1 "$TMPD/cancel" | grep '"type":"error","code":"cancelled"'
+rd=$(ls -td "$TMPD"/state/runs/*-rhel49-x86_64-pv | head -1)
+assert_contains "$rd/report.txt" "result: failed in the stage copy"
+[ -s "$POOL/rhel49-x86_64-pv-vda.raw.x2k-journal" ]
 run 0 "$TMPD/resume" "${base[@]}" --vm-name rhel49-x86_64-pv --machine-readable
 rd=$(run_dir_of "$TMPD/resume")
 assert_contains "$rd/report.txt" "resumed at"
