@@ -287,6 +287,9 @@ disks_in(const struct x2k_engine *eng, bool with_copies)
             continue;
         in[n].source = d->path;
         in[n].detected_format = d->real_format;
+        /* A qcow2 source is copied byte for byte and stays qcow2. */
+        if (x2k_str_equal(d->real_format, "qcow2"))
+            in[n].new_format = "qcow2";
         for (j = 0; with_copies && j < eng->n_disks; j++) {
             const struct eng_disk *c = &eng->disks[j];
 
@@ -468,7 +471,10 @@ copy_group(struct x2k_engine *eng, bool byte_copy, struct x2k_error *err)
             continue;
         td[n].source = d->source;
         td[n].is_block = d->is_block;
-        td[n].size = d->size;
+        /* A qcow2 file is copied as the file it is: its size is the
+         * file's, not the virtual disk's (learned when opened). */
+        td[n].size = x2k_str_equal(d->detected_format, "qcow2") ? 0
+                                                                : d->size;
         td[n].name = d->new_target;
         td[n].dest_path = d->dest_path;
         if (!d->dest_path) {

@@ -9,7 +9,7 @@
 # re-runs, --output local, a failed preflight and a cancelled copy.
 . "${top_srcdir:-..}/tests/functions.sh"
 set -e -x
-requires qemu-img truncate cmp md5sum
+requires qemu-img truncate cmp md5sum python3
 sshd_start
 tmpdir
 unset SSH_AUTH_SOCK
@@ -35,6 +35,14 @@ mkdisk "$XEN/images/rhel49-x86_64-pv.img" 24M 0:512 10:1024 23:64
 mkdisk "$XEN/images/win2k8-hvm.img" 16M 0:256 8:2048
 mkdisk "$XEN/images/ubuntu14.04.img" 8M 0:128 4:256
 mkdisk "$XEN/images/web-running.img" 4M 0:64
+mkdisk "$XEN/images/multi-root.img" 4M 0:64
+mkdisk "$XEN/images/multi log 'x'.img" 2M 1:64
+qemu-img create -q -f qcow2 "$XEN/images/multi-data.qcow2" 64M
+qemu-io -c 'write -P 0x5a 1M 256k' "$XEN/images/multi-data.qcow2" >/dev/null
+mkdisk "$XEN/images/pv-kernel.img" 4M 0:64
+mkdir -p "$XEN/boot"
+head -c 300000 /dev/urandom > "$XEN/boot/vmlinuz-pv"
+head -c 200000 /dev/urandom > "$XEN/boot/initrd-pv"
 mkdisk "$TMPD/ubuntu-data.raw" 12M 1:1024 11:512
 loopdev=
 if command -v losetup >/dev/null &&
@@ -47,12 +55,36 @@ else
     cp --sparse=always "$TMPD/ubuntu-data.raw" "$XEN/dev/ubuntu-data"
 fi
 chown -R "$SSHD_USER:" "$XEN"
-(cd "$XEN" && find images dev -type f -o -type l | sort | xargs -d '\n' md5sum -b -- ) \
+(cd "$XEN" && find images dev boot -type f -o -type l | sort | xargs -d '\n' md5sum -b -- ) \
     > "$TMPD/sources.md5"
 md5sum "$TMPD/ubuntu-data.raw" >> "$TMPD/sources.md5"
 
+# Plus a PV guest booted with a kernel and initrd from the Xen host.
 sed -e "s|/var/lib/xen/images|$XEN/images|g" -e "s|/dev/vg_xen|$XEN/dev|g" \
+    -e '\|^</node>|d' \
     "$top_srcdir/tests/data/xenhost.xml" > "$TMPD/xenhost.xml"
+cat >> "$TMPD/xenhost.xml" <<XML
+  <domain type='xen'>
+    <name>pv-kernel</name>
+    <uuid>4d8b9f2e-1c1a-4f6e-9a51-2d5c0f3b7a99</uuid>
+    <memory unit='KiB'>262144</memory>
+    <vcpu>1</vcpu>
+    <os>
+      <type arch='x86_64'>linux</type>
+      <kernel>$XEN/boot/vmlinuz-pv</kernel>
+      <initrd>$XEN/boot/initrd-pv</initrd>
+      <cmdline>root=/dev/xvda1 console=hvc0</cmdline>
+    </os>
+    <devices>
+      <disk type='file' device='disk'>
+        <source file='$XEN/images/pv-kernel.img'/>
+        <target dev='xvda' bus='xen'/>
+      </disk>
+    </devices>
+    <test:runstate>5</test:runstate>
+  </domain>
+</node>
+XML
 POOL=$TMPD/pool
 mkdir -p "$POOL"
 sed -e "s|/var/lib/libvirt/images|$POOL|" \
@@ -173,6 +205,30 @@ cmp "$XEN/images/rhel49-x86_64-pv.img" "$OUT/pv-local-vda.raw"
 [ -s "$OUT/pv-local.xml" ] && validate "$OUT/pv-local.xml"
 grep -q "$OUT/pv-local-vda.raw" "$OUT/pv-local.xml"
 [ -s "$OUT/pv-local-report.txt" ]
+
+# --- Several disks: a real qcow2 (copied as it is, stays qcow2), a path
+# with a space and quotes. ---
+run 0 "$TMPD/multi" "${base[@]}" --vm-name multidisk-pv --machine-readable
+rd=$(run_dir_of "$TMPD/multi")
+validate "$rd/converted.xml"
+cmp "$XEN/images/multi-root.img" "$POOL/multidisk-pv-vda.raw"
+cmp "$XEN/images/multi-data.qcow2" "$POOL/multidisk-pv-vdb.qcow2"
+qemu-img check -q "$POOL/multidisk-pv-vdb.qcow2"
+cmp "$XEN/images/multi log 'x'.img" "$POOL/multidisk-pv-vdc.raw"
+grep -q "type=.qcow2.*" "$rd/converted.xml"
+
+# --- Direct kernel boot: kernel and initrd fetched over SSH to the
+# paths the converted XML names (--output local: the output dir). ---
+OUT2=$TMPD/out2
+run 0 "$TMPD/kern" "${base[@]}" --vm-name pv-kernel --output local \
+    --output-dir "$OUT2" --machine-readable
+kernel=$(sed -n 's|.*<kernel>\(.*\)</kernel>.*|\1|p' "$OUT2/pv-kernel.xml")
+initrd=$(sed -n 's|.*<initrd>\(.*\)</initrd>.*|\1|p' "$OUT2/pv-kernel.xml")
+case $kernel in "$OUT2"/*) ;; *) fail "kernel at '$kernel'" ;; esac
+cmp "$XEN/boot/vmlinuz-pv" "$kernel"
+cmp "$XEN/boot/initrd-pv" "$initrd"
+grep -q 'root=/dev/vda1 console=ttyS0' "$OUT2/pv-kernel.xml"
+validate "$OUT2/pv-kernel.xml"
 
 # --- A failed preflight exits 3 and copies nothing. ---
 run 3 "$TMPD/running" "${base[@]}" --vm-name web-running
