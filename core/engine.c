@@ -595,7 +595,6 @@ run_v2v(struct x2k_engine *eng, struct x2k_error *err)
     X2K_AUTOFREE char *log = x2k_strdup_printf("%s/virt-v2v.log",
                                                eng->run_dir);
     X2K_AUTOFREE char *xmlpath = NULL;
-    char **argv;
     int rc;
 
     if (eng->inv->block_device) {
@@ -616,11 +615,8 @@ run_v2v(struct x2k_engine *eng, struct x2k_error *err)
             return -1;
         xmlpath = x2k_strdup_printf("%s/virt-v2v-input.xml", eng->run_dir);
     }
-    argv = x2k_v2v_build_argv(&eng->plan, xmlpath, NULL, err);
-    if (!argv)
-        return -1;
-    rc = x2k_v2v_run(argv, log, &eng->reporter, X2K_STAGE_CONVERT, err);
-    x2k_argv_free(argv);
+    rc = x2k_v2v_convert(&eng->plan, xmlpath, log, &eng->reporter,
+                         X2K_STAGE_CONVERT, err);
     if (rc == 0)
         eng->defined = eng->plan.output == X2K_OUTPUT_LIBVIRT;
     return rc;

@@ -58,7 +58,7 @@ grep -q "file=.$rd/disks/vda.raw" "$rd/virt-v2v-input.xml"
 grep -q "file=.$rd/disks/vdb.raw" "$rd/virt-v2v-input.xml"
 ! grep -q "type=.block" "$rd/virt-v2v-input.xml"
 # virt-v2v ran on it; its messages are events, its error the last line.
-grep -q '"message":"running: virt-v2v -i libvirtxml' $TMPD/out.json
+grep -q '"message":"running: [^"]*virt-v2v -i libvirtxml' $TMPD/out.json
 grep -q '"type":"log","message":"Inspecting the source' $TMPD/out.json
 tail -1 $TMPD/out.json | grep '"type":"error","code":"virt-v2v"'
 tail -1 $TMPD/out.json | grep 'inspection could not detect the source guest'
