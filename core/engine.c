@@ -3,9 +3,9 @@
  * may be called from another thread.  Each stage is one function over
  * the shared `struct x2k_engine' state: connect opens the libvirt source
  * and the SSH session of the data path; inspect keeps the original XML
- * and the inventory; preflight runs core/preflight (which opens its own
- * connections, being --check's entry point too) and the guided
- * shutdown; copy runs core/transfer into the places the converter
+ * and the inventory; preflight runs core/preflight on those same
+ * connections and XML (--check calls it alone, opening its own) and the
+ * guided shutdown; copy runs core/transfer into the places the converter
  * chose; convert writes the KVM XML and fetches boot files; fix guest
  * runs core/guest on the copies; define uses core/target; report writes
  * the run directory's report.  The virt-v2v engine replaces copy ..
@@ -235,6 +235,10 @@ stage_preflight(struct x2k_engine *eng, struct x2k_error *err)
 
     o.password = eng->password;
     o.reporter = &eng->reporter;
+    /* Reuse what connect and inspect opened and fetched. */
+    o.ssh = eng->ssh;
+    o.source = eng->src;
+    o.xml = eng->orig_xml;
     p = x2k_preflight_run(&eng->plan, &o);
     for (i = 0; i < p->n_checks; i++) {
         const struct x2k_check *c = &p->checks[i];

@@ -186,7 +186,9 @@ cmp "$XEN/images/win2k8-hvm.img" "$POOL/win2k8-hvm-vda.raw"
 assert_sparse "$XEN/images/win2k8-hvm.img" "$POOL/win2k8-hvm-vda.raw"
 
 # --- Block-device guest: a file disk and a host block device. ---
-run 0 "$TMPD/blk" "${base[@]}" --vm-name ubuntu14.04 --block-device --machine-readable
+run 0 "$TMPD/blk" "${base[@]}" --vm-name ubuntu14.04 --block-device --start \
+    --machine-readable
+tail -1 "$TMPD/blk" | grep '"defined":true,"started":true'
 check_json "$TMPD/blk"
 rd=$(run_dir_of "$TMPD/blk")
 validate "$rd/converted.xml"
