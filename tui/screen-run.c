@@ -215,9 +215,23 @@ run_event(struct tui_ctx *ctx, const struct tui_msg *msg)
     char *s;
 
     if (msg->kind == TUI_MSG_TASK_DONE) {
+        struct x2k_engine_result res;
+        size_t i;
+
         finished = true;
         ctx->running = false;
         x2k_str_replace(&ctx->run_dir, x2k_engine_run_dir(engine));
+        /* What the Done screen reports (the engine's own account). */
+        x2k_engine_get_result(engine, &res);
+        x2k_str_replace(&ctx->run_domain, res.domain);
+        x2k_str_replace(&ctx->run_target, res.target);
+        ctx->run_defined = res.defined;
+        tui_lines_free(ctx->run_copies, ctx->n_run_copies);
+        ctx->run_copies = x2k_xcalloc(res.n_disks + 1,
+                                      sizeof *ctx->run_copies);
+        for (i = 0; i < res.n_disks; i++)
+            ctx->run_copies[i] = x2k_xstrdup(res.disks[i]);
+        ctx->n_run_copies = res.n_disks;
         if (msg->rc == 0) {
             ctx->run_rc = TUI_EXIT_OK;
         } else {
