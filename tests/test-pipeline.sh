@@ -121,7 +121,30 @@ kinds = set()
 for n, line in enumerate(open(sys.argv[1]), 1):
     o = json.loads(line)
     assert isinstance(o, dict) and "type" in o, (n, line)
-    kinds.add(o["type"])
+    t = o["type"]
+    kinds.add(t)
+    if t == "stage":
+        assert o["state"] in ("begin", "end") and o["status"] in (0, -1)
+        assert o["stage"] in ("connect", "inspect", "preflight", "copy",
+                              "convert", "fix-guest", "define", "report")
+    elif t == "progress":
+        assert isinstance(o["disk"], int) and o["done"] <= o["total"], o
+    elif t in ("log", "warning"):
+        assert isinstance(o["message"], str)
+    elif t == "result":
+        assert isinstance(o["domain"], str) and o["domain"]
+        assert isinstance(o["target"], str) and o["target"]
+        assert isinstance(o["run_dir"], str) and o["run_dir"]
+        assert all(isinstance(d, str) for d in o["disks"]) and o["disks"]
+        assert isinstance(o["warnings"], int)
+        assert isinstance(o["defined"], bool)
+        assert isinstance(o["started"], bool)
+        assert n == len(open(sys.argv[1]).readlines()), "result not last"
+    elif t == "error":
+        assert isinstance(o["code"], str) and isinstance(o["message"], str)
+    else:
+        raise AssertionError("unknown type %s" % t)
+assert "result" in kinds or "error" in kinds
 print(sorted(kinds))
 ' "$1"
 }
@@ -214,6 +237,7 @@ grep -q "$OUT/pv-local-vda.raw" "$OUT/pv-local.xml"
 # --- Several disks: a real qcow2 (copied as it is, stays qcow2), a path
 # with a space and quotes. ---
 run 0 "$TMPD/multi" "${base[@]}" --vm-name multidisk-pv --machine-readable
+check_json "$TMPD/multi"
 rd=$(run_dir_of "$TMPD/multi")
 validate "$rd/converted.xml"
 cmp "$XEN/images/multi-root.img" "$POOL/multidisk-pv-vda.raw"
@@ -241,6 +265,13 @@ run 3 "$TMPD/running" "${base[@]}" --vm-name web-running
 assert_contains "$TMPD/running.err" "vm-shutoff"
 [ ! -e "$POOL/web-running-vda.raw" ]
 
+# --- A running guest with --shutdown-source: guided shutdown, then copy.
+run 0 "$TMPD/shut" "${base[@]}" --vm-name web-running --shutdown-source \
+    --shutdown-timeout 10 --machine-readable
+check_json "$TMPD/shut"
+grep -q '"message":"shutting down web-running' "$TMPD/shut"
+cmp "$XEN/images/web-running.img" "$POOL/web-running-vda.raw"
+
 # --- Ctrl-C in the middle of a copy exits 4; a re-run resumes. ---
 rm -f "$POOL"/rhel49-x86_64-pv-vda.raw*
 # X2K_BWLIMIT slows the copy (512 KiB/s) so that the signal lands in
@@ -256,6 +287,7 @@ kill -INT $pid
 rc=0; wait $pid || rc=$?
 cat "$TMPD/cancel" "$TMPD/cancel.err"
 [ $rc = 4 ] || fail "cancel: exit $rc"
+check_json "$TMPD/cancel"
 tail -1 "$TMPD/cancel" | grep '"type":"error","code":"cancelled"'
 rd=$(ls -td "$TMPD"/state/runs/*-rhel49-x86_64-pv | head -1)
 assert_contains "$rd/report.txt" "result: failed in the stage copy"
