@@ -565,8 +565,16 @@ static int
 fetch_boot_files(struct x2k_engine *eng, struct x2k_error *err)
 {
     struct x2k_transfer_opts o = { 0 };
+    const char *uri = target_uri(eng);
     size_t i;
 
+    if (eng->conv->n_boot_files && eng->plan.output == X2K_OUTPUT_LIBVIRT &&
+        strstr(uri, "://") && !strstr(uri, ":///"))
+        x2k_report_warning(&eng->reporter,
+                           _("The kernel and initrd are fetched to this "
+                             "machine, but the target %1$s is remote: copy "
+                             "them to the same paths there before starting "
+                             "the domain."), uri);
     for (i = 0; i < eng->conv->n_boot_files; i++) {
         const struct x2k_xmlconv_bootfile *b = &eng->conv->boot_files[i];
         struct x2k_transfer_disk td = { 0 };

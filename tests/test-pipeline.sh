@@ -204,11 +204,12 @@ cmp "$rd/converted.xml" "$rd2/converted.xml"
 cmp "$XEN/images/rhel49-x86_64-pv.img" "$POOL/rhel49-x86_64-pv-vda.raw"
 
 # --- HVM guest (human output). ---
-run 0 "$TMPD/hvm" "${base[@]}" --vm-name win2k8-hvm
+run 0 "$TMPD/hvm" "${base[@]}" --vm-name win2k8-hvm --verify
 assert_contains "$TMPD/hvm" "Done: the domain 'win2k8-hvm' is defined on"
 rd=$(sed -n 's/^The report and the log are in \(.*\)\.$/\1/p' "$TMPD/hvm")
 validate "$rd/converted.xml"
 cmp "$XEN/images/win2k8-hvm.img" "$POOL/win2k8-hvm-vda.raw"
+assert_contains "$rd/report.txt" ", verified ("
 assert_sparse "$XEN/images/win2k8-hvm.img" "$POOL/win2k8-hvm-vda.raw"
 
 # --- Block-device guest: a file disk and a host block device. ---
@@ -250,7 +251,10 @@ grep -q "type=.qcow2.*" "$rd/converted.xml"
 # paths the converted XML names (--output local: the output dir). ---
 OUT2=$TMPD/out2
 run 0 "$TMPD/kern" "${base[@]}" --vm-name pv-kernel --output local \
-    --output-dir "$OUT2" --machine-readable
+    --output-dir "$OUT2" --format qcow2 --machine-readable
+qemu-img compare -q -f raw -F qcow2 "$XEN/images/pv-kernel.img" \
+    "$OUT2/pv-kernel-vda.qcow2"
+grep -q "type=.qcow2" "$OUT2/pv-kernel.xml"
 kernel=$(sed -n 's|.*<kernel>\(.*\)</kernel>.*|\1|p' "$OUT2/pv-kernel.xml")
 initrd=$(sed -n 's|.*<initrd>\(.*\)</initrd>.*|\1|p' "$OUT2/pv-kernel.xml")
 case $kernel in "$OUT2"/*) ;; *) fail "kernel at '$kernel'" ;; esac
