@@ -93,6 +93,14 @@ openssh_chan(struct tx_ssh *t, const char *cmd, struct x2k_error *err)
         argv[n++] = "-o";
         argv[n++] = kh;
     }
+    /* AES-GCM first: with AES-NI it costs half of chacha20-poly1305
+     * (measured: 1 GiB in 1.1-1.6 s against 2.0-2.3 s on loopback). */
+    argv[n++] = "-o";
+    argv[n++] = t->o.legacy
+        ? "Ciphers=aes128-gcm@openssh.com,aes256-gcm@openssh.com,"
+          "chacha20-poly1305@openssh.com,aes128-ctr,aes256-ctr,aes128-cbc"
+        : "Ciphers=aes128-gcm@openssh.com,aes256-gcm@openssh.com,"
+          "chacha20-poly1305@openssh.com,aes128-ctr,aes256-ctr";
     argv[n++] = "-o";
     argv[n++] = "Compression=no";
     argv[n++] = "-o";
