@@ -21,6 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libxml/xmlsave.h>
+
 #include "engine.h"
 #include "guest.h"
 #include "i18n.h"
@@ -831,6 +833,32 @@ fmt_rate(struct x2k_buf *b, const struct eng_disk *d)
                        (double)d->res.bytes_copied / d->seconds / 1e6);
 }
 
+/* XML as the converter writes it (same quotes and indentation), so that
+ * the report's diff shows changes, not style.  NULL on failure. */
+static char *
+canonical_xml(const char *xml)
+{
+    xmlDocPtr doc = x2k_xmlconv_parse(xml, strlen(xml), NULL);
+    xmlBufferPtr buf;
+    xmlSaveCtxtPtr save;
+    char *out = NULL;
+
+    if (!doc)
+        return NULL;
+    buf = xmlBufferCreate();
+    save = buf ? xmlSaveToBuffer(buf, "UTF-8",
+                                 XML_SAVE_FORMAT | XML_SAVE_NO_DECL)
+               : NULL;
+    if (save) {
+        xmlSaveTree(save, xmlDocGetRootElement(doc));
+        xmlSaveClose(save);
+        out = x2k_strdup_printf("%s\n", (const char *)xmlBufferContent(buf));
+    }
+    xmlBufferFree(buf);
+    xmlFreeDoc(doc);
+    return out;
+}
+
 /* The conversion report: disks copied, XML changes and warnings, guest
  * changes, durations, the replay command. */
 static char *
@@ -897,6 +925,23 @@ report_text(struct x2k_engine *eng, const char *cmd)
         for (i = 0; i < eng->conv->n_warnings; i++)
             x2k_buf_printf(&b, "warning %s: %s\n", eng->conv->warnings[i].id,
                            eng->conv->warnings[i].msg);
+        /* Every line of the domain XML that changed, old -> new. */
+        {
+            struct x2k_guest_report *d = x2k_guest_report_new();
+            char *text;
+
+            char *orig = canonical_xml(eng->orig_xml);
+
+            x2k_guest_report_diff(d, "xml", orig ? orig : eng->orig_xml,
+                                  eng->conv->xml);
+            free(orig);
+            text = x2k_guest_report_format(d);
+            x2k_buf_puts(&b, "\n[domain XML diff: original.xml -> "
+                             "converted.xml]\n");
+            x2k_buf_puts(&b, text);
+            free(text);
+            x2k_guest_report_free(d);
+        }
     }
     x2k_buf_puts(&b, "\n[guest changes]\n");
     if (eng->guest_report) {

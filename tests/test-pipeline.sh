@@ -210,6 +210,10 @@ rd=$(sed -n 's/^The report and the log are in \(.*\)\.$/\1/p' "$TMPD/hvm")
 validate "$rd/converted.xml"
 cmp "$XEN/images/win2k8-hvm.img" "$POOL/win2k8-hvm-vda.raw"
 assert_contains "$rd/report.txt" ", verified ("
+# Every changed line of the domain XML, old -> new.
+assert_contains "$rd/report.txt" "[domain XML diff: original.xml -> converted.xml]"
+assert_contains "$rd/report.txt" 'xml: -       <model type="rtl8139"/>'
+assert_contains "$rd/report.txt" 'xml: +       <model type="virtio"/>'
 assert_sparse "$XEN/images/win2k8-hvm.img" "$POOL/win2k8-hvm-vda.raw"
 
 # --- Block-device guest: a file disk and a host block device. ---
