@@ -996,7 +996,6 @@ stage_report(struct x2k_engine *eng, struct x2k_error *err)
                              strlen(report), err) < 0)
             goto out;
     }
-    x2k_report_log(&eng->reporter, "run directory: %s", eng->run_dir);
     rc = 0;
 out:
     free(dump);
@@ -1176,6 +1175,7 @@ x2k_engine_run(struct x2k_engine *eng, bool only_preflight, x2k_event_fn fn,
                void *opaque, struct x2k_error *err)
 {
     struct x2k_error local = X2K_ERROR_INIT;
+    struct x2k_error early = X2K_ERROR_INIT;  /* connect/inspect failed */
     double t0;
     int s, rc = 0;
 
@@ -1186,6 +1186,7 @@ x2k_engine_run(struct x2k_engine *eng, bool only_preflight, x2k_event_fn fn,
         rc = -1;
         goto out;
     }
+    x2k_report_log(&eng->reporter, "run directory: %s", eng->run_dir);
     for (s = 0; s < X2K_N_STAGES && rc == 0; s++) {
         if (only_preflight && s > X2K_STAGE_PREFLIGHT)
             break;
@@ -1197,6 +1198,8 @@ x2k_engine_run(struct x2k_engine *eng, bool only_preflight, x2k_event_fn fn,
             break;
         }
         eng->stage = (enum x2k_stage)s;
+        if (s == X2K_STAGE_INSPECT && x2k_error_is_set(&early))
+            continue;           /* nothing to inspect without a source */
         x2k_report_stage(&eng->reporter, eng->stage, true, 0);
         t0 = x2k_now();
         rc = stage_fns[s](eng, &local);
@@ -1206,7 +1209,24 @@ x2k_engine_run(struct x2k_engine *eng, bool only_preflight, x2k_event_fn fn,
                           "stage %s failed without an error",
                           x2k_stage_id(eng->stage));
         x2k_report_stage(&eng->reporter, eng->stage, false, rc);
+        if (rc < 0 && s < X2K_STAGE_PREFLIGHT &&
+            local.code != X2K_ERR_CANCELLED) {
+            /* The preflight checks say what is wrong, with a remedy
+             * (they open their own connections for what failed here);
+             * this error is kept for the case they do not fail. */
+            char *text = x2k_error_format(&local);
+
+            x2k_report_warning(&eng->reporter, "%s", text);
+            free(text);
+            x2k_error_move(&early, &local);
+            rc = 0;
+        } else if (rc == 0 && s == X2K_STAGE_PREFLIGHT &&
+                   x2k_error_is_set(&early)) {
+            x2k_error_move(&local, &early);
+            rc = -1;
+        }
     }
+    x2k_error_clear(&early);
     if (rc < 0 && eng->log_fd >= 0) {
         char *text = x2k_error_format(&local);
         char *line = x2k_strdup_printf("error %s\n", text);

@@ -272,6 +272,13 @@ validate "$OUT2/pv-kernel.xml"
 run 3 "$TMPD/running" "${base[@]}" --vm-name web-running
 assert_contains "$TMPD/running.err" "vm-shutoff"
 [ ! -e "$POOL/web-running-vda.raw" ]
+# What connect or inspect could not do is a failed preflight check too.
+run 3 "$TMPD/noguest" "${base[@]}" --vm-name no-such-guest --machine-readable
+check_json "$TMPD/noguest"
+tail -1 "$TMPD/noguest" | grep '"code":"preflight".*vm-exists'
+run 3 "$TMPD/closed" "${base[@]}" --vm-name rhel49-x86_64-pv \
+    --ssh-port "$(free_port)" --machine-readable
+tail -1 "$TMPD/closed" | grep '"code":"preflight".*ssh-reachable'
 
 # --- A running guest with --shutdown-source: guided shutdown, then copy.
 run 0 "$TMPD/shut" "${base[@]}" --vm-name web-running --shutdown-source \
@@ -297,7 +304,8 @@ cat "$TMPD/cancel" "$TMPD/cancel.err"
 [ $rc = 4 ] || fail "cancel: exit $rc"
 check_json "$TMPD/cancel"
 tail -1 "$TMPD/cancel" | grep '"type":"error","code":"cancelled"'
-rd=$(ls -td "$TMPD"/state/runs/*-rhel49-x86_64-pv | head -1)
+rd=$(sed -n 's/^{"type":"log","message":"run directory: \(.*\)"}$/\1/p' "$TMPD/cancel")
+[ -d "$rd" ]
 assert_contains "$rd/report.txt" "result: failed in the stage copy"
 [ -s "$POOL/rhel49-x86_64-pv-vda.raw.x2k-journal" ]
 run 0 "$TMPD/resume" "${base[@]}" --vm-name rhel49-x86_64-pv --machine-readable
