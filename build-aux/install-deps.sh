@@ -11,7 +11,7 @@ libncurses-dev libvirt-dev libguestfs-dev libxml2-dev libssh2-1-dev
 libpopt-dev libcmocka-dev libssl-dev
 tmux openssh-server openssh-client libvirt-clients libvirt-daemon
 qemu-utils qemu-system-x86 libguestfs-tools linux-image-amd64
-locales perl xz-utils procps psmisc
+locales perl xz-utils procps psmisc passwd mount coreutils
 clang libclang-rt-14-dev
 "
 

@@ -35,6 +35,6 @@ for b in blocks:
     out.append(b)
 open(po, 'w', encoding='utf-8').write('\n\n'.join(out))
 os.unlink(tmp)
-subprocess.run(['msgcat', '-o', po, po], check=True)
+subprocess.run(['msgattrib', '--no-obsolete', '-o', po, po], check=True)
 for m in missing:
     print('UNTRANSLATED:', repr(m))

@@ -344,7 +344,7 @@ x2k_alloc_name(enum x2k_alloc a)
 }
 
 const char *
-x2k_engine_name(enum x2k_engine e)
+x2k_engine_name(enum x2k_engine_kind e)
 {
     return e == X2K_ENGINE_VIRT_V2V ? "virt-v2v" : "builtin";
 }

@@ -24,7 +24,7 @@ enum x2k_alloc {
     X2K_ALLOC_PREALLOCATED,
 };
 
-enum x2k_engine {
+enum x2k_engine_kind {
     X2K_ENGINE_BUILTIN,
     X2K_ENGINE_VIRT_V2V,
 };
@@ -90,7 +90,7 @@ struct x2k_plan {
     enum x2k_alloc allocation;
     char *new_name;             /* NULL = the source's name */
     bool new_uuid;
-    enum x2k_engine engine;
+    enum x2k_engine_kind engine;
     bool verify;
     int parallel;
     bool start;
@@ -133,7 +133,7 @@ const char *x2k_demo_dir(void);
 const char *x2k_mode_name(enum x2k_mode m);
 const char *x2k_format_name(enum x2k_format f);
 const char *x2k_alloc_name(enum x2k_alloc a);
-const char *x2k_engine_name(enum x2k_engine e);
+const char *x2k_engine_name(enum x2k_engine_kind e);
 const char *x2k_output_name(enum x2k_output o);
 
 #endif /* X2K_PLAN_H */

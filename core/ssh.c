@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <poll.h>
 #include <pthread.h>
@@ -46,6 +47,7 @@ struct x2k_ssh {
     const char *auth_method;
     char *auth_keyfile;
     const char *kbd_password;       /* borrowed during auth only */
+    bool wipe_frees;                /* zero what libssh2 frees (auth) */
 };
 
 struct x2k_ssh_chan {
@@ -54,6 +56,32 @@ struct x2k_ssh_chan {
     struct x2k_buf errbuf;
     bool eof;
 };
+
+/* libssh2 allocators: while authenticating, every buffer libssh2 frees
+ * (password packets, keyboard-interactive answers) is zeroed first. */
+static void *
+ssh_alloc(size_t n, void **abstract)
+{
+    (void)abstract;
+    return malloc(n);
+}
+
+static void *
+ssh_realloc(void *p, size_t n, void **abstract)
+{
+    (void)abstract;
+    return realloc(p, n);
+}
+
+static void
+ssh_dealloc(void *p, void **abstract)
+{
+    struct x2k_ssh *s = abstract ? *abstract : NULL;
+
+    if (p && s && s->wipe_frees)
+        x2k_secure_zero(p, malloc_usable_size(p));
+    free(p);
+}
 
 static pthread_once_t ssh_once = PTHREAD_ONCE_INIT;
 static int ssh_init_rc;
@@ -118,8 +146,7 @@ ssh_wait(struct x2k_ssh *s, double deadline, struct x2k_error *err)
     }
     if (deadline > 0 && x2k_now() >= deadline) {
         x2k_error_set(err, X2K_ERR_TIMEOUT,
-                      _("The SSH server %1$s did not answer in time."),
-                      s->host);
+                      _("An SSH operation on %1$s timed out."), s->host);
         return -1;
     }
     if (dir & LIBSSH2_SESSION_BLOCK_INBOUND)
@@ -243,24 +270,40 @@ home_path(const char *rel)
 }
 
 /* Load PATH into HOSTS line by line, skipping lines libssh2 does not
- * understand (its readfile stops at the first one). */
-static void
-knownhosts_load(LIBSSH2_KNOWNHOSTS *hosts, const char *path)
+ * understand (its readfile stops at the first one).  Returns true if
+ * an "@revoked" line lists the key whose base64 is KEY_B64. */
+static bool
+knownhosts_load(LIBSSH2_KNOWNHOSTS *hosts, const char *path,
+                const char *key_b64)
 {
     FILE *f = fopen(path, "re");
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
+    bool revoked = false;
 
     if (!f)
-        return;
+        return false;
     while ((n = getline(&line, &cap, f)) > 0) {
+        if (strncmp(line, "@revoked", 8) == 0) {
+            char *save = NULL, *w;
+            int field = 0;
+            for (w = strtok_r(line, " \t\r\n", &save); w;
+                 w = strtok_r(NULL, " \t\r\n", &save), field++) {
+                if (field == 3 && strcmp(w, key_b64) == 0)
+                    revoked = true;
+            }
+            continue;
+        }
+        if (line[0] == '@')
+            continue;               /* @cert-authority: not supported */
         if (libssh2_knownhost_readline(hosts, line, n,
                                        LIBSSH2_KNOWNHOST_FILE_OPENSSH) != 0)
             x2k_log(X2K_LOG_DEBUG, "known_hosts %s: skipped a line", path);
     }
     free(line);
     fclose(f);
+    return revoked;
 }
 
 /* Append the host key of S to PATH in OpenSSH format. */
@@ -336,6 +379,7 @@ ssh_check_hostkey(struct x2k_ssh *s, const struct x2k_ssh_opts *o,
     X2K_AUTOFREE char *b64 = NULL;
     X2K_AUTOFREE char *keytype = NULL;
     X2K_AUTOFREE char *path = NULL;
+    X2K_AUTOFREE char *keyb64 = NULL;
     LIBSSH2_KNOWNHOSTS *hosts;
     struct libssh2_knownhost *found = NULL;
 
@@ -359,7 +403,15 @@ ssh_check_hostkey(struct x2k_ssh *s, const struct x2k_ssh_opts *o,
         x2k_error_set(err, X2K_ERR_INTERNAL, _("Out of SSH resources."));
         return -1;
     }
-    knownhosts_load(hosts, path);
+    keyb64 = b64_encode((const unsigned char *)key, keylen, true);
+    if (knownhosts_load(hosts, path, keyb64)) {
+        libssh2_knownhost_free(hosts);
+        x2k_error_set(err, X2K_ERR_SSH_HOSTKEY,
+                      _("The %1$s host key %2$s of %3$s is marked as revoked "
+                        "in %4$s. Connection refused."),
+                      keytype, fp, s->host, path);
+        return -1;
+    }
     typemask = LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW |
                knownhost_keybit(type);
     check = libssh2_knownhost_checkp(hosts, s->host, s->port, key, keylen,
@@ -555,7 +607,7 @@ ssh_authenticate(struct x2k_ssh *s, const struct x2k_ssh_opts *o,
     x2k_log(X2K_LOG_DEBUG, "ssh: server offers %s", methods);
 
     if (list_has(methods, "publickey")) {
-        if (getenv("SSH_AUTH_SOCK")) {
+        if (getenv("SSH_AUTH_SOCK") && !o->no_agent) {
             x2k_buf_puts(&tried, "agent");
             if (ssh_auth_agent(s, &fatal) == 0) {
                 s->auth_method = "agent";
@@ -775,7 +827,8 @@ x2k_ssh_connect(const struct x2k_ssh_opts *o, struct x2k_error *err)
 
     if (tcp_connect(s, deadline, err) < 0)
         goto fail;
-    s->session = libssh2_session_init_ex(NULL, NULL, NULL, s);
+    s->session = libssh2_session_init_ex(ssh_alloc, ssh_dealloc, ssh_realloc,
+                                         s);
     if (!s->session) {
         x2k_error_set(err, X2K_ERR_INTERNAL, _("Out of SSH resources."));
         goto fail;
@@ -810,7 +863,10 @@ x2k_ssh_connect(const struct x2k_ssh_opts *o, struct x2k_error *err)
         x2k_error_set(err, X2K_ERR_CANCELLED, _("Cancelled."));
         goto fail;
     }
-    if (ssh_authenticate(s, o, err) < 0)
+    s->wipe_frees = true;
+    r = ssh_authenticate(s, o, err);
+    s->wipe_frees = false;
+    if (r < 0)
         goto fail;
     libssh2_session_set_timeout(s->session, 0);
     libssh2_session_set_blocking(s->session, 0);
@@ -1010,7 +1066,7 @@ x2k_ssh_chan_close(struct x2k_ssh_chan *c, int *exit_status,
     double deadline = ssh_deadline(30000);
     char *sig = NULL;
     int r, rc = 0;
-    bool saw_eof;
+    bool saw_eof, abandoned = false;
 
     if (!c) {
         x2k_error_set(err, X2K_ERR_INTERNAL, _("No SSH channel."));
@@ -1021,9 +1077,16 @@ x2k_ssh_chan_close(struct x2k_ssh_chan *c, int *exit_status,
     saw_eof = c->eof;
     if (saw_eof)
         chan_drain_stderr(c);
+    /* Closing before the end (timeout, cancel, early stop): the server
+     * answers our close only when the command exits, so wait briefly
+     * and abandon the channel to libssh2_session_free otherwise. */
+    if (!saw_eof)
+        deadline = ssh_deadline(1000);
     while ((r = libssh2_channel_close(c->ch)) == LIBSSH2_ERROR_EAGAIN) {
-        if (ssh_wait(c->s, deadline, NULL) < 0)
+        if (ssh_wait(c->s, deadline, NULL) < 0) {
+            abandoned = true;
             break;
+        }
     }
     if (saw_eof) {
         while ((r = libssh2_channel_wait_closed(c->ch)) ==
@@ -1042,10 +1105,13 @@ x2k_ssh_chan_close(struct x2k_ssh_chan *c, int *exit_status,
             free(sig);
         }
     }
-    while (libssh2_channel_free(c->ch) == LIBSSH2_ERROR_EAGAIN) {
+    while (!abandoned &&
+           libssh2_channel_free(c->ch) == LIBSSH2_ERROR_EAGAIN) {
         if (ssh_wait(c->s, deadline, NULL) < 0)
             break;
     }
+    if (abandoned)
+        x2k_log(X2K_LOG_DEBUG, "ssh: channel abandoned before its end");
     if (stderr_text)
         *stderr_text = x2k_buf_steal(&c->errbuf);
     x2k_buf_clear(&c->errbuf);
@@ -1446,4 +1512,69 @@ x2k_ssh_agent_state(const char *pubkey_path)
     libssh2_session_free(session);
     free(blob);
     return st;
+}
+
+void
+x2k_key_setup_clear(struct x2k_key_setup *res)
+{
+    if (!res)
+        return;
+    free(res->key_path);
+    free(res->uri);
+    memset(res, 0, sizeof(*res));
+}
+
+int
+x2k_ssh_setup_key(const struct x2k_ssh_opts *opts, const char *identity,
+                  struct x2k_key_setup *res, struct x2k_error *err)
+{
+    struct x2k_ssh_opts keyonly;
+    struct x2k_ssh *s;
+    X2K_AUTOFREE char *pub = NULL;
+    size_t i;
+
+    memset(res, 0, sizeof(*res));
+    res->key_path = x2k_ssh_default_identity(identity);
+    if (!res->key_path) {
+        res->key_path = home_path(default_keys[0]);
+        if (x2k_ssh_keygen(res->key_path, err) < 0)
+            return -1;
+        res->created = true;
+    }
+    for (i = 0; i < X2K_N_ELEMENTS(default_keys); i++) {
+        X2K_AUTOFREE char *k = home_path(default_keys[i]);
+        if (strcmp(k, res->key_path) == 0)
+            res->is_default = true;
+    }
+    pub = x2k_strdup_printf("%s.pub", res->key_path);
+    if (access(pub, R_OK) != 0) {
+        x2k_error_set_errno(err, X2K_ERR_IO, errno,
+                            _("Cannot read the public key %1$s."), pub);
+        return -1;
+    }
+    res->uri = x2k_uri_build_xen_ssh(opts->user, opts->host,
+                                     opts->port,
+                                     res->is_default ? NULL : res->key_path);
+
+    s = x2k_ssh_connect(opts, err);
+    if (!s)
+        return -1;
+    if (x2k_ssh_install_key(s, pub, &res->installed, err) < 0) {
+        x2k_ssh_free(s);
+        return -1;
+    }
+    x2k_ssh_free(s);
+
+    /* Proof: the key alone logs in. */
+    keyonly = *opts;
+    keyonly.password = NULL;
+    keyonly.identity = res->key_path;
+    keyonly.no_agent = true;
+    keyonly.hostkey_cb = NULL;
+    s = x2k_ssh_connect(&keyonly, err);
+    if (!s)
+        return -1;
+    x2k_ssh_free(s);
+    res->agent = x2k_ssh_agent_state(pub);
+    return 0;
 }

@@ -42,6 +42,7 @@ struct x2k_ssh_opts {
     x2k_ssh_hostkey_fn hostkey_cb;
     void *hostkey_opaque;
     struct x2k_reporter *reporter; /* may be NULL; cancellation honoured */
+    bool no_agent;                 /* do not try ssh-agent keys */
 };
 
 /* Connect, check the host key, authenticate.  NULL with ERR set:
@@ -146,5 +147,25 @@ enum x2k_agent_state {
 /* Whether an ssh-agent runs and holds the key of PUBKEY_PATH (NULL: any
  * key). */
 enum x2k_agent_state x2k_ssh_agent_state(const char *pubkey_path);
+
+/* The whole key setup of seed 000 section 1, done by the tool. */
+struct x2k_key_setup {
+    char *key_path;                /* private key used */
+    bool created;                  /* a new ed25519 pair was generated */
+    bool installed;                /* its line was appended remotely */
+    bool is_default;               /* a key ssh (and libvirt) finds alone */
+    enum x2k_agent_state agent;    /* whether ssh-agent holds the key */
+    char *uri;                     /* xen+ssh URI, ?keyfile= if needed */
+};
+
+/* Use IDENTITY, else the first default key, else create
+ * ~/.ssh/id_ed25519; log in with OPTS (typically with the password) and
+ * install the public key (idempotent); then prove that a login with
+ * only that key works (no password, no agent).  RES is filled (clear
+ * with x2k_key_setup_clear) even on failure, as far as it got. */
+int x2k_ssh_setup_key(const struct x2k_ssh_opts *opts, const char *identity,
+                      struct x2k_key_setup *res, struct x2k_error *err)
+    X2K_NONNULL(1, 3);
+void x2k_key_setup_clear(struct x2k_key_setup *res);
 
 #endif /* X2K_SSH_H */

@@ -225,3 +225,20 @@ x2k_uri_is_remote(const struct x2k_uri *u)
 {
     return u->host != NULL;
 }
+
+char *
+x2k_uri_noninteractive(const char *uri)
+{
+    struct x2k_uri *u = x2k_uri_parse(uri, NULL);
+    char *r;
+
+    if (!u || !u->transport || strcmp(u->transport, "ssh") != 0 ||
+        x2k_uri_get_param(u, "no_tty")) {
+        x2k_uri_free(u);
+        return x2k_xstrdup(uri);
+    }
+    x2k_uri_set_param(u, "no_tty", "1");
+    r = x2k_uri_format(u);
+    x2k_uri_free(u);
+    return r;
+}

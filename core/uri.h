@@ -47,6 +47,12 @@ void x2k_uri_set_param(struct x2k_uri *u, const char *name,
 char *x2k_uri_build_xen_ssh(const char *user, const char *host, int port,
                             const char *keyfile) X2K_NONNULL(2);
 
+/* URI made safe to open without a terminal: an ssh transport
+ * (xen+ssh://...) gets no_tty=1, so that libvirt runs ssh in batch mode
+ * and a missing key fails instead of prompting.  Other URIs, and ones
+ * that already say no_tty, come back unchanged.  Caller frees. */
+char *x2k_uri_noninteractive(const char *uri) X2K_NONNULL(1);
+
 /* True when the URI reaches another host (it has a host part). */
 bool x2k_uri_is_remote(const struct x2k_uri *u) X2K_NONNULL(1);
 

@@ -76,6 +76,104 @@ static const struct x2k_help entries[] = {
       PARAS(N_("The new domain is defined but not started. Start it with "
                "'virsh start NAME' and watch it with 'virsh console "
                "NAME'.")) },
+    { "check-ssh-reachable", N_("SSH server reachable"),
+      PARAS(N_("The Xen host must accept SSH connections from this "
+               "machine. Check the host name or address, the port "
+               "(--ssh-port, or the port in the URI), firewalls, and that "
+               "sshd runs on the Xen host ('service sshd status')."),
+            N_("Try it by hand: ssh -p PORT root@HOST true.")) },
+    { "check-ssh-hostkey", N_("SSH host key"),
+      PARAS(N_("The Xen host's key must be in ~/.ssh/known_hosts so that "
+               "both this tool and libvirt's ssh transport trust it. "
+               "Compare the fingerprint shown with the output of "
+               "'ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub' on the "
+               "Xen host, then accept it in the wizard or pass "
+               "--accept-host-key FINGERPRINT."),
+            N_("If the key has CHANGED, stop: either the host was "
+               "reinstalled or someone is intercepting the connection. "
+               "Only after the administrator confirms the new key, remove "
+               "the old one with 'ssh-keygen -R HOST' (or '[HOST]:PORT').")) },
+    { "check-ssh-auth", N_("SSH login"),
+      PARAS(N_("Logging in to the Xen host failed, or needed a password. "
+               "libvirt's xen+ssh transport cannot type a password, so a "
+               "key login is needed."),
+            N_("Create a key pair if you have none (ssh-keygen -t ed25519), "
+               "install the public key on the Xen host with one password "
+               "login (the wizard's SSH screen does both), or load the key "
+               "into ssh-agent: eval $(ssh-agent -s); ssh-add."),
+            N_("Check the user (--ssh-user or the user in the URI), the "
+               "key (--identity) and the password file (--password-file). "
+               "RHEL 5-era hosts may need --legacy-ssh.")) },
+    { "check-libvirt-uri", N_("libvirt URI"),
+      PARAS(N_("The libvirt URI must open without any prompt, as 'virsh -c "
+               "URI list --all' does. For a Xen host it "
+               "looks like xen+ssh://root@xen.example.com/."),
+            N_("If the SSH checks pass but this one fails, check that "
+               "libvirtd runs on the Xen host and that the user may "
+               "connect to it; for a key that is not a default one, add "
+               "?keyfile=/path/to/key to the URI.")) },
+    { "check-vm-exists", N_("Guest exists"),
+      PARAS(N_("The guest named with --vm-name must appear in 'virsh list "
+               "--all' on the Xen host. Names are case-sensitive; copy the "
+               "name from the list.")) },
+    { "check-vm-shutoff", N_("Guest shut off"),
+      PARAS(N_("A running guest cannot be converted: its disks change "
+               "while they are copied. Shut it down from inside "
+               "the guest, or with 'virsh shutdown NAME' on the Xen host."),
+            N_("Batch mode can do it: --shutdown-source asks the guest to shut "
+               "down and waits (--shutdown-timeout); only --force-off "
+               "powers it off after the timeout.")) },
+    { "check-block-device", N_("Block-device mode"),
+      PARAS(N_("At least one disk is a block device on the Xen host "
+               "(<disk type='block'> with <source dev=...>). Such guests "
+               "need block-device mode (--block-device): "
+               "it is switched on for you."),
+            N_("The device is copied to this machine, so the directory "
+               "the tool runs in (or --state-dir) needs enough free space "
+               "for it.")) },
+    { "check-disk-readable", N_("Disks readable"),
+      PARAS(N_("Every disk must exist on the Xen host and be readable by "
+               "the SSH user. Check the path in the guest's XML, that the "
+               "file or logical volume exists (ls -l PATH, lvs), and the "
+               "permissions (block devices usually need root)."),
+            N_("Network disks (nbd, iscsi, rbd) and CD-ROM images are not "
+               "copied; remove or copy them by hand.")) },
+    { "check-target-uri", N_("Target libvirt"),
+      PARAS(N_("The target libvirt (--target-uri, default qemu:///system) "
+               "must open. Start libvirtd (and virtlogd) on this machine, "
+               "or check the URI and your permissions.")) },
+    { "check-pool", N_("Storage pool"),
+      PARAS(N_("The disks are written into the storage pool given with "
+               "--pool (default 'default'). It must exist and be active: "
+               "'virsh pool-list --all', then 'virsh pool-start NAME'; "
+               "create one with 'virsh pool-define-as NAME dir --target "
+               "DIR'.")) },
+    { "check-space", N_("Free space"),
+      PARAS(N_("The pool (or the output directory) needs at least the sum "
+               "of the disk sizes free, twice that when the output format "
+               "is qcow2 (a conversion pass follows the copy)."),
+            N_("Free some space, choose another pool (--pool), or use raw "
+               "format.")) },
+    { "check-network", N_("Networks and bridges"),
+      PARAS(N_("Every NIC needs a host bridge (listed by 'ip link show "
+               "type bridge') or a libvirt network ('virsh net-list --all') "
+               "on the target. Map the Xen bridges with --bridge "
+               "xenbr0:br0 or --network xenbr0:default."),
+            N_("Start an inactive network with 'virsh net-start NAME'.")) },
+    { "check-target-name", N_("Target name"),
+      PARAS(N_("A domain with this name is already defined on the target. "
+               "Choose another name with --new-name, or remove the old "
+               "domain if it is a leftover ('virsh undefine NAME').")) },
+    { "check-virt-v2v", N_("virt-v2v"),
+      PARAS(N_("The virt-v2v engine was chosen but the program is not "
+               "installed. Install virt-v2v, or use the built-in engine "
+               "(--engine builtin).")) },
+    { "check-libguestfs", N_("libguestfs"),
+      PARAS(N_("A PV guest needs changes inside its disks (fstab, boot "
+               "loader, initramfs) and these are made with libguestfs. "
+               "Install libguestfs and its appliance (libguestfs-tools), "
+               "or skip the fixes with --no-guest-fixes and fix the guest "
+               "by hand.")) },
     { NULL, NULL, NULL },
 };
 

@@ -10,6 +10,8 @@
 #   tmux_wait TEXT [SECS]    wait until the pane shows TEXT
 #   tmux_screen              print the pane
 #   tmux_keys KEYS...        send keys
+#   free_port                a TCP port nothing listens on (127.0.0.1)
+#   sshd_start               a real private sshd (see below)
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
@@ -154,26 +156,29 @@ tmux_wait_dead()
 
 # A real private sshd on 127.0.0.1 (root only; skips otherwise).
 #   sshd_start [EXTRA_CONFIG_LINE...]
-# starts /usr/sbin/sshd -D with its own config, a throwaway ed25519 host
-# key, a throwaway user with a known password and a throwaway ed25519
+# starts /usr/sbin/sshd -D with its own config, a throwaway host key
+# (ed25519, or the type in $SSHD_HOSTKEY_TYPE), a throwaway user with a known password and a throwaway ed25519
 # client key in its authorized_keys, and a known_hosts file holding the
 # host key.  Exports SSHD_HOST (127.0.0.1), SSHD_PORT, SSHD_USER,
 # SSHD_HOME, SSHD_PASSWORD, SSHD_PASSWORD_FILE, SSHD_KEY (private key;
 # SSHD_KEY.pub next to it), SSHD_KNOWN_HOSTS, SSHD_HOSTKEY (public host
 # key file), SSHD_HOSTKEY_FP (as `ssh-keygen -lf` prints it), SSHD_DIR,
-# SSHD_LOG.  Everything is removed at exit.
+# SSHD_LOG.  Everything is removed at exit.  SSHD_USEPAM=yes and
+# SSHD_PASSWORD_AUTH=no make the password reachable only through
+# keyboard-interactive (PAM).
 sshd_start()
 {
     local d i port user
     requires_root
     requires /usr/sbin/sshd ssh-keygen useradd userdel chpasswd
     d=$(mktemp -d "${TMPDIR:-/tmp}/x2k-sshd.XXXXXX")
-    cleanup_fn rm -rf "$d"
+    [ -n "$X2K_KEEP" ] || cleanup_fn rm -rf "$d"
     chmod 755 "$d"
     SSHD_DIR=$d
-    ssh-keygen -q -t ed25519 -N '' -C x2k-test-host -f "$d/host_ed25519"
+    ssh-keygen -q -t "${SSHD_HOSTKEY_TYPE:-ed25519}" -N '' -C x2k-test-host \
+        -f "$d/host_key"
     ssh-keygen -q -t ed25519 -N '' -C x2k-test-client -f "$d/id_ed25519"
-    SSHD_HOSTKEY=$d/host_ed25519.pub
+    SSHD_HOSTKEY=$d/host_key.pub
     SSHD_HOSTKEY_FP=$(ssh-keygen -lf "$SSHD_HOSTKEY" | awk '{print $2}')
     SSHD_KEY=$d/id_ed25519
 
@@ -209,16 +214,16 @@ sshd_start()
     chmod 755 /run/sshd
     SSHD_LOG=$d/sshd.log
     for i in 1 2 3 4 5 6 7 8 9 10; do
-        port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+        port=$(free_port)
         cat > "$d/sshd_config" <<CONF
 ListenAddress 127.0.0.1:$port
-HostKey $d/host_ed25519
+HostKey $d/host_key
 PidFile $d/sshd.pid
-UsePAM no
+UsePAM ${SSHD_USEPAM:-no}
 PermitRootLogin no
 AllowUsers $user
 PubkeyAuthentication yes
-PasswordAuthentication yes
+PasswordAuthentication ${SSHD_PASSWORD_AUTH:-yes}
 KbdInteractiveAuthentication yes
 AuthorizedKeysFile .ssh/authorized_keys
 StrictModes yes
@@ -255,6 +260,20 @@ CONF
     done
     cat "$SSHD_LOG" >&2
     fail "sshd did not start"
+}
+
+# Print a TCP port on 127.0.0.1 that nothing listens on now.
+free_port()
+{
+    local p i
+    for i in $(seq 1 50); do
+        p=$((20000 + RANDOM % 40000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+            echo "$p"
+            return 0
+        fi
+    done
+    fail "no free port found"
 }
 
 _sshd_userdel()

@@ -116,6 +116,29 @@ test_roundtrip(void **state)
     x2k_uri_free(NULL);
 }
 
+static void
+test_noninteractive(void **state)
+{
+    char *s;
+
+    (void)state;
+    s = x2k_uri_noninteractive("xen+ssh://root@xen1/");
+    assert_string_equal(s, "xen+ssh://root@xen1/?no_tty=1");
+    free(s);
+    s = x2k_uri_noninteractive("xen+ssh://root@xen1/?keyfile=/k");
+    assert_string_equal(s, "xen+ssh://root@xen1/?keyfile=/k&no_tty=1");
+    free(s);
+    s = x2k_uri_noninteractive("xen+ssh://root@xen1/?no_tty=0");
+    assert_string_equal(s, "xen+ssh://root@xen1/?no_tty=0");
+    free(s);
+    s = x2k_uri_noninteractive("test:///abs/xenhost.xml");
+    assert_string_equal(s, "test:///abs/xenhost.xml");
+    free(s);
+    s = x2k_uri_noninteractive("xen+tls://xen1/");
+    assert_string_equal(s, "xen+tls://xen1/");
+    free(s);
+}
+
 int
 main(void)
 {
@@ -124,6 +147,7 @@ main(void)
         cmocka_unit_test(test_parse_local),
         cmocka_unit_test(test_build),
         cmocka_unit_test(test_roundtrip),
+        cmocka_unit_test(test_noninteractive),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

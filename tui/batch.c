@@ -1,46 +1,333 @@
 /* Batch mode: every choice comes from options.  Validates the plan,
- * prints it for --dump-plan, and reports errors as
- * "xen2kvm: error: ..." with the documented exit codes.  Main thread.
+ * prints it for --dump-plan, otherwise runs the engine on this (main)
+ * thread and prints its events: a single updating status line on a
+ * tty, plain lines otherwise, or one JSON object per line with
+ * --machine-readable.  Ctrl-C cancels at the next safe point (a second
+ * Ctrl-C exits at once).  Errors are "xen2kvm: error: ..." with the
+ * documented exit codes.
  */
 #include <config.h>
 
+#include <signal.h>
 #include <stdio.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "batch.h"
+#include "engine.h"
+#include "help.h"
 #include "i18n.h"
+#include "json.h"
 #include "log.h"
+#include "preflight.h"
+
+#define MAX_DISKS 64
+
+struct out {
+    bool json;
+    bool tty;
+    bool status_shown;          /* a \r status line is on screen */
+    double last_plain[MAX_DISKS];
+    char *disk_status[MAX_DISKS];
+};
+
+static struct x2k_engine *volatile running_engine;
+static volatile sig_atomic_t interrupts;
+
+static void
+on_sigint(int sig)
+{
+    static const char msg[] = "\nxen2kvm: cancelling (Ctrl-C again to "
+                              "quit at once)\n";
+
+    if (++interrupts > 1) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    (void)!write(STDERR_FILENO, msg, sizeof msg - 1);
+    if (running_engine)
+        x2k_engine_cancel(running_engine);
+}
 
 static void
 log_to_stderr(enum x2k_log_level level, const char *line, void *opaque)
 {
+    struct out *o = opaque;
+
+    if (o && o->json) {
+        struct x2k_buf b = { 0 };
+
+        x2k_buf_printf(&b, "{\"type\":\"log\",\"level\":\"%s\",\"message\":",
+                       x2k_log_level_name(level));
+        x2k_json_string(&b, line);
+        x2k_buf_puts(&b, "}\n");
+        fputs(b.data, stdout);
+        fflush(stdout);
+        x2k_buf_clear(&b);
+        return;
+    }
     fprintf(stderr, "xen2kvm: %s: %s\n", x2k_log_level_name(level), line);
 }
 
+static void
+clear_status(struct out *o)
+{
+    if (o->status_shown) {
+        fputs("\r\033[K", stdout);
+        o->status_shown = false;
+    }
+}
+
+static void
+human_size(char *buf, size_t len, double bytes)
+{
+    static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+    size_t u = 0;
+
+    while (bytes >= 1024 && u + 1 < X2K_N_ELEMENTS(units)) {
+        bytes /= 1024;
+        u++;
+    }
+    snprintf(buf, len, u ? "%.1f %s" : "%.0f %s", bytes, units[u]);
+}
+
+static void
+human_eta(char *buf, size_t len, double eta)
+{
+    long s = (long)(eta + 0.5);
+
+    if (eta < 0)
+        snprintf(buf, len, "--:--");
+    else if (s >= 3600)
+        snprintf(buf, len, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+    else
+        snprintf(buf, len, "%02ld:%02ld", s / 60, s % 60);
+}
+
+static char *
+progress_text(const struct x2k_event *ev)
+{
+    char done[32], total[32], rate[32], eta[32];
+    double pct = ev->total ? 100.0 * (double)ev->done / (double)ev->total
+                           : 0;
+
+    human_size(done, sizeof done, (double)ev->done);
+    human_size(total, sizeof total, (double)ev->total);
+    human_size(rate, sizeof rate, ev->rate > 0 ? ev->rate : ev->avg_rate);
+    human_eta(eta, sizeof eta, ev->eta);
+    /* TRANSLATORS: disk, percent, bytes done, total, rate, time left. */
+    return x2k_strdup_printf(_("%1$s %2$5.1f%% %3$s/%4$s %5$s/s ETA %6$s"),
+                             ev->disk_name ? ev->disk_name : "-", pct, done,
+                             total, rate, eta);
+}
+
+static void
+show_status_line(struct out *o)
+{
+    struct winsize ws;
+    struct x2k_buf b = { 0 };
+    size_t cols = 80, i, fit;
+
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        cols = ws.ws_col;
+    for (i = 0; i < MAX_DISKS; i++) {
+        if (!o->disk_status[i])
+            continue;
+        if (b.len)
+            x2k_buf_puts(&b, " | ");
+        x2k_buf_puts(&b, o->disk_status[i]);
+    }
+    if (!b.len)
+        return;
+    fit = x2k_mbs_fit(b.data, cols - 1);
+    fputs("\r\033[K", stdout);
+    fwrite(b.data, 1, fit, stdout);
+    fflush(stdout);
+    o->status_shown = true;
+    x2k_buf_clear(&b);
+}
+
+static void
+print_event(const struct x2k_event *ev, void *opaque)
+{
+    struct out *o = opaque;
+    int d = ev->disk >= 0 && ev->disk < MAX_DISKS ? ev->disk : -1;
+
+    if (o->json) {
+        char *line = x2k_json_event(ev);
+
+        puts(line);
+        fflush(stdout);
+        free(line);
+        return;
+    }
+    switch (ev->kind) {
+    case X2K_EVENT_STAGE_BEGIN:
+        clear_status(o);
+        /* TRANSLATORS: a stage of the conversion begins. */
+        printf(_("==> %1$s\n"), x2k_stage_label(ev->stage));
+        break;
+    case X2K_EVENT_STAGE_END:
+        if (ev->status) {
+            clear_status(o);
+            printf(_("    %1$s: failed\n"), x2k_stage_label(ev->stage));
+        }
+        break;
+    case X2K_EVENT_PROGRESS:
+        if (d < 0)
+            break;
+        if (o->tty) {
+            free(o->disk_status[d]);
+            o->disk_status[d] = progress_text(ev);
+            show_status_line(o);
+            if (ev->total && ev->done >= ev->total) {
+                clear_status(o);
+                printf("    %s\n", o->disk_status[d]);
+                free(o->disk_status[d]);
+                o->disk_status[d] = NULL;
+            }
+        } else if (x2k_now() - o->last_plain[d] >= 5.0 ||
+                   (ev->total && ev->done >= ev->total)) {
+            char *text = progress_text(ev);
+
+            o->last_plain[d] = x2k_now();
+            printf("    %s\n", text);
+            free(text);
+        }
+        break;
+    case X2K_EVENT_LOG:
+        clear_status(o);
+        printf("    %s\n", ev->text ? ev->text : "");
+        break;
+    case X2K_EVENT_WARNING:
+        clear_status(o);
+        fprintf(stderr, _("xen2kvm: warning: %1$s\n"),
+                ev->text ? ev->text : "");
+        break;
+    }
+    fflush(stdout);
+}
+
 static int
-fail(struct x2k_error *err, int code)
+fail(struct out *o, struct x2k_error *err, int code)
 {
     char *text = x2k_error_format(err);
 
-    fprintf(stderr, _("xen2kvm: error: %1$s\n"), text);
+    if (o && o->json) {
+        char *line = x2k_json_error(err);
+
+        puts(line);
+        free(line);
+    } else {
+        if (o)
+            clear_status(o);
+        fprintf(stderr, _("xen2kvm: error: %1$s\n"), text);
+    }
     free(text);
     x2k_error_clear(err);
     return code;
+}
+
+/* Print S padded with spaces to COLS display columns. */
+static void
+print_padded(const char *s, size_t cols)
+{
+    size_t w = x2k_mbswidth(s);
+
+    fputs(s, stdout);
+    for (; w < cols; w++)
+        fputc(' ', stdout);
+}
+
+/* --check: run the preflight checks, print the table and the remedies
+ * of the checks that did not pass.  Exit 3 when one failed. */
+static int
+run_check(struct x2k_plan *plan, const struct x2k_cli *cli)
+{
+    struct x2k_preflight *p = x2k_preflight_run(plan, NULL);
+    bool passed = x2k_preflight_passed(p);
+    size_t i, j, k;
+
+    if (cli->machine_readable) {
+        for (i = 0; i < p->n_checks; i++) {
+            struct x2k_buf b = { 0 };
+
+            x2k_buf_printf(&b, "{\"type\":\"check\",\"id\":\"%s\","
+                           "\"status\":\"%s\",\"message\":",
+                           p->checks[i].id,
+                           x2k_check_status_name(p->checks[i].status));
+            x2k_json_string(&b, p->checks[i].message);
+            x2k_buf_puts(&b, "}\n");
+            fputs(b.data, stdout);
+            x2k_buf_clear(&b);
+        }
+
+    } else {
+        /* TRANSLATORS: headings of the preflight table. */
+        print_padded(_("CHECK"), 15);
+        print_padded(_("STATUS"), 7);
+        printf("%s\n", _("MESSAGE"));
+        for (i = 0; i < p->n_checks; i++) {
+            print_padded(p->checks[i].id, 15);
+            print_padded(x2k_check_status_label(p->checks[i].status), 7);
+            printf("%s\n", p->checks[i].message);
+        }
+        /* Remedies, once per check id that failed or warned. */
+        for (i = 0; i < p->n_checks; i++) {
+            const struct x2k_help *h;
+            char *hid;
+            bool seen = false;
+
+            if (p->checks[i].status != X2K_CHECK_FAIL &&
+                p->checks[i].status != X2K_CHECK_WARN)
+                continue;
+            for (j = 0; j < i; j++) {
+                if (strcmp(p->checks[j].id, p->checks[i].id) == 0 &&
+                    (p->checks[j].status == X2K_CHECK_FAIL ||
+                     p->checks[j].status == X2K_CHECK_WARN))
+                    seen = true;
+            }
+            if (seen)
+                continue;
+            hid = x2k_check_help_id(p->checks[i].id);
+            h = x2k_help_find(hid);
+            free(hid);
+            if (!h)
+                continue;
+            printf("\n%s: %s\n", p->checks[i].id, x2k_help_title(h));
+            for (k = 0; x2k_help_para(h, k); k++)
+                printf("  %s\n", x2k_help_para(h, k));
+        }
+        printf("\n%s\n", passed ? _("All preflight checks passed.")
+                                : _("A preflight check failed: the "
+                                    "migration cannot run."));
+    }
+    x2k_preflight_free(p);
+    return passed ? TUI_EXIT_OK : TUI_EXIT_PREFLIGHT;
 }
 
 int
 tui_batch_main(struct x2k_plan *plan, const struct x2k_cli *cli)
 {
     struct x2k_error err = X2K_ERROR_INIT;
+    struct out o = { 0 };
+    struct x2k_engine *eng;
     char *text;
+    int rc;
+    size_t i;
 
-    x2k_log_set_sink(log_to_stderr, NULL,
+    o.json = cli->machine_readable;
+    o.tty = !o.json && isatty(STDOUT_FILENO);
+    x2k_log_set_sink(log_to_stderr, &o,
                      cli->verbose >= 2   ? X2K_LOG_DEBUG
                      : cli->verbose == 1 ? X2K_LOG_INFO
                                          : X2K_LOG_WARN);
     if (x2k_plan_validate(plan, &err) < 0) {
-        fail(&err, TUI_EXIT_USAGE);
-        fprintf(stderr, _("Try '%1$s --help' for more information.\n"),
-                X2K_PROGRAM);
+        fail(&o, &err, TUI_EXIT_USAGE);
+        if (!o.json)
+            fprintf(stderr, _("Try '%1$s --help' for more information.\n"),
+                    X2K_PROGRAM);
         return TUI_EXIT_USAGE;
     }
     if (cli->dump_plan) {
@@ -52,8 +339,30 @@ tui_batch_main(struct x2k_plan *plan, const struct x2k_cli *cli)
         free(text);
         return TUI_EXIT_OK;
     }
-    x2k_error_set(&err, X2K_ERR_UNSUPPORTED,
-                  _("the conversion engine is not part of this build yet; "
-                    "only --dump-plan works in batch mode"));
-    return fail(&err, TUI_EXIT_FAILED);
+    if (cli->check)
+        return run_check(plan, cli);
+
+    eng = x2k_engine_new(plan);
+    running_engine = eng;
+    signal(SIGINT, on_sigint);
+    signal(SIGPIPE, SIG_IGN);
+    rc = x2k_engine_run(eng, cli->check, print_event, &o, &err);
+    running_engine = NULL;
+    signal(SIGINT, SIG_DFL);
+    clear_status(&o);
+    for (i = 0; i < MAX_DISKS; i++)
+        free(o.disk_status[i]);
+    if (rc < 0) {
+        int code = err.code == X2K_ERR_CANCELLED   ? TUI_EXIT_CANCELLED
+                   : err.code == X2K_ERR_PREFLIGHT ? TUI_EXIT_PREFLIGHT
+                                                   : TUI_EXIT_FAILED;
+
+        if (x2k_engine_run_dir(eng) && !o.json)
+            fprintf(stderr, _("xen2kvm: the log is in %1$s/log\n"),
+                    x2k_engine_run_dir(eng));
+        x2k_engine_free(eng);
+        return fail(&o, &err, code);
+    }
+    x2k_engine_free(eng);
+    return TUI_EXIT_OK;
 }
