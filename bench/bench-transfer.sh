@@ -3,7 +3,7 @@
 # libssh2 exec channel, and SFTP for reference) against the baseline
 # `ssh -p PORT host cat PATH > out` (OpenSSH), both on a private loopback
 # sshd started here, in the same invocation.  Each figure is the median
-# of BENCH_RUNS (default 3, at least 3) runs; ratios are ours / baseline.
+# of BENCH_RUNS (default 5, at least 3) runs; ratios are ours / baseline.
 #
 # Contenders: x2k-copy's default (the streamer through the OpenSSH
 # client after a libssh2 login), the streamer over libssh2, and SFTP.
@@ -22,7 +22,7 @@
 . "${top_srcdir:-..}/tests/functions.sh"
 set -e
 requires perl ssh python3 truncate
-RUNS=${BENCH_RUNS:-3}
+RUNS=${BENCH_RUNS:-5}
 [ "$RUNS" -ge 3 ] || RUNS=3
 SIZE=${BENCH_SIZE_MIB:-1024}
 CASES=${BENCH_CASES:-dense sparse block rss}

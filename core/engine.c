@@ -21,6 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libxml/xmlsave.h>
+
 #include "demo.h"
 #include "engine.h"
 #include "guest.h"
@@ -579,8 +581,16 @@ static int
 fetch_boot_files(struct x2k_engine *eng, struct x2k_error *err)
 {
     struct x2k_transfer_opts o = { 0 };
+    const char *uri = target_uri(eng);
     size_t i;
 
+    if (eng->conv->n_boot_files && eng->plan.output == X2K_OUTPUT_LIBVIRT &&
+        strstr(uri, "://") && !strstr(uri, ":///"))
+        x2k_report_warning(&eng->reporter,
+                           _("The kernel and initrd are fetched to this "
+                             "machine, but the target %1$s is remote: copy "
+                             "them to the same paths there before starting "
+                             "the domain."), uri);
     for (i = 0; i < eng->conv->n_boot_files; i++) {
         const struct x2k_xmlconv_bootfile *b = &eng->conv->boot_files[i];
         struct x2k_transfer_disk td = { 0 };
@@ -837,6 +847,32 @@ fmt_rate(struct x2k_buf *b, const struct eng_disk *d)
                        (double)d->res.bytes_copied / d->seconds / 1e6);
 }
 
+/* XML as the converter writes it (same quotes and indentation), so that
+ * the report's diff shows changes, not style.  NULL on failure. */
+static char *
+canonical_xml(const char *xml)
+{
+    xmlDocPtr doc = x2k_xmlconv_parse(xml, strlen(xml), NULL);
+    xmlBufferPtr buf;
+    xmlSaveCtxtPtr save;
+    char *out = NULL;
+
+    if (!doc)
+        return NULL;
+    buf = xmlBufferCreate();
+    save = buf ? xmlSaveToBuffer(buf, "UTF-8",
+                                 XML_SAVE_FORMAT | XML_SAVE_NO_DECL)
+               : NULL;
+    if (save) {
+        xmlSaveTree(save, xmlDocGetRootElement(doc));
+        xmlSaveClose(save);
+        out = x2k_strdup_printf("%s\n", (const char *)xmlBufferContent(buf));
+    }
+    xmlBufferFree(buf);
+    xmlFreeDoc(doc);
+    return out;
+}
+
 /* The conversion report: disks copied, XML changes and warnings, guest
  * changes, durations, the replay command. */
 static char *
@@ -903,6 +939,23 @@ report_text(struct x2k_engine *eng, const char *cmd)
         for (i = 0; i < eng->conv->n_warnings; i++)
             x2k_buf_printf(&b, "warning %s: %s\n", eng->conv->warnings[i].id,
                            eng->conv->warnings[i].msg);
+        /* Every line of the domain XML that changed, old -> new. */
+        {
+            struct x2k_guest_report *d = x2k_guest_report_new();
+            char *text;
+
+            char *orig = canonical_xml(eng->orig_xml);
+
+            x2k_guest_report_diff(d, "xml", orig ? orig : eng->orig_xml,
+                                  eng->conv->xml);
+            free(orig);
+            text = x2k_guest_report_format(d);
+            x2k_buf_puts(&b, "\n[domain XML diff: original.xml -> "
+                             "converted.xml]\n");
+            x2k_buf_puts(&b, text);
+            free(text);
+            x2k_guest_report_free(d);
+        }
     }
     x2k_buf_puts(&b, "\n[guest changes]\n");
     if (eng->guest_report) {
@@ -957,7 +1010,6 @@ stage_report(struct x2k_engine *eng, struct x2k_error *err)
                              strlen(report), err) < 0)
             goto out;
     }
-    x2k_report_log(&eng->reporter, "run directory: %s", eng->run_dir);
     rc = 0;
 out:
     free(dump);
@@ -1137,6 +1189,7 @@ x2k_engine_run(struct x2k_engine *eng, bool only_preflight, x2k_event_fn fn,
                void *opaque, struct x2k_error *err)
 {
     struct x2k_error local = X2K_ERROR_INIT;
+    struct x2k_error early = X2K_ERROR_INIT;  /* connect/inspect failed */
     double t0;
     int s, rc = 0;
 
@@ -1147,6 +1200,7 @@ x2k_engine_run(struct x2k_engine *eng, bool only_preflight, x2k_event_fn fn,
         rc = -1;
         goto out;
     }
+    x2k_report_log(&eng->reporter, "run directory: %s", eng->run_dir);
     for (s = 0; s < X2K_N_STAGES && rc == 0; s++) {
         if (only_preflight && s > X2K_STAGE_PREFLIGHT)
             break;
@@ -1158,6 +1212,8 @@ x2k_engine_run(struct x2k_engine *eng, bool only_preflight, x2k_event_fn fn,
             break;
         }
         eng->stage = (enum x2k_stage)s;
+        if (s == X2K_STAGE_INSPECT && x2k_error_is_set(&early))
+            continue;           /* nothing to inspect without a source */
         x2k_report_stage(&eng->reporter, eng->stage, true, 0);
         t0 = x2k_now();
         rc = stage_fns[s](eng, &local);
@@ -1167,7 +1223,24 @@ x2k_engine_run(struct x2k_engine *eng, bool only_preflight, x2k_event_fn fn,
                           "stage %s failed without an error",
                           x2k_stage_id(eng->stage));
         x2k_report_stage(&eng->reporter, eng->stage, false, rc);
+        if (rc < 0 && s < X2K_STAGE_PREFLIGHT &&
+            local.code != X2K_ERR_CANCELLED) {
+            /* The preflight checks say what is wrong, with a remedy
+             * (they open their own connections for what failed here);
+             * this error is kept for the case they do not fail. */
+            char *text = x2k_error_format(&local);
+
+            x2k_report_warning(&eng->reporter, "%s", text);
+            free(text);
+            x2k_error_move(&early, &local);
+            rc = 0;
+        } else if (rc == 0 && s == X2K_STAGE_PREFLIGHT &&
+                   x2k_error_is_set(&early)) {
+            x2k_error_move(&local, &early);
+            rc = -1;
+        }
     }
+    x2k_error_clear(&early);
     if (rc < 0 && eng->log_fd >= 0) {
         char *text = x2k_error_format(&local);
         char *line = x2k_strdup_printf("error %s\n", text);

@@ -1,7 +1,10 @@
-/* The SSH side of the transfer: one core/ssh session per worker thread,
- * the streamer over an exec channel, and an SFTP block reader (libssh2
- * SFTP on the same session; SFTP cannot find holes, so every byte is
- * sent and zeros are detected here).  Runs on one transfer worker.
+/* The SSH side of the transfer: one core/ssh session per worker thread
+ * (host key check and login always go through it), the streamer over
+ * its exec channel or, after a key or agent login, through the OpenSSH
+ * client (AES-GCM; libssh2 1.10 decrypts 16 bytes per call and is 2-3x
+ * slower), and an SFTP block reader (libssh2 SFTP on the same session;
+ * SFTP cannot find holes, so every byte is sent and zeros are detected
+ * here).  Runs on one transfer worker.
  */
 #include <config.h>
 
@@ -93,6 +96,14 @@ openssh_chan(struct tx_ssh *t, const char *cmd, struct x2k_error *err)
         argv[n++] = "-o";
         argv[n++] = kh;
     }
+    /* AES-GCM first: with AES-NI it costs half of chacha20-poly1305
+     * (measured: 1 GiB in 1.1-1.6 s against 2.0-2.3 s on loopback). */
+    argv[n++] = "-o";
+    argv[n++] = t->o.legacy
+        ? "Ciphers=aes128-gcm@openssh.com,aes256-gcm@openssh.com,"
+          "chacha20-poly1305@openssh.com,aes128-ctr,aes256-ctr,aes128-cbc"
+        : "Ciphers=aes128-gcm@openssh.com,aes256-gcm@openssh.com,"
+          "chacha20-poly1305@openssh.com,aes128-ctr,aes256-ctr";
     argv[n++] = "-o";
     argv[n++] = "Compression=no";
     argv[n++] = "-o";

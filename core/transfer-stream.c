@@ -527,7 +527,7 @@ tx_stream_reader_new(struct tx_chan *chan, const char *source,
         s->start = 36;
         return &s->r;
     }
-    if (memcmp(p, "X2KR", 4) == 0) {
+    if (memcmp(p, "X2KR", 4) == 0 || memcmp(p, "X2KE", 4) == 0) {
         char line[128];
         unsigned long long size, off;
         size_t i;
@@ -540,6 +540,10 @@ tx_stream_reader_new(struct tx_chan *chan, const char *source,
         }
         memcpy(line, s->buf, i);
         line[i] = '\0';
+        if (x2k_str_has_prefix(line, "X2KERR ")) {
+            stream_failed(s, line + 7, err);
+            goto fail_free;
+        }
         if (sscanf(line, "X2KRAW1 %llu %llu", &size, &off) != 2) {
             stream_failed(s, line, err);
             goto fail_free;
@@ -562,6 +566,20 @@ tx_stream_reader_new(struct tx_chan *chan, const char *source,
     goto fail_free;
 
 fail:
+    if (k == 0 && s->end == 0) {
+        /* Not one byte: the transport failed, not the streamer. */
+        char *errtext = NULL;
+
+        s->chan->close(s->chan, true, NULL, &errtext, NULL);
+        s->chan = NULL;
+        x2k_error_set(err, X2K_ERR_SSH,
+                      _("The connection to the Xen host closed before the disk '%1$s' could be read."),
+                      source);
+        if (errtext && *errtext)
+            x2k_error_set_detail(err, errtext);
+        free(errtext);
+        goto fail_free;
+    }
     if (k == 0) {
         stream_failed(s, NULL, err);
         goto fail_free;

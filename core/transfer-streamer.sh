@@ -15,7 +15,8 @@
 #   'X' N:length text                fatal error
 # md5tree1m = md5 over the md5 digests of each aligned 1 MiB block.
 # Without perl: one line "X2KRAW1 SIZE OFFSET" then the raw bytes (dd),
-# or in hash mode "X2KMD5 HEX" (md5sum) or "X2KNOHASH".
+# or in hash mode "X2KMD5 HEX" (md5sum) or "X2KNOHASH"; "X2KERR TEXT"
+# on failure.
 x2k_perl='
 use strict;
 my ($mode, $path, $off, $isblk, $verify) = @ARGV;
@@ -143,7 +144,7 @@ else
     echo "x2k-streamer: perl not found; falling back to dd" >&2
 fi
 if [ ! -r "$path" ]; then
-    echo "x2k-streamer: cannot read $path" >&2
+    echo "X2KERR x2k-streamer: cannot read $path"
     exit 2
 fi
 if [ "$mode" = hash ]; then

@@ -194,7 +194,7 @@ open_reader(struct tx_worker *w, const struct x2k_transfer_disk *d,
             return r;
         /* The OpenSSH client could not log in the way libssh2 did (a
          * host key it does not know, no agent...): use libssh2. */
-        if (e.code == X2K_ERR_CANCELLED ||
+        if (e.code != X2K_ERR_SSH ||
             ctx->opts->transport == X2K_TRANSPORT_OPENSSH) {
             x2k_error_move(err, &e);
             return NULL;

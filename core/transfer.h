@@ -62,7 +62,10 @@ struct x2k_transfer_opts {
     enum x2k_alloc allocation;
     bool verify;
     int parallel;               /* disks at once; <= 0 means 1 */
-    const struct x2k_ssh_opts *ssh;   /* NULL: the disks are local */
+    const struct x2k_ssh_opts *ssh;   /* NULL: the disks are local.  Each
+                                       * worker connects with these; a
+                                       * hostkey_cb would run on workers,
+                                       * so check the key beforehand */
     enum x2k_transfer_reader reader;
     enum x2k_transfer_transport transport;
     struct x2k_reporter *reporter;    /* events + cancellation; may be NULL */

@@ -121,7 +121,30 @@ kinds = set()
 for n, line in enumerate(open(sys.argv[1]), 1):
     o = json.loads(line)
     assert isinstance(o, dict) and "type" in o, (n, line)
-    kinds.add(o["type"])
+    t = o["type"]
+    kinds.add(t)
+    if t == "stage":
+        assert o["state"] in ("begin", "end") and o["status"] in (0, -1)
+        assert o["stage"] in ("connect", "inspect", "preflight", "copy",
+                              "convert", "fix-guest", "define", "report")
+    elif t == "progress":
+        assert isinstance(o["disk"], int) and o["done"] <= o["total"], o
+    elif t in ("log", "warning"):
+        assert isinstance(o["message"], str)
+    elif t == "result":
+        assert isinstance(o["domain"], str) and o["domain"]
+        assert isinstance(o["target"], str) and o["target"]
+        assert isinstance(o["run_dir"], str) and o["run_dir"]
+        assert all(isinstance(d, str) for d in o["disks"]) and o["disks"]
+        assert isinstance(o["warnings"], int)
+        assert isinstance(o["defined"], bool)
+        assert isinstance(o["started"], bool)
+        assert n == len(open(sys.argv[1]).readlines()), "result not last"
+    elif t == "error":
+        assert isinstance(o["code"], str) and isinstance(o["message"], str)
+    else:
+        raise AssertionError("unknown type %s" % t)
+assert "result" in kinds or "error" in kinds
 print(sorted(kinds))
 ' "$1"
 }
@@ -181,11 +204,16 @@ cmp "$rd/converted.xml" "$rd2/converted.xml"
 cmp "$XEN/images/rhel49-x86_64-pv.img" "$POOL/rhel49-x86_64-pv-vda.raw"
 
 # --- HVM guest (human output). ---
-run 0 "$TMPD/hvm" "${base[@]}" --vm-name win2k8-hvm
+run 0 "$TMPD/hvm" "${base[@]}" --vm-name win2k8-hvm --verify
 assert_contains "$TMPD/hvm" "Done: the domain 'win2k8-hvm' is defined on"
 rd=$(sed -n 's/^The report and the log are in \(.*\)\.$/\1/p' "$TMPD/hvm")
 validate "$rd/converted.xml"
 cmp "$XEN/images/win2k8-hvm.img" "$POOL/win2k8-hvm-vda.raw"
+assert_contains "$rd/report.txt" ", verified ("
+# Every changed line of the domain XML, old -> new.
+assert_contains "$rd/report.txt" "[domain XML diff: original.xml -> converted.xml]"
+assert_contains "$rd/report.txt" 'xml: -       <model type="rtl8139"/>'
+assert_contains "$rd/report.txt" 'xml: +       <model type="virtio"/>'
 assert_sparse "$XEN/images/win2k8-hvm.img" "$POOL/win2k8-hvm-vda.raw"
 
 # --- Block-device guest: a file disk and a host block device. ---
@@ -214,6 +242,7 @@ grep -q "$OUT/pv-local-vda.raw" "$OUT/pv-local.xml"
 # --- Several disks: a real qcow2 (copied as it is, stays qcow2), a path
 # with a space and quotes. ---
 run 0 "$TMPD/multi" "${base[@]}" --vm-name multidisk-pv --machine-readable
+check_json "$TMPD/multi"
 rd=$(run_dir_of "$TMPD/multi")
 validate "$rd/converted.xml"
 cmp "$XEN/images/multi-root.img" "$POOL/multidisk-pv-vda.raw"
@@ -226,7 +255,10 @@ grep -q "type=.qcow2.*" "$rd/converted.xml"
 # paths the converted XML names (--output local: the output dir). ---
 OUT2=$TMPD/out2
 run 0 "$TMPD/kern" "${base[@]}" --vm-name pv-kernel --output local \
-    --output-dir "$OUT2" --machine-readable
+    --output-dir "$OUT2" --format qcow2 --machine-readable
+qemu-img compare -q -f raw -F qcow2 "$XEN/images/pv-kernel.img" \
+    "$OUT2/pv-kernel-vda.qcow2"
+grep -q "type=.qcow2" "$OUT2/pv-kernel.xml"
 kernel=$(sed -n 's|.*<kernel>\(.*\)</kernel>.*|\1|p' "$OUT2/pv-kernel.xml")
 initrd=$(sed -n 's|.*<initrd>\(.*\)</initrd>.*|\1|p' "$OUT2/pv-kernel.xml")
 case $kernel in "$OUT2"/*) ;; *) fail "kernel at '$kernel'" ;; esac
@@ -240,6 +272,20 @@ validate "$OUT2/pv-kernel.xml"
 run 3 "$TMPD/running" "${base[@]}" --vm-name web-running
 assert_contains "$TMPD/running.err" "vm-shutoff"
 [ ! -e "$POOL/web-running-vda.raw" ]
+# What connect or inspect could not do is a failed preflight check too.
+run 3 "$TMPD/noguest" "${base[@]}" --vm-name no-such-guest --machine-readable
+check_json "$TMPD/noguest"
+tail -1 "$TMPD/noguest" | grep '"code":"preflight".*vm-exists'
+run 3 "$TMPD/closed" "${base[@]}" --vm-name rhel49-x86_64-pv \
+    --ssh-port "$(free_port)" --machine-readable
+tail -1 "$TMPD/closed" | grep '"code":"preflight".*ssh-reachable'
+
+# --- A running guest with --shutdown-source: guided shutdown, then copy.
+run 0 "$TMPD/shut" "${base[@]}" --vm-name web-running --shutdown-source \
+    --shutdown-timeout 10 --machine-readable
+check_json "$TMPD/shut"
+grep -q '"message":"shutting down web-running' "$TMPD/shut"
+cmp "$XEN/images/web-running.img" "$POOL/web-running-vda.raw"
 
 # --- Ctrl-C in the middle of a copy exits 4; a re-run resumes. ---
 rm -f "$POOL"/rhel49-x86_64-pv-vda.raw*
@@ -256,8 +302,10 @@ kill -INT $pid
 rc=0; wait $pid || rc=$?
 cat "$TMPD/cancel" "$TMPD/cancel.err"
 [ $rc = 4 ] || fail "cancel: exit $rc"
+check_json "$TMPD/cancel"
 tail -1 "$TMPD/cancel" | grep '"type":"error","code":"cancelled"'
-rd=$(ls -td "$TMPD"/state/runs/*-rhel49-x86_64-pv | head -1)
+rd=$(sed -n 's/^{"type":"log","message":"run directory: \(.*\)"}$/\1/p' "$TMPD/cancel")
+[ -d "$rd" ]
 assert_contains "$rd/report.txt" "result: failed in the stage copy"
 [ -s "$POOL/rhel49-x86_64-pv-vda.raw.x2k-journal" ]
 run 0 "$TMPD/resume" "${base[@]}" --vm-name rhel49-x86_64-pv --machine-readable

@@ -38,6 +38,26 @@ transfer_basic_checks
 transfer_verify_checks
 transfer_resume_checks
 
+# A dropped connection: the streamer on the Xen host dies mid-copy (the
+# throwaway user's only perl, killed by its pid); the copy fails with
+# the partial output kept, and a re-run resumes to identical bytes.
+rm -f "$OUT/r.raw" "$OUT/r.raw.x2k-journal"
+copy_bg --bwlimit=$((6 * 1048576)) --sync-interval=0.3 \
+    "$SRC/r.img" "$OUT/r.raw" > "$OUT/d1" 2> "$OUT/d1.err"
+pid=$!
+sleep 1.5
+rpid=$(pgrep -u "$SSHD_USER" -x perl)
+[ -n "$rpid" ]
+kill -9 $rpid
+rc=0
+wait $pid || rc=$?
+[ $rc = 1 ]
+[ "$(field "$OUT/d1" error)" = remote ]
+[ "$(field "$OUT/d1" kept)" = 1 ]
+copy "$SRC/r.img" "$OUT/r.raw" > "$OUT/d2"
+[ "$(field "$OUT/d2" resumed)" -gt 0 ]
+cmp "$SRC/r.img" "$OUT/r.raw"
+
 # After a password login the OpenSSH client cannot take over: libssh2.
 "$X2K_COPY" --host="$SSHD_HOST" --port="$SSHD_PORT" --user="$SSHD_USER" \
     --known-hosts="$SSHD_KNOWN_HOSTS" \

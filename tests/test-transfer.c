@@ -137,8 +137,12 @@ test_hostile_path_and_checksums(void **state)
     /* Without perl the streamer answers with md5sum: plain md5. */
     bin = x2k_strdup_printf("%s/bin", tmpdir);
     assert_int_equal(mkdir(bin, 0755), 0);
-    assert_int_equal(symlink("/usr/bin/md5sum",
-                             x2k_strdup_printf("%s/md5sum", bin)), 0);
+    {
+        char *link = x2k_strdup_printf("%s/md5sum", bin);
+
+        assert_int_equal(symlink("/usr/bin/md5sum", link), 0);
+        free(link);
+    }
     free(remote);
     remote = run_hash(path, bin);
     assert_int_equal(x2k_transfer_hash_file(path, "md5", &plain, NULL, NULL),

@@ -57,6 +57,12 @@ transfer_basic_checks()
     [ "$(field "$OUT/r3" data)" -le $((data + 65536)) ]
     [ "$(allocated "$OUT/sparse.raw")" -le $((data * 11 / 10 + 65536)) ]
 
+    # A missing source: a clear error naming it, nothing created.
+    if copy "$SRC/missing.img" "$OUT/missing.raw" > "$OUT/r0" 2> "$OUT/r0.err"; then
+        fail "copying a missing disk succeeded"
+    fi
+    assert_contains "$OUT/r0.err" "$SRC/missing.img"
+
     # A block device has no holes: every zero block is read and detected.
     copy --block "$SRC/sparse.img" "$OUT/block.raw" > "$OUT/r4"
     cmp "$SRC/sparse.img" "$OUT/block.raw"
@@ -168,6 +174,12 @@ transfer_noperl_checks()
         > "$OUT/n1" 2> "$OUT/n1.err"
     cmp "$SRC/n.img" "$OUT/n.raw"
     [ "$(field "$OUT/n1" dd)" = 1 ]
+    if copy --remote-path="$SRC/bin" "$SRC/missing.img" "$OUT/nm.raw" \
+            > "$OUT/n2" 2> "$OUT/n2.err"; then
+        fail "copying a missing disk with dd succeeded"
+    fi
+    [ "$(field "$OUT/n2" error)" = remote ]
+    assert_contains "$OUT/n2.err" "cannot read $SRC/missing.img"
     [ "$(field "$OUT/n1" verified)" = 1 ]
     [ "$(field "$OUT/n1" alg)" = md5 ]
     [ "$(allocated "$OUT/n.raw")" -le $((4 * 1048576)) ]

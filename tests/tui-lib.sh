@@ -9,7 +9,8 @@
 #
 # Variable parts of a capture (the temp dir, the source dir, run
 # directory time stamps, free space in GiB, copy rates and times left)
-# become @TMPD@, @SRCDIR@, @TIME@, @FREE@, @RATE@ and @ETA@.
+# become @TMPD@, @SRCDIR@, @TIME@, @FREE@, @RATE@ and @ETA@; the log
+# line saying whether this machine's KVM is usable, @KVM-PROBE@.
 
 : "${GOLDEN_DIR:=$top_srcdir/tests/data/tui}"
 
@@ -52,7 +53,8 @@ tui_capture()
         -e 's/[0-9]+[.][0-9]( GiB| TiB|$)/@FREE@\1/g' \
         -e 's|[0-9]+([.][0-9])? ([KMGT]i)?B/s|@RATE@/s|g' \
         -e 's/([0-9][0-9]:[0-9][0-9]|--:--) left/@ETA@ left/g' \
-        -e 's/剩余 ([0-9][0-9]:[0-9][0-9]|--:--)/剩余 @ETA@/g'
+        -e 's/剩余 ([0-9][0-9]:[0-9][0-9]|--:--)/剩余 @ETA@/g' \
+        -e 's/^(  )KVM is (not )?usable.*/\1@KVM-PROBE@/'
 }
 
 tui_golden()
