@@ -94,34 +94,58 @@ cmp "$POOL/demo-hvm-vda.raw" "$IMG"
 tmux -L "$X2K_TMUX_SOCK" kill-server
 
 # --- Esc during the copy cancels after asking; the re-run resumes. ---
-start_copy cancel 80 24
-tmux_keys Escape
-tmux_wait "Cancel the conversion?" 5
-tmux_keys y
-tmux_wait "Stopped. Press Enter" 20
-tmux_screen | grep -q "\[!\] Copy disks" || fail "the copy stage did not stop"
-tmux_keys Enter
-tmux_wait " 9/9 " 5
-tmux_screen > "$TMPD/cancelled.txt"
-cat "$TMPD/cancelled.txt"
-grep -q "The conversion was cancelled" "$TMPD/cancelled.txt"
-grep -q "resumable" "$TMPD/cancelled.txt"
-grep -qF "$POOL/demo-hvm-vda.raw" "$TMPD/cancelled.txt"
-tmux_keys Enter
-rc=$(tui_wait_exit)
-[ "$rc" = 4 ] || fail "a cancelled run exited with $rc, not 4"
-tmux -L "$X2K_TMUX_SOCK" kill-server
-# The partial copy and its journal are kept.
-[ -f "$POOL/demo-hvm-vda.raw.x2k-journal" ] || fail "no resume journal"
-! cmp -s "$POOL/demo-hvm-vda.raw" "$IMG" || fail "the copy was complete"
-rundir=$(ls -d "$TMPD/state-cancel"/runs/*-demo-hvm | tail -1)
-[ -f "$rundir/replay.sh" ] || fail "the cancelled run left no replay.sh"
-# The exported command completes it: resumed, byte-identical.
-PATH=$(dirname "$X2K"):$PATH sh "$rundir/replay.sh" > "$TMPD/resume.out" 2>&1 ||
-    { cat "$TMPD/resume.out" >&2; fail "the resumed run failed"; }
-cat "$TMPD/resume.out"
-grep -Eq "resuming at byte [1-9]|already done" "$TMPD/resume.out" ||
-    fail "the re-run did not resume"
-grep -q "defined on test://$TMPD/cache/" "$TMPD/resume.out"
-cmp "$POOL/demo-hvm-vda.raw" "$IMG"
-[ ! -e "$POOL/demo-hvm-vda.raw.x2k-journal" ] || fail "journal left"
+# In C.UTF-8 and zh_CN.UTF-8 (the screens, mid-copy and after the
+# cancel, fit 80 columns there too).
+cancel_case()
+{
+    local loc=$1 tag asked stopped cancelled resumable rundir rc
+    tag=cancel-${loc%%.*}
+    tui_env "$loc"
+    case "$loc" in
+    zh_CN*) asked="取消转换？"; stopped="已停止。按 Enter 查看结果。"
+            cancelled="转换已取消"; resumable="可续传" ;;
+    *) asked="Cancel the conversion?"; stopped="Stopped. Press Enter"
+       cancelled="The conversion was cancelled"; resumable="resumable" ;;
+    esac
+    start_copy "$tag" 80 24
+    tmux_screen > "$TMPD/$tag-copying.txt"
+    tmux_keys Escape
+    tmux_wait "$asked" 5
+    tmux_keys y
+    tmux_wait "$stopped" 20
+    tmux_screen | grep -q "\[!\]" || fail "the copy stage did not stop"
+    tmux_keys Enter
+    tmux_wait " 9/9 " 5
+    tmux_screen > "$TMPD/$tag-done.txt"
+    cat "$TMPD/$tag-copying.txt" "$TMPD/$tag-done.txt"
+    grep -q "$cancelled" "$TMPD/$tag-done.txt"
+    grep -q "$resumable" "$TMPD/$tag-done.txt"
+    grep -qF "$POOL/demo-hvm-vda.raw" "$TMPD/$tag-done.txt"
+    for f in "$TMPD/$tag-copying.txt" "$TMPD/$tag-done.txt"; do
+        [ "$(wc -l < "$f")" -eq 24 ] || fail "$f: not 24 lines"
+        [ "$(wc -L < "$f")" -le 80 ] || fail "$f: wider than 80 columns"
+    done
+    tmux_keys Enter
+    rc=$(tui_wait_exit)
+    [ "$rc" = 4 ] || fail "a cancelled run exited with $rc, not 4"
+    tmux -L "$X2K_TMUX_SOCK" kill-server
+    # The partial copy and its journal are kept.
+    [ -f "$POOL/demo-hvm-vda.raw.x2k-journal" ] || fail "no resume journal"
+    ! cmp -s "$POOL/demo-hvm-vda.raw" "$IMG" || fail "the copy was complete"
+    rundir=$(ls -d "$TMPD/state-$tag"/runs/*-demo-hvm | tail -1)
+    [ -f "$rundir/replay.sh" ] || fail "the cancelled run left no replay.sh"
+    # The exported command completes it: resumed, byte-identical.
+    PATH=$(dirname "$X2K"):$PATH sh "$rundir/replay.sh" \
+        > "$TMPD/$tag-resume.out" 2>&1 ||
+        { cat "$TMPD/$tag-resume.out" >&2; fail "the resumed run failed"; }
+    cat "$TMPD/$tag-resume.out"
+    grep -Eq "resuming at byte [1-9]|already done" "$TMPD/$tag-resume.out" ||
+        fail "the re-run did not resume"
+    grep -q "defined on test://$TMPD/cache/" "$TMPD/$tag-resume.out"
+    cmp "$POOL/demo-hvm-vda.raw" "$IMG"
+    [ ! -e "$POOL/demo-hvm-vda.raw.x2k-journal" ] || fail "journal left"
+}
+
+cancel_case C.UTF-8
+requires_locale zh_CN.UTF-8
+cancel_case zh_CN.UTF-8

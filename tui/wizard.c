@@ -398,7 +398,12 @@ tui_wizard_main(struct x2k_plan *plan, const struct x2k_cli *cli)
     if (ctx.demo) {
         struct x2k_error err = X2K_ERROR_INIT;
 
-        /* The demo's disk images, created once in the cache. */
+        /* The demo's disk images, created once in the cache (a few
+         * seconds the first time: say so). */
+        erase();
+        tui_put(LINES / 2, 2, COLS - 4,
+                _("Preparing the demo's disk images..."), false);
+        refresh();
         if (x2k_demo_prepare(&err) < 0) {
             x2k_log(X2K_LOG_ERROR, "demo: %s", err.msg);
             tui_set_status(&ctx, true, "%s", err.msg);
