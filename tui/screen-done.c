@@ -76,6 +76,8 @@ rebuild(struct tui_ctx *ctx, int w)
     x2k_buf_puts(&b, "\n");
     x2k_buf_printf(&b, _("Warnings: %1$zu"), ctx->n_warnings);
     x2k_buf_puts(&b, "\n");
+    for (i = 0; i < ctx->n_warnings; i++)
+        x2k_buf_printf(&b, "  - %s\n", ctx->run_warnings[i]);
     x2k_buf_printf(&b, _("Log file: %1$s"), ctx->log_path);
     if (ctx->run_dir) {
         x2k_buf_puts(&b, "\n");

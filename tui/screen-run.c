@@ -63,6 +63,8 @@ run_enter(struct tui_ctx *ctx)
     cancelling = false;
     ctx->running = true;
     ctx->run_rc = -1;
+    tui_lines_free(ctx->run_warnings, ctx->n_warnings);
+    ctx->run_warnings = NULL;
     ctx->n_warnings = 0;
     free(ctx->run_error);
     ctx->run_error = NULL;
@@ -280,7 +282,12 @@ run_event(struct tui_ctx *ctx, const struct tui_msg *msg)
             tui_pane_add(&log_pane, ev->text);
         break;
     case X2K_EVENT_WARNING:
-        ctx->n_warnings++;
+        ctx->run_warnings = x2k_xreallocarray(ctx->run_warnings,
+                                              ctx->n_warnings + 2,
+                                              sizeof *ctx->run_warnings);
+        ctx->run_warnings[ctx->n_warnings++] =
+            x2k_xstrdup(ev->text ? ev->text : "");
+        ctx->run_warnings[ctx->n_warnings] = NULL;
         s = x2k_strdup_printf(_("Warning: %1$s"), ev->text ? ev->text : "");
         tui_pane_add(&log_pane, s);
         free(s);

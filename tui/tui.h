@@ -127,6 +127,7 @@ struct tui_ctx {
     char *run_error;
     char *run_dir;              /* the engine's run directory, or NULL */
     size_t n_warnings;
+    char **run_warnings;        /* their texts (n_warnings of them) */
     char *run_domain;           /* the new domain, once defined */
     char *run_target;           /* where it was defined, or NULL */
     bool run_defined;

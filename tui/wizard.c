@@ -480,6 +480,7 @@ tui_wizard_main(struct x2k_plan *plan, const struct x2k_cli *cli)
     free(ctx.run_domain);
     free(ctx.run_target);
     tui_lines_free(ctx.run_copies, ctx.n_run_copies);
+    tui_lines_free(ctx.run_warnings, ctx.n_warnings);
     tui_vms_free(ctx.vms, ctx.n_vms);
     x2k_log(X2K_LOG_INFO, "wizard ended with %d", ctx.exit_code);
     x2k_log_set_sink(NULL, NULL, X2K_LOG_ERROR);
