@@ -17,6 +17,7 @@
 #include <libxml/xpath.h>
 
 #include "i18n.h"
+#include "demo.h"
 #include "inventory.h"
 #include "log.h"
 #include "shquote.h"
@@ -287,6 +288,13 @@ probe_local(struct x2k_disk *d)
     ssize_t n;
     int fd;
 
+    /* The demo host's disks stand for images in the cache (demo.h). */
+    if (x2k_str_has_prefix(d->path, X2K_DEMO_PREFIX)) {
+        char *p = x2k_demo_map_path(d->path);
+
+        free(d->path);
+        d->path = p;
+    }
     d->probed = true;
     if (stat(d->path, &st) < 0) {
         d->probe_error = x2k_strdup_printf(_("%1$s: %2$s"), d->path,

@@ -21,7 +21,8 @@ static const struct x2k_help entries[] = {
                "conversion."),
             N_("Keys: Tab and Shift-Tab move between fields, arrows move in "
                "lists, Enter goes on, Esc goes back, F1 or ? shows help, F10 "
-               "or q quits.")) },
+               "or q quits. While you type in a field, Ctrl-G shows help "
+               "and Ctrl-X quits.")) },
     { "screen-ssh", N_("SSH setup"),
       PARAS(N_("The conversion host reads the guest's disks over SSH, and "
                "libvirt's xen+ssh transport needs a login that asks for no "

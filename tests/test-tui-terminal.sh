@@ -6,6 +6,7 @@ set -e -x
 requires tmux
 tmpdir
 export LANGUAGE=C LC_ALL=C.UTF-8 TERM=xterm-256color
+export XDG_CACHE_HOME="$TMPD/cache"
 
 # Run the program in a shell that records its exit status and the tty
 # modes afterwards.
@@ -32,8 +33,15 @@ check_restored()
     tmux -L "$X2K_TMUX_SOCK" kill-server
 }
 
+# q asks first; n keeps the wizard, y quits.
 run_case quit
 tmux_keys q
+tmux_wait "Quit xen2kvm-tui?"
+tmux_keys n
+tmux_wait "Press Enter to begin"
+tmux_keys q
+tmux_wait "Quit xen2kvm-tui?"
+tmux_keys y
 check_restored quit 0
 
 run_case sigint
@@ -54,4 +62,6 @@ tmux_start 60 20 "\"$X2K\""
 tmux_wait "enlarge the terminal"
 tmux_resize 80 24
 tmux_wait " xen2kvm-tui " 5
-tmux_keys q
+tmux_keys F10
+tmux_wait "Quit xen2kvm-tui?"
+tmux_keys y

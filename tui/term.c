@@ -7,6 +7,7 @@
 #include "tcurses.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <langinfo.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,10 @@ tui_term_start(int log_fd)
         saved_stderr = dup(STDERR_FILENO);
         dup2(log_fd, STDERR_FILENO);
     }
+    /* Line drawing as Unicode in UTF-8 locales: terminals and
+     * multiplexers disagree on the VT100 alternate character set. */
+    if (strcmp(nl_langinfo(CODESET), "UTF-8") == 0)
+        setenv("NCURSES_NO_UTF8_ACS", "1", 0);
     if (!newterm(NULL, stdout, stdin)) {
         tui_term_stop();
         return false;

@@ -1,0 +1,657 @@
+/* The wizard's adapter to core's engines (see backend.h).  SSH and the
+ * stage runner (preflight) are wired to core; the libvirt source,
+ * inventory and target engines are not in this build yet, so those
+ * calls say so; wiring one in means replacing its stub here with the
+ * call into core.  Runs on worker threads; no curses.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "i18n.h"
+#include "demo.h"
+#include "engine.h"
+#include "ssh.h"
+#include "uri.h"
+
+/* The libvirt source and inventory engines are wired in as soon as
+ * their headers are part of the build. */
+#if __has_include("source.h") && __has_include("inventory.h")
+#define HAVE_SOURCE 1
+#include "inventory.h"
+#include "source.h"
+#else
+#define HAVE_SOURCE 0
+#endif
+#if __has_include("target.h") && __has_include("preflight.h")
+#define HAVE_TARGET 1
+#include "help.h"
+#include "preflight.h"
+#include "target.h"
+#else
+#define HAVE_TARGET 0
+#endif
+
+/* Unused once every engine is in the build. */
+static int X2K_UNUSED
+missing(struct x2k_error *err, const char *what)
+{
+    /* TRANSLATORS: %1$s names an engine, e.g. "the SSH engine". */
+    x2k_error_set(err, X2K_ERR_UNSUPPORTED,
+                  _("%1$s is not in this build yet."), what);
+    return -1;
+}
+
+bool
+tui_backend_have_ssh(void)
+{
+    return true;
+}
+
+bool
+tui_backend_have_source(void)
+{
+    return HAVE_SOURCE;
+}
+
+bool
+tui_backend_have_target(void)
+{
+    return HAVE_TARGET;
+}
+
+bool
+tui_backend_have_preflight(void)
+{
+    return true;
+}
+
+bool
+tui_backend_have_engine(void)
+{
+    return true;
+}
+
+bool
+tui_backend_have_virt_v2v(void)
+{
+    const char *path = getenv("PATH");
+    char *copy, *dir, *save = NULL;
+    bool found = false;
+
+    if (!path)
+        return false;
+    copy = x2k_xstrdup(path);
+    for (dir = strtok_r(copy, ":", &save); dir && !found;
+         dir = strtok_r(NULL, ":", &save)) {
+        char *p = x2k_strdup_printf("%s/virt-v2v", *dir ? dir : ".");
+
+        found = access(p, X_OK) == 0;
+        free(p);
+    }
+    free(copy);
+    return found;
+}
+
+/* Remember an unknown host key's fingerprint and refuse it: the
+ * wizard asks the user, then connects again with it accepted. */
+static bool
+record_hostkey(const char *host, int port, const char *keytype,
+               const char *fingerprint, void *opaque)
+{
+    char **fp = opaque;
+
+    (void)host;
+    (void)port;
+    (void)keytype;
+    free(*fp);
+    *fp = x2k_xstrdup(fingerprint);
+    return false;
+}
+
+/* Connect as PLAN says, with PASSWORD if not NULL. */
+static struct x2k_ssh *
+connect_plan(const struct x2k_plan *plan, const char *password,
+             char **fingerprint, struct x2k_error *err)
+{
+    struct x2k_ssh_opts opts;
+    char *host = NULL, *user = NULL, *filepw = NULL;
+    struct x2k_ssh *s;
+
+    *fingerprint = NULL;
+    if (x2k_ssh_opts_from_plan(plan, &opts, &host, &user, &filepw,
+                               err) < 0)
+        return NULL;
+    if (password)
+        opts.password = password;
+    opts.hostkey_cb = record_hostkey;
+    opts.hostkey_opaque = fingerprint;
+    s = x2k_ssh_connect(&opts, err);
+    x2k_secure_free(filepw);
+    free(host);
+    free(user);
+    if (s) {
+        free(*fingerprint);
+        *fingerprint = NULL;
+    }
+    return s;
+}
+
+int
+tui_backend_ssh_test(const struct x2k_plan *plan, char **fingerprint,
+                     char **method, struct x2k_error *err)
+{
+    struct x2k_ssh *s = connect_plan(plan, NULL, fingerprint, err);
+
+    *method = NULL;
+    if (!s)
+        return -1;
+    *method = x2k_xstrdup(x2k_ssh_auth_method(s));
+    x2k_ssh_free(s);
+    return 0;
+}
+
+int
+tui_backend_ssh_keygen(const struct x2k_plan *plan, char **pubkey_path,
+                       struct x2k_error *err)
+{
+    char *have = x2k_ssh_default_identity(plan->identity);
+    const char *home = getenv("HOME");
+    char *path;
+
+    *pubkey_path = NULL;
+    if (have && access(have, R_OK) == 0) {
+        x2k_error_set(err, X2K_ERR_INVALID,
+                      _("A key already exists: %1$s. Install it on the "
+                        "Xen host."), have);
+        free(have);
+        return -1;
+    }
+    free(have);
+    path = plan->identity ? x2k_xstrdup(plan->identity)
+        : x2k_strdup_printf("%s/.ssh/id_ed25519", home ? home : "");
+    if (x2k_ssh_keygen(path, err) < 0) {
+        free(path);
+        return -1;
+    }
+    *pubkey_path = x2k_strdup_printf("%s.pub", path);
+    free(path);
+    return 0;
+}
+
+int
+tui_backend_ssh_install_key(const struct x2k_plan *plan,
+                            const char *password, char **fingerprint,
+                            struct x2k_error *err)
+{
+    char *key = x2k_ssh_default_identity(plan->identity);
+    char *pub;
+    struct x2k_ssh *s;
+    int rc;
+
+    if (!key) {
+        x2k_error_set(err, X2K_ERR_NOT_FOUND, "%s",
+                      _("There is no key to install: generate one "
+                        "first."));
+        return -1;
+    }
+    pub = x2k_strdup_printf("%s.pub", key);
+    free(key);
+    s = connect_plan(plan, password, fingerprint, err);
+    if (!s) {
+        free(pub);
+        return -1;
+    }
+    rc = x2k_ssh_install_key(s, pub, NULL, err);
+    x2k_ssh_free(s);
+    free(pub);
+    return rc;
+}
+
+#if HAVE_SOURCE
+/* Open URI as the source.  Over an ssh transport libvirt runs OpenSSH,
+ * which would prompt on the terminal (over the wizard's screen):
+ * no_tty=1 makes it fail instead, and the screen says why. */
+static struct x2k_source *
+open_source(const char *uri, struct x2k_error *err)
+{
+    char *safe = x2k_uri_noninteractive(uri);
+    struct x2k_source *src = x2k_source_open(safe, NULL, NULL, err);
+
+    free(safe);
+    return src;
+}
+
+int
+tui_backend_list_vms(const char *uri, struct tui_vm **vms, size_t *n,
+                     struct x2k_error *err)
+{
+    struct x2k_source *src = open_source(uri, err);
+    struct x2k_source_dom *doms = NULL;
+    size_t i, count = 0;
+
+    *vms = NULL;
+    *n = 0;
+    if (!src)
+        return -1;
+    if (x2k_source_list(src, &doms, &count, err) < 0) {
+        x2k_source_free(src);
+        return -1;
+    }
+    *vms = x2k_xcalloc(count + 1, sizeof **vms);
+    for (i = 0; i < count; i++) {
+        (*vms)[i].id = doms[i].id;
+        (*vms)[i].name = x2k_xstrdup(doms[i].name);
+        (*vms)[i].state = x2k_xstrdup(x2k_domstate_name(doms[i].state));
+        (*vms)[i].running = doms[i].state != X2K_DOM_SHUTOFF &&
+            doms[i].state != X2K_DOM_NOSTATE &&
+            doms[i].state != X2K_DOM_CRASHED;
+    }
+    *n = count;
+    x2k_source_doms_free(doms, count);
+    x2k_source_free(src);
+    return 0;
+}
+
+char *
+tui_backend_dumpxml(const char *uri, const char *name,
+                    struct x2k_error *err)
+{
+    struct x2k_source *src = open_source(uri, err);
+    char *xml;
+
+    if (!src)
+        return NULL;
+    xml = x2k_source_dumpxml(src, name, err);
+    x2k_source_free(src);
+    return xml;
+}
+
+int
+tui_backend_shutdown(const char *uri, const char *name, int timeout,
+                     bool force_off, struct x2k_reporter *r,
+                     struct x2k_error *err)
+{
+    struct x2k_source *src = open_source(uri, err);
+    int rc;
+
+    if (!src)
+        return -1;
+    rc = x2k_source_shutdown(src, name, timeout, force_off, r, err);
+    x2k_source_free(src);
+    return rc;
+}
+
+int
+tui_backend_disks(const struct x2k_plan *plan, struct tui_disk **disks,
+                  size_t *n, bool *block, struct x2k_error *err)
+{
+    char *uri = x2k_plan_source_uri(plan);
+    char *xml = uri ? tui_backend_dumpxml(uri, plan->vm_name, err) : NULL;
+    struct x2k_inventory *inv = NULL;
+    struct x2k_ssh *ssh = NULL;
+    struct x2k_uri *u = NULL;
+    size_t i, count = 0;
+    int rc = -1;
+
+    *disks = NULL;
+    *n = 0;
+    *block = false;
+    if (!xml)
+        goto out;
+    inv = x2k_inventory_from_xml(xml, err);
+    if (!inv)
+        goto out;
+    /* The demo's disks are local files standing for its fake paths. */
+    for (i = 0; i < inv->n_disks; i++) {
+        if (inv->disks[i].path) {
+            char *p = x2k_demo_map_path(inv->disks[i].path);
+
+            free(inv->disks[i].path);
+            inv->disks[i].path = p;
+        }
+    }
+    u = x2k_uri_parse(uri, NULL);
+    if (u && x2k_uri_is_remote(u)) {
+        char *fp = NULL;
+
+        ssh = connect_plan(plan, NULL, &fp, err);
+        free(fp);
+        if (!ssh)
+            goto out;
+    }
+    if (x2k_inventory_probe(inv, ssh, err) < 0)
+        goto out;
+    *disks = x2k_xcalloc(inv->n_disks + 1, sizeof **disks);
+    for (i = 0; i < inv->n_disks; i++) {
+        const struct x2k_disk *d = &inv->disks[i];
+
+        if (!x2k_disk_is_copied(d))
+            continue;
+        (*disks)[count].dev = x2k_xstrdup(d->target_dev);
+        (*disks)[count].block = d->type == X2K_DISK_BLOCK;
+        (*disks)[count].source = x2k_xstrdup(d->path);
+        (*disks)[count].format = x2k_xstrdup(d->real_format
+                                             ? d->real_format
+                                             : d->declared_format);
+        (*disks)[count].size = d->size;
+        count++;
+    }
+    *n = count;
+    *block = inv->block_device;
+    rc = 0;
+out:
+    x2k_uri_free(u);
+    x2k_ssh_free(ssh);
+    x2k_inventory_free(inv);
+    free(xml);
+    free(uri);
+    return rc;
+}
+int
+tui_backend_nic_sources(const struct x2k_plan *plan, char ***sources,
+                        size_t *n, struct x2k_error *err)
+{
+    char *uri = x2k_plan_source_uri(plan);
+    char *xml = uri && plan->vm_name
+        ? tui_backend_dumpxml(uri, plan->vm_name, err) : NULL;
+    struct x2k_inventory *inv = xml ? x2k_inventory_from_xml(xml, err)
+        : NULL;
+    size_t i, j, count = 0;
+
+    *sources = NULL;
+    *n = 0;
+    free(uri);
+    free(xml);
+    if (!inv)
+        return -1;
+    *sources = x2k_xcalloc(inv->n_nics + 1, sizeof **sources);
+    for (i = 0; i < inv->n_nics; i++) {
+        const char *src = inv->nics[i].source;
+
+        if (!src)
+            continue;
+        for (j = 0; j < count && strcmp((*sources)[j], src) != 0; j++)
+            ;
+        if (j == count)
+            (*sources)[count++] = x2k_xstrdup(src);
+    }
+    *n = count;
+    x2k_inventory_free(inv);
+    return 0;
+}
+#else
+int
+tui_backend_nic_sources(const struct x2k_plan *plan, char ***sources,
+                        size_t *n, struct x2k_error *err)
+{
+    (void)plan;
+    *sources = NULL;
+    *n = 0;
+    return missing(err, _("The disk inventory engine"));
+}
+
+int
+tui_backend_list_vms(const char *uri, struct tui_vm **vms, size_t *n,
+                     struct x2k_error *err)
+{
+    (void)uri;
+    *vms = NULL;
+    *n = 0;
+    return missing(err, _("The libvirt source engine"));
+}
+
+char *
+tui_backend_dumpxml(const char *uri, const char *name,
+                    struct x2k_error *err)
+{
+    (void)uri;
+    (void)name;
+    missing(err, _("The libvirt source engine"));
+    return NULL;
+}
+
+int
+tui_backend_shutdown(const char *uri, const char *name, int timeout,
+                     bool force_off, struct x2k_reporter *r,
+                     struct x2k_error *err)
+{
+    (void)uri;
+    (void)name;
+    (void)timeout;
+    (void)force_off;
+    (void)r;
+    return missing(err, _("The libvirt source engine"));
+}
+
+int
+tui_backend_disks(const struct x2k_plan *plan, struct tui_disk **disks,
+                  size_t *n, bool *block, struct x2k_error *err)
+{
+    (void)plan;
+    *disks = NULL;
+    *n = 0;
+    *block = false;
+    return missing(err, _("The disk inventory engine"));
+}
+#endif
+
+#if HAVE_TARGET
+int
+tui_backend_pools(const char *target_uri, struct tui_pool **pools,
+                  size_t *n, struct x2k_error *err)
+{
+    struct x2k_target *t = x2k_target_open(target_uri, err);
+    char **names;
+    size_t i, count;
+
+    *pools = NULL;
+    *n = 0;
+    if (!t)
+        return -1;
+    names = x2k_target_list_pools(t, err);
+    if (!names) {
+        x2k_target_free(t);
+        return -1;
+    }
+    for (count = 0; names[count]; count++)
+        ;
+    *pools = x2k_xcalloc(count + 1, sizeof **pools);
+    for (i = 0; i < count; i++) {
+        struct x2k_pool_info info;
+
+        memset(&info, 0, sizeof info);
+        (*pools)[i].name = x2k_xstrdup(names[i]);
+        if (x2k_target_pool_info(t, names[i], &info, NULL) == 0)
+            (*pools)[i].avail = info.available;
+        x2k_pool_info_clear(&info);
+    }
+    *n = count;
+    x2k_target_names_free(names);
+    x2k_target_free(t);
+    return 0;
+}
+
+int
+tui_backend_networks(const char *target_uri, char ***names, size_t *n,
+                     struct x2k_error *err)
+{
+    struct x2k_target *t = x2k_target_open(target_uri, err);
+    char **nets, **bridges;
+    size_t i, count = 0;
+
+    *names = NULL;
+    *n = 0;
+    if (!t)
+        return -1;
+    nets = x2k_target_list_networks(t, err);
+    x2k_target_free(t);
+    if (!nets)
+        return -1;
+    bridges = x2k_host_bridges(NULL);
+    for (i = 0; nets[i]; i++)
+        count++;
+    for (i = 0; bridges && bridges[i]; i++)
+        count++;
+    *names = x2k_xcalloc(count + 1, sizeof **names);
+    count = 0;
+    /* TRANSLATORS: a libvirt network / a host bridge, in a list. */
+    for (i = 0; nets[i]; i++)
+        (*names)[count++] = x2k_strdup_printf(_("network %1$s"), nets[i]);
+    for (i = 0; bridges && bridges[i]; i++)
+        (*names)[count++] = x2k_strdup_printf(_("bridge %1$s"),
+                                              bridges[i]);
+    *n = count;
+    x2k_target_names_free(nets);
+    x2k_target_names_free(bridges);
+    return 0;
+}
+
+int
+tui_backend_preflight(const struct x2k_plan *plan, char **text,
+                      struct x2k_error *err)
+{
+    struct x2k_preflight *p = x2k_preflight_run(plan, NULL);
+    struct x2k_buf b = { 0 };
+    size_t i;
+    int rc = 0;
+
+    for (i = 0; i < p->n_checks; i++) {
+        const struct x2k_check *c = &p->checks[i];
+
+        x2k_buf_printf(&b, "[%s] %s\n", x2k_check_status_label(c->status),
+                       c->message ? c->message : c->id);
+        if (c->status == X2K_CHECK_WARN || c->status == X2K_CHECK_FAIL) {
+            char *id = x2k_check_help_id(c->id);
+            const struct x2k_help *h = x2k_help_find(id);
+            const char *remedy = h ? x2k_help_para(h, 0) : NULL;
+
+            if (remedy)
+                x2k_buf_printf(&b, "    -> %s\n", remedy);
+            free(id);
+        }
+    }
+    if (!x2k_preflight_passed(p)) {
+        x2k_error_set(err, X2K_ERR_PREFLIGHT, "%s",
+                      _("A preflight check failed."));
+        rc = -1;
+    }
+    x2k_preflight_free(p);
+    *text = x2k_buf_steal(&b);
+    return rc;
+}
+#else
+int
+tui_backend_pools(const char *target_uri, struct tui_pool **pools,
+                  size_t *n, struct x2k_error *err)
+{
+    (void)target_uri;
+    *pools = NULL;
+    *n = 0;
+    return missing(err, _("The libvirt target engine"));
+}
+
+int
+tui_backend_networks(const char *target_uri, char ***names, size_t *n,
+                     struct x2k_error *err)
+{
+    (void)target_uri;
+    *names = NULL;
+    *n = 0;
+    return missing(err, _("The libvirt target engine"));
+}
+/* Collect what the preflight run reports, as text lines. */
+static void
+collect(const struct x2k_event *ev, void *opaque)
+{
+    struct x2k_buf *b = opaque;
+
+    switch (ev->kind) {
+    case X2K_EVENT_STAGE_END:
+        x2k_buf_printf(b, "[%-4s] %s\n", ev->status ? "FAIL" : "ok",
+                       x2k_stage_label(ev->stage));
+        break;
+    case X2K_EVENT_WARNING:
+        x2k_buf_printf(b, "[warn] %s\n", ev->text ? ev->text : "");
+        break;
+    case X2K_EVENT_LOG:
+        x2k_buf_printf(b, "       %s\n", ev->text ? ev->text : "");
+        break;
+    default:
+        break;
+    }
+}
+
+int
+tui_backend_preflight(const struct x2k_plan *plan, char **text,
+                      struct x2k_error *err)
+{
+    struct x2k_engine *eng = x2k_engine_new(plan);
+    struct x2k_buf b = { 0 };
+    int rc = x2k_engine_run(eng, true, collect, &b, err);
+
+    x2k_engine_free(eng);
+    *text = x2k_buf_steal(&b);
+    return rc;
+}
+#endif
+
+char *
+tui_backend_vm_table(const struct tui_vm *vms, size_t n)
+{
+    struct x2k_buf b = { 0 };
+    size_t i;
+
+    /* virsh's own layout (seed 000 section 3); not translated, as
+     * virsh's is what users compare it with. */
+    x2k_buf_printf(&b, " %-5s %-30s %s\n", "Id", "Name", "State");
+    x2k_buf_puts(&b, "----------------------------------------------------\n");
+    for (i = 0; i < n; i++) {
+        char id[16];
+
+        if (vms[i].id >= 0)
+            snprintf(id, sizeof id, "%d", vms[i].id);
+        else
+            snprintf(id, sizeof id, "-");
+        x2k_buf_printf(&b, " %-5s %-30s %s\n", id, vms[i].name,
+                       vms[i].state);
+    }
+    return x2k_buf_steal(&b);
+}
+
+void
+tui_vms_free(struct tui_vm *vms, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        free(vms[i].name);
+        free(vms[i].state);
+    }
+    free(vms);
+}
+
+void
+tui_disks_free(struct tui_disk *disks, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        free(disks[i].dev);
+        free(disks[i].source);
+        free(disks[i].format);
+    }
+    free(disks);
+}
+
+void
+tui_pools_free(struct tui_pool *pools, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        free(pools[i].name);
+    free(pools);
+}

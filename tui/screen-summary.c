@@ -1,0 +1,245 @@
+/* Summary screen: every choice, the preflight results (ok / warn /
+ * fail with the remedy) and the replayable command, wrapped, which can
+ * be saved to a file (mode 0600).  A plan that does not validate, or a
+ * failed check, keeps the Run screen closed.  UI thread; preflight runs
+ * on a worker thread via backend.h.
+ */
+#include <config.h>
+
+#include "tcurses.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "i18n.h"
+#include "tui.h"
+
+enum { B_SAVE, B_START };
+enum { T_PREFLIGHT = 600 };
+
+static struct tui_widget path = { .kind = TUI_W_FIELD,
+                                  .label = N_("Save the command to:") };
+static struct tui_widget b_save = { .kind = TUI_W_BUTTON, .id = B_SAVE,
+                                    .label = N_("Save") };
+static struct tui_widget b_start = { .kind = TUI_W_BUTTON, .id = B_START,
+                                     .label = N_("Start the conversion") };
+static struct tui_widget *widgets[] = { &path, &b_save, &b_start };
+static struct tui_form form = { widgets, X2K_N_ELEMENTS(widgets), 2 };
+static struct tui_pane pane;
+static bool pane_focus;
+static int pane_h = 10, pane_w = 76;
+static char *invalid;           /* why the plan cannot run, or NULL */
+static char *checks_text;       /* preflight results, wrapped later */
+static bool checks_failed;
+
+/* Rebuild the pane's text for the current plan at width W. */
+static void
+rebuild(struct tui_ctx *ctx, int w)
+{
+    struct x2k_buf b = { 0 };
+    char *dump = x2k_plan_dump(ctx->plan);
+    char *cmd = x2k_plan_to_command(ctx->plan);
+    char *text, **lines;
+    size_t n, i, top = pane.top;
+
+    /* The command first: it is what this screen is for. */
+    x2k_buf_printf(&b, "%s\n", _("Replay command (runs this migration "
+                                "without the wizard):"));
+    x2k_buf_puts(&b, cmd);
+    x2k_buf_printf(&b, "\n\n%s\n", _("Preflight checks:"));
+    x2k_buf_puts(&b, checks_text ? checks_text : _("(running...)"));
+    x2k_buf_printf(&b, "\n\n%s\n", _("Choices (Tab to here, then arrows "
+                                      "and PgUp/PgDn scroll):"));
+    x2k_buf_puts(&b, dump);
+    text = x2k_buf_steal(&b);
+    lines = tui_wrap(text, w - 1, &n);
+    tui_pane_clear(&pane);
+    for (i = 0; i < n; i++)
+        tui_pane_add(&pane, lines[i]);
+    pane.top = top;
+    tui_lines_free(lines, n);
+    free(text);
+    free(cmd);
+    free(dump);
+}
+
+static int
+preflight_task(void *opaque, void **result, struct x2k_error *err)
+{
+    struct x2k_plan *plan = opaque;
+    char *text = NULL;
+    int rc = tui_backend_preflight(plan, &text, err);
+
+    *result = text;
+    x2k_plan_free(plan);
+    return rc;
+}
+
+static void
+summary_enter(struct tui_ctx *ctx)
+{
+    struct x2k_error err = X2K_ERROR_INIT;
+    struct x2k_plan *copy;
+
+    free(invalid);
+    invalid = NULL;
+    if (x2k_plan_validate(ctx->plan, &err) < 0)
+        invalid = x2k_strdup_printf(_("The plan is not complete: %1$s"),
+                                    err.msg);
+    x2k_error_clear(&err);
+    if (!path.text[0]) {
+        char *p = x2k_strdup_printf("xen2kvm-%s.sh", ctx->plan->vm_name
+                                    ? ctx->plan->vm_name : "plan");
+        tui_field_set(&path, p);
+        free(p);
+    }
+    free(checks_text);
+    checks_text = NULL;
+    checks_failed = false;
+    pane.top = 0;
+    copy = x2k_plan_new();
+    x2k_plan_copy(copy, ctx->plan);
+    tui_task_start(T_PREFLIGHT, preflight_task, copy);
+    rebuild(ctx, pane_w);
+    if (invalid)
+        tui_set_status(ctx, true, "%s", invalid);
+}
+
+static void
+summary_draw(struct tui_ctx *ctx, int top, int rows)
+{
+    int w = COLS - 4, y = top;
+
+    if (w != pane_w) {
+        pane_w = w;
+        rebuild(ctx, w);
+    }
+    pane_h = rows - 3;
+    tui_pane_draw(&pane, y, 2, pane_h, w, pane_focus);
+    y += pane_h + 1;
+    path.y = b_save.y = b_start.y = y;
+    path.x = 2;
+    path.w = w / 2;
+    b_save.x = 2 + w / 2 + 1;
+    b_save.w = w / 4;
+    b_start.x = b_save.x + (int)x2k_mbswidth(_(b_save.label)) + 6;
+    b_start.w = COLS - b_start.x - 2;
+    if (pane_focus)
+        form.focus = form.n;
+    tui_form_draw(&form);
+    if (pane_focus)
+        form.focus = 0;
+}
+
+/* Write the command to the file named in the field, mode 0600. */
+static void
+save(struct tui_ctx *ctx)
+{
+    char *cmd = x2k_plan_to_command(ctx->plan);
+    char *text = x2k_strdup_printf("#!/bin/sh\n%s\n", cmd);
+    int fd = open(path.text, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+                  0600);
+    size_t len = strlen(text);
+
+    if (fd < 0 || fchmod(fd, 0600) < 0 ||
+        write(fd, text, len) != (ssize_t)len) {
+        tui_set_status(ctx, true, _("Cannot write %1$s: %2$s"), path.text,
+                       strerror(errno));
+    } else {
+        tui_set_status(ctx, false, _("Saved to %1$s (mode 0600)."),
+                       path.text);
+    }
+    if (fd >= 0)
+        close(fd);
+    free(text);
+    free(cmd);
+}
+
+static int
+summary_key(struct tui_ctx *ctx, int action, int ch)
+{
+    int pressed, flags;
+
+    if (pane_focus) {
+        if (action == TUI_ACT_NEXT_FIELD || action == TUI_ACT_PREV_FIELD) {
+            pane_focus = false;
+            form.focus = action == TUI_ACT_NEXT_FIELD ? 0 : form.n - 1;
+            return TUI_HANDLED | TUI_REDRAW;
+        }
+        if (action != TUI_ACT_ENTER)
+            return tui_pane_key(&pane, action, pane_h);
+        pressed = B_START;
+        flags = TUI_HANDLED;
+    } else {
+        if ((action == TUI_ACT_NEXT_FIELD && form.focus == form.n - 1) ||
+            (action == TUI_ACT_PREV_FIELD && form.focus == 0)) {
+            pane_focus = true;
+            return TUI_HANDLED | TUI_REDRAW;
+        }
+        if (action == TUI_ACT_ENTER && form.focus == 0) {
+            save(ctx);
+            return TUI_HANDLED | TUI_REDRAW;
+        }
+        if (action == TUI_ACT_PAGE_UP || action == TUI_ACT_PAGE_DOWN)
+            return tui_pane_key(&pane, action, pane_h);
+        flags = tui_form_key(&form, action, ch, &pressed);
+    }
+    if (pressed == B_SAVE) {
+        save(ctx);
+        return flags | TUI_REDRAW;
+    }
+    if (pressed == B_START) {
+        if (invalid) {
+            tui_dialog_message(ctx, _("Cannot start"), invalid);
+            return flags | TUI_REDRAW;
+        }
+        if (checks_failed) {
+            tui_dialog_message(ctx, _("Cannot start"),
+                               _("A preflight check failed. Fix it (see "
+                                 "the remedy) and come back."));
+            return flags | TUI_REDRAW;
+        }
+        return flags | TUI_NEXT;
+    }
+    return flags;
+}
+
+static int
+summary_event(struct tui_ctx *ctx, const struct tui_msg *msg)
+{
+    free(checks_text);
+    if (msg->rc < 0) {
+        /* Only a failed check closes the Run screen; a stage that is
+         * not in the build fails there again, with the same words. */
+        checks_text = x2k_strdup_printf("%s%s", (char *)msg->result,
+                                        msg->err.code == X2K_ERR_PREFLIGHT
+                                        ? "" : msg->err.msg ? msg->err.msg
+                                        : "?");
+        free(msg->result);
+        checks_failed = msg->err.code == X2K_ERR_PREFLIGHT;
+    } else {
+        checks_text = msg->result;
+    }
+    rebuild(ctx, pane_w);
+    return TUI_REDRAW;
+}
+
+static bool
+summary_typing(struct tui_ctx *ctx)
+{
+    (void)ctx;
+    return !pane_focus && tui_form_typing(&form);
+}
+
+const struct tui_screen screen_summary = {
+    .id = "summary",
+    .title = N_("Summary"),
+    .enter = summary_enter,
+    .draw = summary_draw,
+    .key = summary_key,
+    .event = summary_event,
+    .typing = summary_typing,
+};

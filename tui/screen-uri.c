@@ -1,0 +1,259 @@
+/* URI test screen (seed 000 sections 2-3): the libvirt URI, editable;
+ * "list --all" shown in virsh's table format; a guest's dumpxml in a
+ * scrollable pane.  A failure says why and that conversion would fail
+ * too.  UI thread; listing runs on a worker thread via backend.h.
+ */
+#include <config.h>
+
+#include "tcurses.h"
+
+#include "backend.h"
+#include "i18n.h"
+#include "tui.h"
+
+enum { B_LIST, B_XML };
+enum { T_LIST = 200, T_XML };
+
+static struct tui_widget uri = { .kind = TUI_W_FIELD,
+                                 .label = N_("URI:") };
+static struct tui_widget b_list = { .kind = TUI_W_BUTTON, .id = B_LIST,
+                                    .label = N_("Test (list --all)") };
+static struct tui_widget b_xml = { .kind = TUI_W_BUTTON, .id = B_XML,
+                                   .label = N_("Show dumpxml") };
+static struct tui_widget *widgets[] = { &uri, &b_list, &b_xml };
+static struct tui_form form = { widgets, X2K_N_ELEMENTS(widgets), 0 };
+static struct tui_pane pane;
+static bool pane_focus;
+static bool loaded;
+static int pane_h = 10;
+static size_t xml_vm;           /* the guest whose XML is shown next */
+static char *listed_uri;        /* the URI ctx->vms came from */
+
+static void
+uri_enter(struct tui_ctx *ctx)
+{
+    char *s = tui_source_uri(ctx);
+
+    if (!loaded || ctx->demo) {
+        tui_field_set(&uri, s ? s : "");
+        loaded = true;
+    } else if (s && !uri.text[0]) {
+        tui_field_set(&uri, s);
+    }
+    free(s);
+    if (ctx->demo) {
+        tui_widget_disable(&uri, NULL);
+        if (form.focus == 0)
+            form.focus = 1;
+    }
+    if (!pane.n)
+        tui_pane_set_text(&pane, _("Press \"Test\" to run 'list --all' "
+                                   "on this URI."));
+}
+
+static void
+uri_leave(struct tui_ctx *ctx, bool forward)
+{
+    (void)forward;
+    if (!ctx->demo)
+        x2k_str_replace(&ctx->plan->uri, uri.text[0] ? uri.text : NULL);
+    /* Another URI: the guests listed before are not its guests. */
+    if (ctx->vms_loaded && !x2k_str_equal(listed_uri, uri.text))
+        ctx->vms_loaded = false;
+}
+
+static void
+uri_draw(struct tui_ctx *ctx, int top, int rows)
+{
+    int w = COLS - 4, y = top;
+
+    y += tui_put_wrapped(y, 2, w, 2,
+                         _("Check that libvirt reaches the Xen host. If "
+                           "this test fails, the conversion will fail "
+                           "too.")) + 1;
+    uri.y = y;
+    uri.x = 2;
+    uri.w = w;
+    y += 2;
+    b_list.y = b_xml.y = y;
+    b_list.x = 2;
+    b_list.w = b_xml.w = w / 2;
+    b_xml.x = 2 + (int)x2k_mbswidth(_(b_list.label)) + 6;
+    y += 2;
+    pane_h = top + rows - y;
+    attron(A_BOLD);
+    tui_draw_hline(y - 1, 2, w);
+    attroff(A_BOLD);
+    tui_pane_draw(&pane, y, 2, pane_h, w, pane_focus);
+    if (pane_focus)
+        form.focus = form.n;    /* no widget drawn focused */
+    tui_form_draw(&form);
+    if (pane_focus)
+        form.focus = 0;
+    (void)ctx;
+}
+
+struct list_arg {
+    char *uri;
+    char *name;
+};
+
+static int
+list_task(void *opaque, void **result, struct x2k_error *err)
+{
+    struct list_arg *a = opaque;
+    struct tui_vm *vms = NULL;
+    size_t n = 0;
+    int rc = tui_backend_list_vms(a->uri, &vms, &n, err);
+
+    if (rc == 0) {
+        /* Hand both over: a small box of (vms, n). */
+        void **box = x2k_xcalloc(2, sizeof *box);
+
+        box[0] = vms;
+        box[1] = (void *)(uintptr_t)n;
+        *result = box;
+    }
+    free(a->uri);
+    free(a);
+    return rc;
+}
+
+static int
+xml_task(void *opaque, void **result, struct x2k_error *err)
+{
+    struct list_arg *a = opaque;
+
+    *result = tui_backend_dumpxml(a->uri, a->name, err);
+    free(a->uri);
+    free(a->name);
+    free(a);
+    return *result ? 0 : -1;
+}
+
+/* Start the list task (also used by the VM screen). */
+static void
+start_list(struct tui_ctx *ctx)
+{
+    struct list_arg *a = x2k_xcalloc(1, sizeof *a);
+
+    a->uri = x2k_xstrdup(uri.text);
+    tui_task_start(T_LIST, list_task, a);
+    tui_pane_set_text(&pane, _("Connecting..."));
+    tui_set_status(ctx, false, "%s", _("Testing the URI..."));
+}
+
+static int
+uri_key(struct tui_ctx *ctx, int action, int ch)
+{
+    int pressed, flags;
+
+    if (pane_focus) {
+        if (action == TUI_ACT_NEXT_FIELD || action == TUI_ACT_PREV_FIELD) {
+            pane_focus = false;
+            form.focus = action == TUI_ACT_NEXT_FIELD ? 0 : form.n - 1;
+            return TUI_HANDLED | TUI_REDRAW;
+        }
+        return tui_pane_key(&pane, action, pane_h);
+    }
+    if ((action == TUI_ACT_NEXT_FIELD && form.focus == form.n - 1) ||
+        (action == TUI_ACT_PREV_FIELD && form.focus == 0)) {
+        pane_focus = true;
+        return TUI_HANDLED | TUI_REDRAW;
+    }
+    if (action == TUI_ACT_ENTER &&
+        widgets[form.focus]->kind != TUI_W_BUTTON) {
+        if (!uri.text[0]) {
+            tui_set_status(ctx, true, "%s", _("Give a libvirt URI."));
+            return TUI_HANDLED | TUI_REDRAW;
+        }
+        return TUI_HANDLED | TUI_NEXT;
+    }
+    flags = tui_form_key(&form, action, ch, &pressed);
+    if (pressed == B_LIST) {
+        if (!ctx->demo)
+            x2k_str_replace(&ctx->plan->uri, uri.text);
+        start_list(ctx);
+    } else if (pressed == B_XML) {
+        struct list_arg *a;
+
+        if (!ctx->vms_loaded || ctx->n_vms == 0) {
+            tui_set_status(ctx, true, "%s",
+                           _("Run the test first: there is no guest to "
+                             "show."));
+            return flags | TUI_REDRAW;
+        }
+        /* Cycle through the guests (not Domain-0), one per press. */
+        xml_vm %= ctx->n_vms;
+        if (strcmp(ctx->vms[xml_vm].name, "Domain-0") == 0 &&
+            ctx->n_vms > 1)
+            xml_vm = (xml_vm + 1) % ctx->n_vms;
+        a = x2k_xcalloc(1, sizeof *a);
+        a->uri = x2k_xstrdup(uri.text);
+        a->name = x2k_xstrdup(ctx->vms[xml_vm].name);
+        tui_set_status(ctx, false, _("dumpxml %1$s..."), a->name);
+        xml_vm++;
+        tui_task_start(T_XML, xml_task, a);
+    }
+    return flags;
+}
+
+static int
+uri_event(struct tui_ctx *ctx, const struct tui_msg *msg)
+{
+    if (msg->rc < 0) {
+        char *s = x2k_strdup_printf(
+            _("The test failed: %1$s\n\nIf this test fails, the "
+              "conversion will fail too. Check the SSH login (previous "
+              "screen) and the URI; the log has the details."),
+            msg->err.msg ? msg->err.msg : "?");
+
+        tui_pane_set_text(&pane, s);
+        free(s);
+        tui_set_status(ctx, true, "%s", msg->err.msg ? msg->err.msg : "?");
+        return TUI_REDRAW;
+    }
+    if (msg->task == T_LIST) {
+        void **box = msg->result;
+        char *table;
+
+        tui_vms_free(ctx->vms, ctx->n_vms);
+        ctx->vms = box[0];
+        ctx->n_vms = (size_t)(uintptr_t)box[1];
+        ctx->vms_loaded = true;
+        x2k_str_replace(&listed_uri, uri.text);
+        free(box);
+        table = tui_backend_vm_table(ctx->vms, ctx->n_vms);
+        tui_pane_set_text(&pane, table);
+        free(table);
+        tui_set_status(ctx, false, _("The URI works: %1$zu guests. Enter "
+                                     "goes on."), ctx->n_vms);
+        /* Enter now continues; the table scrolls with the arrows. */
+        pane_focus = true;
+    } else {
+        tui_pane_set_text(&pane, msg->result);
+        free(msg->result);
+        pane_focus = true;
+        tui_set_status(ctx, false, "%s",
+                       _("Arrows and PgUp/PgDn scroll the XML."));
+    }
+    return TUI_REDRAW;
+}
+
+static bool
+uri_typing(struct tui_ctx *ctx)
+{
+    (void)ctx;
+    return !pane_focus && tui_form_typing(&form);
+}
+
+const struct tui_screen screen_uri = {
+    .id = "uri",
+    .title = N_("libvirt URI test"),
+    .enter = uri_enter,
+    .draw = uri_draw,
+    .key = uri_key,
+    .leave = uri_leave,
+    .event = uri_event,
+    .typing = uri_typing,
+};
