@@ -135,6 +135,8 @@ stage_connect(struct x2k_engine *eng, struct x2k_error *err)
 {
     struct x2k_error local = X2K_ERROR_INIT;
 
+    if (eng->plan.demo && x2k_demo_prepare(err) < 0)
+        return -1;
     if (eng->plan.mode == X2K_MODE_XEN) {
         X2K_AUTOFREE char *uri = x2k_plan_source_uri(&eng->plan);
         X2K_AUTOFREE char *ni = NULL;
@@ -473,6 +475,7 @@ copy_group(struct x2k_engine *eng, bool byte_copy, struct x2k_error *err)
 {
     struct x2k_transfer_disk *td;
     struct x2k_transfer_result *res;
+    char **srcs;                /* the sources' local paths (demo) */
     size_t *idx;
     struct x2k_transfer_opts o = { 0 };
     size_t i, n = 0;
@@ -481,6 +484,7 @@ copy_group(struct x2k_engine *eng, bool byte_copy, struct x2k_error *err)
     int rc;
 
     td = x2k_xcalloc(eng->n_disks + 1, sizeof *td);
+    srcs = x2k_xcalloc(eng->n_disks + 1, sizeof *srcs);
     res = x2k_xcalloc(eng->n_disks + 1, sizeof *res);
     idx = x2k_xcalloc(eng->n_disks + 1, sizeof *idx);
     for (i = 0; i < eng->n_disks; i++) {
@@ -489,7 +493,9 @@ copy_group(struct x2k_engine *eng, bool byte_copy, struct x2k_error *err)
 
         if (bc != byte_copy)
             continue;
-        td[n].source = d->source;
+        td[n].source = srcs[n] = eng->plan.demo
+                                     ? x2k_demo_map_path(d->source)
+                                     : x2k_xstrdup(d->source);
         td[n].is_block = d->is_block;
         /* A qcow2 file is copied as the file it is: its size is the
          * file's, not the virtual disk's (learned when opened). */
@@ -533,6 +539,9 @@ copy_group(struct x2k_engine *eng, bool byte_copy, struct x2k_error *err)
                        d->res.verified ? ", verified" : "");
     }
 out:
+    for (i = 0; i < eng->n_disks; i++)
+        free(srcs[i]);
+    free(srcs);
     free(td);
     free(res);
     free(idx);
@@ -699,6 +708,14 @@ stage_fix_guest(struct x2k_engine *eng, struct x2k_error *err)
 
     if (is_v2v(eng)) {
         eng->guest_skipped = x2k_xstrdup("virt-v2v fixed the guest");
+        return 0;
+    }
+    if (eng->plan.demo) {
+        /* The demo's disks are sparse images with no OS in them. */
+        eng->guest_skipped = x2k_xstrdup("the demo guest's disks hold no "
+                                         "operating system");
+        x2k_report_log(&eng->reporter, "guest fixes skipped (%s)",
+                       eng->guest_skipped);
         return 0;
     }
     if (eng->plan.no_guest_fixes) {

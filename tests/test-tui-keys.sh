@@ -46,6 +46,7 @@ tmux_keys Escape
 tui_wait_gone "Help: "
 tmux_keys Enter
 tmux_wait " 8/9 "
+# The demo migration runs to its end (no failure dialog).
 tmux_wait "Finished. Press Enter." 60
 tmux_keys F1
 tmux_wait "Help: Conversion"
@@ -141,6 +142,7 @@ tui_open resize 80 24 --demo --vm-name=demo-pv --state-dir="$TMPD/state"
 tmux_wait " 7/9 "
 tmux_keys Enter
 tmux_wait " 8/9 "
+# The demo migration runs to its end (no failure dialog).
 tmux_wait "Finished. Press Enter." 60
 tmux_screen > "$TMPD/before"
 tmux_resize 70 20

@@ -35,10 +35,14 @@ rebuild(struct tui_ctx *ctx, int w)
                              "on %2$s (not started)."), name, turi);
         x2k_buf_puts(&b, "\n");
     } else if (ctx->run_rc == TUI_EXIT_OK) {
-        x2k_buf_printf(&b, _("The conversion succeeded: the domain XML of "
-                             "%1$s is in %2$s (not defined: local "
-                             "output)."), name, turi);
-        x2k_buf_puts(&b, "\n");
+        const char *dir = p->output_dir ? p->output_dir : ".";
+
+        x2k_buf_printf(&b, _("The conversion succeeded: the disks and the "
+                             "domain XML of %1$s are in %2$s."), name, dir);
+        x2k_buf_printf(&b, "\n%s\n", _("Next:"));
+        x2k_buf_printf(&b, "  virsh -c %s define %s/%s.xml\n",
+                       p->target_uri ? p->target_uri
+                                     : X2K_DEFAULT_TARGET_URI, dir, name);
     } else if (ctx->run_rc == TUI_EXIT_CANCELLED) {
         x2k_buf_puts(&b, _("The conversion was cancelled. The copied data "
                            "is kept: running the same command again "
