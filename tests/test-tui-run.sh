@@ -5,7 +5,8 @@
 # screen out with nothing left of the old size, and Esc + Yes cancels:
 # the partial copy and its journal stay, the Done screen says it is
 # resumable, and the exported command, run in batch, completes it with
-# the pool's copy byte-identical to the source image.
+# the pool's copy byte-identical to the source image.  While the copy
+# is verified, the screen says so.
 . "${top_srcdir:-..}/tests/functions.sh"
 . "$top_srcdir/tests/tui-lib.sh"
 set -e -x
@@ -83,13 +84,18 @@ title=$(sed -n 1p "$TMPD/back.txt")
 [ "$(wc -l < "$TMPD/back.txt")" -eq 24 ] || fail "not 24 lines"
 [ "$(grep -c '^F1/? Help' "$TMPD/back.txt")" -eq 1 ] ||
     fail "the key bar is not where it belongs"
-# The run finishes normally.
-i=0
+# The run finishes normally; the verification of the copy (the demo
+# plan has --verify) is announced while it runs.
+i=0 verifying=
 until [ "$(tmux_screen | grep -o '\[x\]' | wc -l)" -ge 8 ]; do
     [ $i -lt 600 ] || { tmux_screen >&2; fail "the run never ended"; }
+    if tmux_screen | grep -q "Verifying the copies (checksums)"; then
+        verifying=yes
+    fi
     sleep 0.1
     i=$((i + 1))
 done
+[ -n "$verifying" ] || fail "the verification was never shown"
 cmp "$POOL/demo-hvm-vda.raw" "$IMG"
 tmux -L "$X2K_TMUX_SOCK" kill-server
 

@@ -80,6 +80,7 @@ run_draw(struct tui_ctx *ctx, int top, int rows)
 {
     int w = COLS - 4, y = top, col = 0, colw = w / 2;
     uint64_t all_done = 0, all_total = 0;
+    bool verifying;
     size_t i;
     char a[32], b[32], c[32], d[32];
 
@@ -150,12 +151,20 @@ run_draw(struct tui_ctx *ctx, int top, int rows)
         free(s);
         y += 2;
     }
+    /* Every byte is across but the copy stage goes on: with --verify
+     * the copies are being read back and checksummed. */
+    verifying = ctx->plan->verify && stages[X2K_STAGE_COPY] == ST_RUNNING &&
+                n_disks > 0;
+    for (i = 0; verifying && i < n_disks; i++)
+        verifying = disks[i].total && disks[i].done == disks[i].total;
     attron(A_BOLD);
     tui_put(y++, 2, w, finished ? (ctx->run_rc == 0
                                    ? _("Finished. Press Enter.")
                                    : _("Stopped. Press Enter for the "
                                        "result."))
             : cancelling ? _("Cancelling...")
+            : verifying ? _("Verifying the copies (checksums); Esc "
+                            "cancels:")
             : _("Log (Esc cancels):"), false);
     attroff(A_BOLD);
     log_h = top + rows - y;
