@@ -12,7 +12,7 @@
 #   tmux_keys KEYS...        send keys
 #   free_port                a TCP port nothing listens on (127.0.0.1)
 #   sshd_start               a real private sshd (see below)
-#   x2k_useradd DIR          a throwaway local user whose home is DIR
+#   x2k_useradd DIR          a throwaway local user ($X2K_USER), home DIR
 #   libvirtd_start           a real private libvirtd + virtlogd (see below)
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
@@ -297,11 +297,11 @@ sshd_ssh()
         "$SSHD_USER@$SSHD_HOST" "$@"
 }
 
-# A throwaway local user with its home under DIR (root only): prints
-# its name; removed at exit.  For running the product as a user whose
-# ~/.ssh is private to the test (OpenSSH's ssh reads the passwd entry's
-# home, not $HOME).
-#   user=$(x2k_useradd DIR)
+# A throwaway local user with its home DIR (root only), in $X2K_USER;
+# removed at exit.  For running the product as a user whose ~/.ssh is
+# private to the test (OpenSSH's ssh reads the passwd entry's home, not
+# $HOME).  Not in a $(...) subshell: the cleanup must be queued here.
+#   x2k_useradd DIR
 x2k_useradd()
 {
     local d=$1 user i=0
@@ -314,7 +314,7 @@ x2k_useradd()
     done
     rm -f "$d.useradd.err"
     cleanup_fn _sshd_userdel "$user"
-    echo "$user"
+    X2K_USER=$user
 }
 
 # A private system-mode libvirtd (root only; skips otherwise), with

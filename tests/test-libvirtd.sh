@@ -123,7 +123,8 @@ assert_not_contains "$TMPD/sd3" "progress:"
 # A fresh local user: no key, no known_hosts, no agent, no terminal.
 # The remote account accepts only its password for now.
 CH=$TMPD/client
-CU=$(x2k_useradd "$CH")
+x2k_useradd "$CH"
+CU=$X2K_USER
 : > "$SSHD_HOME/.ssh/authorized_keys"
 install -m 600 -o "$CU" "$SSHD_PASSWORD_FILE" "$CH/password"
 # Run as the client user, detached from any terminal (setsid: no
