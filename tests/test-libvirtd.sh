@@ -131,7 +131,8 @@ install -m 600 -o "$CU" "$SSHD_PASSWORD_FILE" "$CH/password"
 # controlling tty), stdin from /dev/null, no SSH_AUTH_SOCK.
 as_client()
 {
-    runuser -u "$CU" -- env -i HOME="$CH" PATH="$PATH" LC_ALL=C.UTF-8 \
+    runuser -u "$CU" -- env -i HOME="${CLIENT_HOME:-$CH}" PATH="$PATH" \
+        LC_ALL=C.UTF-8 \
         setsid -w timeout 60 "$@" < /dev/null
 }
 # What the product sees there: no terminal at all, no agent.
@@ -222,5 +223,30 @@ as_client "$SRCTOOL" "$ruri&keyfile=$CH/.ssh/moved" list > "$TMPD/kf" \
 cat "$TMPD/kf" "$TMPD/kf.err"
 [ "$rc" = 0 ] || fail "keyfile=: exit $rc"
 diff -u "$TMPD/llist" "$TMPD/kf"
+
+# $HOME is not the passwd entry's home (sudo -E, say): the key the tool
+# creates in $HOME/.ssh is not one ssh (run by libvirt) finds alone, so
+# the URI names it with ?keyfile=, and libvirt's ssh transport uses it.
+mkdir -p "$CH/alt"
+chown "$CU" "$CH/alt"
+CLIENT_HOME=$CH/alt as_client "$SSHTOOL" --port "$SSHD_PORT" \
+    --user "$SSHD_USER" --password-file "$CH/password" \
+    --accept "$SSHD_HOSTKEY_FP" 127.0.0.1 setup-key '' > "$TMPD/ks2" \
+    2> "$TMPD/ks2.err" || { cat "$TMPD/ks2.err"; fail "key setup 2 failed"; }
+cat "$TMPD/ks2"
+assert_contains "$TMPD/ks2" "key $CH/alt/.ssh/id_ed25519"
+assert_contains "$TMPD/ks2" "created 1"
+assert_contains "$TMPD/ks2" "installed 1"
+assert_contains "$TMPD/ks2" "default 0"
+assert_contains "$TMPD/ks2" "uri xen+ssh://$SSHD_USER@127.0.0.1:$SSHD_PORT/?keyfile=$CH/alt/.ssh/id_ed25519"
+kuri=$(sed -n 's/^uri //p' "$TMPD/ks2")
+base=${kuri%%\?*}
+ruri2="qemu${base#xen}system?${kuri#*\?}&socket=$LIBVIRTD_SOCK"
+rc=0
+CLIENT_HOME=$CH/alt as_client "$SRCTOOL" "$ruri2" list > "$TMPD/alt" \
+    2> "$TMPD/alt.err" || rc=$?
+cat "$TMPD/alt" "$TMPD/alt.err"
+[ "$rc" = 0 ] || fail "libvirt with the URI of key setup 2: exit $rc"
+diff -u "$TMPD/llist" "$TMPD/alt"
 
 echo "test-libvirtd: $(($(date +%s) - T0)) s"
