@@ -384,9 +384,10 @@ CONF
     i=0
     until virsh -c "$LIBVIRTD_URI" uri >/dev/null 2>&1; do
         i=$((i + 1))
-        if [ $i -ge 300 ]; then
+        if [ $i -ge 300 ] ||
+           { [ $((i % 10)) = 0 ] && ! kill -0 "$(cat "$d/libvirtd.pid" 2>/dev/null || echo 0)" 2>/dev/null; }; then
             tail -20 "$d/log/libvirtd.log" >&2
-            skip "the private libvirtd did not answer within 30 s"
+            skip "the private libvirtd did not come up: $(grep -E ' (error|fatal) ' "$d/log/libvirtd.log" | tail -1)"
         fi
         sleep 0.1
     done
