@@ -1525,6 +1525,50 @@ x2k_key_setup_clear(struct x2k_key_setup *res)
 }
 
 bool
+x2k_ssh_openssh_knows_host(struct x2k_ssh *s, char **user_file)
+{
+    struct passwd pwbuf, *pw = NULL;
+    char buf[4096];
+    char *files[2] = { NULL, NULL };
+    const char *key;
+    size_t keylen = 0, i;
+    int type = 0;
+    bool known = false;
+    X2K_AUTOFREE char *keyb64 = NULL;
+
+    if (user_file)
+        *user_file = NULL;
+    if (getpwuid_r(getuid(), &pwbuf, buf, sizeof(buf), &pw) == 0 && pw &&
+        pw->pw_dir && *pw->pw_dir)
+        files[0] = x2k_strdup_printf("%s/.ssh/known_hosts", pw->pw_dir);
+    files[1] = x2k_xstrdup("/etc/ssh/ssh_known_hosts");
+    key = libssh2_session_hostkey(s->session, &keylen, &type);
+    if (key)
+        keyb64 = b64_encode((const unsigned char *)key, keylen, true);
+    for (i = 0; key && i < X2K_N_ELEMENTS(files) && !known; i++) {
+        LIBSSH2_KNOWNHOSTS *hosts;
+        struct libssh2_knownhost *found = NULL;
+
+        if (!files[i] || !(hosts = libssh2_knownhost_init(s->session)))
+            continue;
+        if (!knownhosts_load(hosts, files[i], keyb64))
+            known = libssh2_knownhost_checkp(
+                        hosts, s->host, s->port, key, keylen,
+                        LIBSSH2_KNOWNHOST_TYPE_PLAIN |
+                        LIBSSH2_KNOWNHOST_KEYENC_RAW |
+                        knownhost_keybit(type), &found) ==
+                    LIBSSH2_KNOWNHOST_CHECK_MATCH;
+        libssh2_knownhost_free(hosts);
+    }
+    if (user_file)
+        *user_file = files[0];
+    else
+        free(files[0]);
+    free(files[1]);
+    return known;
+}
+
+bool
 x2k_ssh_key_is_default(const char *path)
 {
     /* OpenSSH 9.2's identity files tried without -i. */

@@ -128,6 +128,14 @@ int x2k_ssh_wait(struct x2k_ssh *s, double start, int timeout_ms,
  * ~/.ssh/id_ed25519, id_ecdsa, id_rsa that exists, else NULL. */
 char *x2k_ssh_default_identity(const char *identity);
 
+/* True when OpenSSH's ssh, as libvirt's ssh transport runs it, trusts
+ * the host key S was opened with: an entry of ~/.ssh/known_hosts in
+ * the passwd entry's home (ssh ignores $HOME and --known-hosts) or of
+ * /etc/ssh/ssh_known_hosts matches it.  *USER_FILE (if not NULL) gets
+ * the first file's path, or NULL (caller frees). */
+bool x2k_ssh_openssh_knows_host(struct x2k_ssh *s, char **user_file)
+    X2K_NONNULL(1);
+
 /* True when OpenSSH's ssh run without -i (as libvirt's ssh transport
  * runs it) offers the key PATH: one of its default identity files in
  * the passwd entry's home directory, which ssh uses whatever $HOME

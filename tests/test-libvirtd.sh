@@ -207,6 +207,21 @@ assert_contains "$TMPD/nokh" "Host key verification failed"
 [ ! -s "$CH/.ssh/known_hosts" ] || fail "ssh wrote known_hosts by itself"
 mv "$CH/.ssh/known_hosts.saved" "$CH/.ssh/known_hosts"
 
+# --known-hosts elsewhere: the tool trusts the host, OpenSSH does not.
+# The ssh-hostkey check warns so, and libvirt-uri fails as it said.
+mv "$CH/.ssh/known_hosts" "$CH/kh-elsewhere"
+rc=0
+as_client "$X2K" --batch --check --uri "$ruri" --vm-name x2k-off \
+    --known-hosts "$CH/kh-elsewhere" --target-uri "$LIBVIRTD_URI" \
+    --pool x2k-live --new-name x2k-new > "$TMPD/khcheck" 2>&1 || rc=$?
+cat "$TMPD/khcheck"
+[ "$rc" = 3 ] || fail "known_hosts elsewhere: exit $rc"
+[ "$(status_of "$TMPD/khcheck" ssh-hostkey)" = warn ]
+assert_contains "$TMPD/khcheck" "known to this tool, but not in $CH/.ssh/known_hosts"
+[ "$(status_of "$TMPD/khcheck" libvirt-uri)" = FAIL ]
+assert_contains "$TMPD/khcheck" "Host key verification failed"
+mv "$CH/kh-elsewhere" "$CH/.ssh/known_hosts"
+
 # No usable key (the pair moved away): fails at once, no password
 # prompt.
 mv "$CH/.ssh/id_ed25519" "$CH/.ssh/moved"
