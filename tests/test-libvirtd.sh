@@ -4,7 +4,10 @@
 #     libvirt's own ssh transport (the `ssh` binary) opens the remote
 #     connection with no prompt, no terminal and no agent; list --all
 #     and dumpxml through it equal the local connection's; a host key
-#     missing from known_hosts and a missing key fail fast;
+#     missing from known_hosts and a missing key fail fast; with $HOME
+#     not the account's home the key setup's URI names the key
+#     (?keyfile=) and works; a host key only in a --known-hosts file
+#     makes the preflight warn before libvirt-uri fails;
 #  2. the guided shutdown of a guest that ignores ACPI: the timeout is
 #     reported with progress and a clear message, the guest keeps
 #     running without --force-off and is powered off with it;
