@@ -10,7 +10,7 @@ set -e
 PACKAGES="
 autoconf automake libtool autopoint gettext pkg-config gcc make
 libncurses-dev libvirt-dev libguestfs-dev libxml2-dev libssh2-1-dev
-libpopt-dev libcmocka-dev
+libpopt-dev libcmocka-dev libssl-dev
 tmux openssh-server openssh-client libvirt-clients libvirt-daemon
 netcat-openbsd
 qemu-utils qemu-system-x86 libguestfs-tools linux-image-amd64
