@@ -20,6 +20,19 @@
 # BENCH_SIZE_MIB (default 1024) scales the disks.  Needs root (sshd,
 # losetup).
 . "${top_srcdir:-..}/tests/functions.sh"
+
+# Detach a loop device of ours; a remote reader may still hold it for a
+# moment after its session ends.
+loop_detach()
+{
+    local i=0
+    while [ $i -lt 50 ]; do
+        losetup -d "$1" 2>/dev/null && return 0
+        sleep 0.2
+        i=$((i + 1))
+    done
+    echo "warning: could not detach $1" >&2
+}
 set -e
 requires perl ssh python3 truncate
 RUNS=${BENCH_RUNS:-5}
@@ -53,7 +66,7 @@ DATA=$(( $(stat -c '%b * %B' "$D/sparse.img") ))
 cp --sparse=never "$D/sparse.img" "$D/full.img"
 BLOCKDEV=
 if LOOP=$(losetup -f --show -r "$D/full.img" 2>/dev/null); then
-    cleanup_fn losetup -d "$LOOP"
+    cleanup_fn loop_detach "$LOOP"
     chmod o+r "$LOOP"
     cleanup_fn chmod o-r "$LOOP"
     BLOCKDEV=$LOOP

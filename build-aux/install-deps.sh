@@ -12,6 +12,7 @@ autoconf automake libtool autopoint gettext pkg-config gcc make
 libncurses-dev libvirt-dev libguestfs-dev libxml2-dev libssh2-1-dev
 libpopt-dev libcmocka-dev libssl-dev
 tmux openssh-server openssh-client libvirt-clients libvirt-daemon
+netcat-openbsd
 qemu-utils qemu-system-x86 libguestfs-tools linux-image-amd64
 e2fsprogs fdisk
 virt-v2v nbdkit libnbd-bin cpio

@@ -97,6 +97,33 @@ in_path(const char *prog)
     return false;
 }
 
+/* The host key is known to this tool.  Over an ssh transport libvirt
+ * runs OpenSSH's ssh, which reads only its own known_hosts files: warn
+ * when they lack the key (--known-hosts elsewhere, or $HOME not the
+ * account's home), or the libvirt connection fails later. */
+static void
+check_openssh_hostkey(struct x2k_preflight *p, const struct x2k_plan *plan,
+                      struct x2k_ssh *s, const char *host)
+{
+    X2K_AUTOFREE char *uri = x2k_plan_source_uri(plan);
+    X2K_AUTOFREE char *file = NULL;
+    struct x2k_uri *u = uri ? x2k_uri_parse(uri, NULL) : NULL;
+    bool ssh_transport = u && u->transport &&
+                         strcmp(u->transport, "ssh") == 0;
+
+    x2k_uri_free(u);
+    if (!ssh_transport || x2k_ssh_openssh_knows_host(s, &file)) {
+        add(p, "ssh-hostkey", X2K_CHECK_OK,
+            _("The host key of %1$s is known."), host);
+        return;
+    }
+    add(p, "ssh-hostkey", X2K_CHECK_WARN,
+        _("The host key of %1$s is known to this tool, but not in %2$s, "
+          "the file OpenSSH reads: libvirt's ssh transport will refuse the "
+          "host ('Host key verification failed'). Add the key there as "
+          "well."), host, file ? file : "~/.ssh/known_hosts");
+}
+
 static void
 check_ssh(struct x2k_preflight *p, const struct x2k_plan *plan,
           const struct x2k_preflight_opts *o, struct x2k_ssh **sp,
@@ -117,8 +144,11 @@ check_ssh(struct x2k_preflight *p, const struct x2k_plan *plan,
 
         add(p, "ssh-reachable", X2K_CHECK_OK,
             _("The SSH server answers (session already open)."));
-        add(p, "ssh-hostkey", X2K_CHECK_OK,
-            _("The host key is known (session already open)."));
+        if (x2k_ssh_opts_from_plan(plan, &so, &host, &user, &password,
+                                   &err) < 0)
+            x2k_error_clear(&err);
+        x2k_secure_free(password);
+        check_openssh_hostkey(p, plan, o->ssh, host ? host : "?");
         if (strcmp(method, "password") == 0 ||
             strcmp(method, "keyboard-interactive") == 0)
             add(p, "ssh-auth", X2K_CHECK_WARN,
@@ -178,8 +208,7 @@ check_ssh(struct x2k_preflight *p, const struct x2k_plan *plan,
     add(p, "ssh-reachable", X2K_CHECK_OK,
         _("The SSH server %1$s port %2$d answers."), so.host,
         so.port ? so.port : 22);
-    add(p, "ssh-hostkey", X2K_CHECK_OK, _("The host key of %1$s is known."),
-        so.host);
+    check_openssh_hostkey(p, plan, s, so.host);
     if (strcmp(x2k_ssh_auth_method(s), "password") == 0 ||
         strcmp(x2k_ssh_auth_method(s), "keyboard-interactive") == 0)
         add(p, "ssh-auth", X2K_CHECK_WARN,

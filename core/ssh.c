@@ -1524,6 +1524,81 @@ x2k_key_setup_clear(struct x2k_key_setup *res)
     memset(res, 0, sizeof(*res));
 }
 
+bool
+x2k_ssh_openssh_knows_host(struct x2k_ssh *s, char **user_file)
+{
+    struct passwd pwbuf, *pw = NULL;
+    char buf[4096];
+    char *files[2] = { NULL, NULL };
+    const char *key;
+    size_t keylen = 0, i;
+    int type = 0;
+    bool known = false;
+    X2K_AUTOFREE char *keyb64 = NULL;
+
+    if (user_file)
+        *user_file = NULL;
+    if (getpwuid_r(getuid(), &pwbuf, buf, sizeof(buf), &pw) == 0 && pw &&
+        pw->pw_dir && *pw->pw_dir)
+        files[0] = x2k_strdup_printf("%s/.ssh/known_hosts", pw->pw_dir);
+    files[1] = x2k_xstrdup("/etc/ssh/ssh_known_hosts");
+    key = libssh2_session_hostkey(s->session, &keylen, &type);
+    if (key)
+        keyb64 = b64_encode((const unsigned char *)key, keylen, true);
+    for (i = 0; key && i < X2K_N_ELEMENTS(files) && !known; i++) {
+        LIBSSH2_KNOWNHOSTS *hosts;
+        struct libssh2_knownhost *found = NULL;
+
+        if (!files[i] || !(hosts = libssh2_knownhost_init(s->session)))
+            continue;
+        if (!knownhosts_load(hosts, files[i], keyb64))
+            known = libssh2_knownhost_checkp(
+                        hosts, s->host, s->port, key, keylen,
+                        LIBSSH2_KNOWNHOST_TYPE_PLAIN |
+                        LIBSSH2_KNOWNHOST_KEYENC_RAW |
+                        knownhost_keybit(type), &found) ==
+                    LIBSSH2_KNOWNHOST_CHECK_MATCH;
+        libssh2_knownhost_free(hosts);
+    }
+    if (user_file)
+        *user_file = files[0];
+    else
+        free(files[0]);
+    free(files[1]);
+    return known;
+}
+
+bool
+x2k_ssh_key_is_default(const char *path)
+{
+    /* OpenSSH 9.2's identity files tried without -i. */
+    static const char *const ssh_keys[] = {
+        ".ssh/id_rsa", ".ssh/id_ecdsa", ".ssh/id_ecdsa_sk",
+        ".ssh/id_ed25519", ".ssh/id_ed25519_sk", ".ssh/id_xmss",
+    };
+    struct passwd pwbuf, *pw = NULL;
+    char buf[4096];
+    X2K_AUTOFREE char *real = realpath(path, NULL);
+    size_t i;
+
+    /* The passwd entry's home, as ssh finds it: not $HOME. */
+    if (getpwuid_r(getuid(), &pwbuf, buf, sizeof(buf), &pw) != 0 || !pw ||
+        !pw->pw_dir || !*pw->pw_dir)
+        return false;
+    for (i = 0; i < X2K_N_ELEMENTS(ssh_keys); i++) {
+        X2K_AUTOFREE char *k = x2k_strdup_printf("%s/%s", pw->pw_dir,
+                                                 ssh_keys[i]);
+        X2K_AUTOFREE char *kreal = NULL;
+
+        if (strcmp(k, path) == 0)
+            return true;
+        kreal = real ? realpath(k, NULL) : NULL;
+        if (kreal && strcmp(kreal, real) == 0)
+            return true;
+    }
+    return false;
+}
+
 int
 x2k_ssh_setup_key(const struct x2k_ssh_opts *opts, const char *identity,
                   struct x2k_key_setup *res, struct x2k_error *err)
@@ -1531,7 +1606,6 @@ x2k_ssh_setup_key(const struct x2k_ssh_opts *opts, const char *identity,
     struct x2k_ssh_opts keyonly;
     struct x2k_ssh *s;
     X2K_AUTOFREE char *pub = NULL;
-    size_t i;
 
     memset(res, 0, sizeof(*res));
     res->key_path = x2k_ssh_default_identity(identity);
@@ -1541,11 +1615,7 @@ x2k_ssh_setup_key(const struct x2k_ssh_opts *opts, const char *identity,
             return -1;
         res->created = true;
     }
-    for (i = 0; i < X2K_N_ELEMENTS(default_keys); i++) {
-        X2K_AUTOFREE char *k = home_path(default_keys[i]);
-        if (strcmp(k, res->key_path) == 0)
-            res->is_default = true;
-    }
+    res->is_default = x2k_ssh_key_is_default(res->key_path);
     pub = x2k_strdup_printf("%s.pub", res->key_path);
     if (access(pub, R_OK) != 0) {
         x2k_error_set_errno(err, X2K_ERR_IO, errno,

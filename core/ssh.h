@@ -128,6 +128,20 @@ int x2k_ssh_wait(struct x2k_ssh *s, double start, int timeout_ms,
  * ~/.ssh/id_ed25519, id_ecdsa, id_rsa that exists, else NULL. */
 char *x2k_ssh_default_identity(const char *identity);
 
+/* True when OpenSSH's ssh, as libvirt's ssh transport runs it, trusts
+ * the host key S was opened with: an entry of ~/.ssh/known_hosts in
+ * the passwd entry's home (ssh ignores $HOME and --known-hosts) or of
+ * /etc/ssh/ssh_known_hosts matches it.  *USER_FILE (if not NULL) gets
+ * the first file's path, or NULL (caller frees). */
+bool x2k_ssh_openssh_knows_host(struct x2k_ssh *s, char **user_file)
+    X2K_NONNULL(1);
+
+/* True when OpenSSH's ssh run without -i (as libvirt's ssh transport
+ * runs it) offers the key PATH: one of its default identity files in
+ * the passwd entry's home directory, which ssh uses whatever $HOME
+ * says.  False means a URI must name the key (?keyfile=). */
+bool x2k_ssh_key_is_default(const char *path) X2K_NONNULL(1);
+
 /* Create an ed25519 key pair at PATH (and PATH.pub) with no passphrase
  * using ssh-keygen, creating the directory 0700.  Fails if PATH exists. */
 int x2k_ssh_keygen(const char *path, struct x2k_error *err) X2K_NONNULL(1);
@@ -153,7 +167,8 @@ struct x2k_key_setup {
     char *key_path;                /* private key used */
     bool created;                  /* a new ed25519 pair was generated */
     bool installed;                /* its line was appended remotely */
-    bool is_default;               /* a key ssh (and libvirt) finds alone */
+    bool is_default;               /* a key ssh (and libvirt) finds alone:
+                                    * x2k_ssh_key_is_default */
     enum x2k_agent_state agent;    /* whether ssh-agent holds the key */
     char *uri;                     /* xen+ssh URI, ?keyfile= if needed */
 };

@@ -12,6 +12,8 @@
 #   tmux_keys KEYS...        send keys
 #   free_port                a TCP port nothing listens on (127.0.0.1)
 #   sshd_start               a real private sshd (see below)
+#   x2k_useradd DIR          a throwaway local user ($X2K_USER), home DIR
+#   libvirtd_start           a real private libvirtd + virtlogd (see below)
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
@@ -293,4 +295,127 @@ sshd_ssh()
         -o UserKnownHostsFile="$SSHD_KNOWN_HOSTS" -o StrictHostKeyChecking=yes \
         -o BatchMode=yes -o IdentitiesOnly=yes \
         "$SSHD_USER@$SSHD_HOST" "$@"
+}
+
+# A throwaway local user with its home DIR (root only), in $X2K_USER;
+# removed at exit.  For running the product as a user whose ~/.ssh is
+# private to the test (OpenSSH's ssh reads the passwd entry's home, not
+# $HOME).  Not in a $(...) subshell: the cleanup must be queued here.
+#   x2k_useradd DIR
+x2k_useradd()
+{
+    local d=$1 user i=0
+    requires_root
+    user="x2k$$c$((RANDOM % 10000))"
+    until useradd -m -d "$d" -s /bin/sh "$user" 2>"$d.useradd.err"; do
+        i=$((i + 1))
+        [ $i -lt 20 ] || { cat "$d.useradd.err" >&2; fail "useradd failed"; }
+        sleep 0.2
+    done
+    rm -f "$d.useradd.err"
+    cleanup_fn _sshd_userdel "$user"
+    X2K_USER=$user
+}
+
+# A private system-mode libvirtd (root only; skips otherwise), with
+# virtlogd, in a mount namespace of its own: /run/libvirt,
+# /var/lib/libvirt, /etc/libvirt and /var/log/libvirt are directories
+# under LIBVIRTD_DIR, so nothing is shared with another libvirtd on the
+# machine (two system daemons would fight over those paths).  Its
+# sockets are in $LIBVIRTD_DIR/sock, mode 0777 with auth none (there is
+# no polkit without D-Bus), reachable from outside the namespace:
+# LIBVIRTD_URI = qemu:///system?socket=$LIBVIRTD_SOCK.  QEMU runs as
+# root with no security driver.  The passwd/group files inside the
+# namespace gain the libvirt-qemu account when the host has none (the
+# qemu driver refuses to start without it).  At exit every running
+# guest is destroyed and both daemons are stopped (then any QEMU left
+# is killed by its pid file).  The first start on a machine probes
+# QEMU (~9 s, cached in /var/cache/libvirt).
+libvirtd_start()
+{
+    local d i
+    requires_root
+    requires libvirtd virtlogd virsh unshare mount
+    d=$(mktemp -d "${TMPDIR:-/tmp}/x2k-libvirtd.XXXXXX")
+    [ -n "$X2K_KEEP" ] || cleanup_fn rm -rf "$d"
+    chmod 755 "$d"
+    mkdir -p "$d/run" "$d/lib" "$d/etc/qemu" "$d/etc/storage" "$d/log" \
+        "$d/sock"
+    LIBVIRTD_DIR=$d
+    LIBVIRTD_SOCK=$d/sock/libvirt-sock
+    LIBVIRTD_URI="qemu:///system?socket=$LIBVIRTD_SOCK"
+    cat > "$d/libvirtd.conf" <<CONF
+unix_sock_dir = "$d/sock"
+unix_sock_rw_perms = "0777"
+unix_sock_ro_perms = "0777"
+unix_sock_admin_perms = "0700"
+auth_unix_rw = "none"
+auth_unix_ro = "none"
+log_outputs = "3:file:$d/log/libvirtd.log"
+CONF
+    cat > "$d/etc/qemu.conf" <<CONF
+user = "root"
+group = "root"
+security_driver = "none"
+dynamic_ownership = 0
+CONF
+    [ ! -f /etc/libvirt/libvirt.conf ] || cp /etc/libvirt/libvirt.conf "$d/etc/"
+    cp /etc/passwd "$d/passwd"
+    cp /etc/group "$d/group"
+    getent passwd libvirt-qemu >/dev/null ||
+        echo "libvirt-qemu:x:64055:64055:x2k test:/var/lib/libvirt:/usr/sbin/nologin" >> "$d/passwd"
+    getent group libvirt-qemu >/dev/null ||
+        echo "libvirt-qemu:x:64055:" >> "$d/group"
+    cleanup_fn _libvirtd_stop "$d"
+    unshare -m --propagation private sh -e -c '
+        d=$1
+        mkdir -p /run/libvirt /var/lib/libvirt /etc/libvirt /var/log/libvirt
+        mount --bind "$d/run" /run/libvirt
+        mount --bind "$d/lib" /var/lib/libvirt
+        mount --bind "$d/etc" /etc/libvirt
+        mount --bind "$d/log" /var/log/libvirt
+        mount --bind "$d/passwd" /etc/passwd
+        mount --bind "$d/group" /etc/group
+        virtlogd -d -p "$d/virtlogd.pid"
+        libvirtd -d -p "$d/libvirtd.pid" -f "$d/libvirtd.conf"
+    ' sh "$d" 2>"$d/start.err" ||
+        skip "cannot start a private libvirtd: $(cat "$d/start.err")"
+    # Bounded wait for the socket and a first answer (the QEMU probe).
+    i=0
+    until virsh -c "$LIBVIRTD_URI" uri >/dev/null 2>&1; do
+        i=$((i + 1))
+        if [ $i -ge 300 ] ||
+           { [ $((i % 10)) = 0 ] && ! kill -0 "$(cat "$d/libvirtd.pid" 2>/dev/null || echo 0)" 2>/dev/null; }; then
+            tail -20 "$d/log/libvirtd.log" >&2
+            skip "the private libvirtd did not come up: $(grep -E ' (error|fatal) ' "$d/log/libvirtd.log" | tail -1)"
+        fi
+        sleep 0.1
+    done
+    export LIBVIRTD_DIR LIBVIRTD_SOCK LIBVIRTD_URI
+}
+
+_libvirtd_stop()
+{
+    local d=$1 dom p f
+    if [ -S "$d/sock/libvirt-sock" ]; then
+        for dom in $(virsh -c "qemu:///system?socket=$d/sock/libvirt-sock" \
+                         list --name 2>/dev/null); do
+            timeout 10 virsh -c "qemu:///system?socket=$d/sock/libvirt-sock" \
+                destroy "$dom" >/dev/null 2>&1
+        done
+    fi
+    for f in "$d/libvirtd.pid" "$d/virtlogd.pid"; do
+        p=$(cat "$f" 2>/dev/null) || continue
+        kill "$p" 2>/dev/null || continue
+        for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+            kill -0 "$p" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -9 "$p" 2>/dev/null
+    done
+    for f in "$d"/run/qemu/*.pid; do
+        [ -f "$f" ] || continue
+        p=$(cat "$f" 2>/dev/null) && kill -9 "$p" 2>/dev/null
+    done
+    return 0
 }
