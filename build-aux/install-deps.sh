@@ -14,8 +14,9 @@ libpopt-dev libcmocka-dev libssl-dev
 tmux openssh-server openssh-client libvirt-clients libvirt-daemon
 netcat-openbsd
 qemu-utils qemu-system-x86 libguestfs-tools linux-image-amd64
+e2fsprogs fdisk
 virt-v2v nbdkit libnbd-bin cpio
-locales perl xz-utils procps psmisc passwd mount coreutils
+locales perl python3 xz-utils procps psmisc passwd mount coreutils
 clang libclang-rt-14-dev
 "
 

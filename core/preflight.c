@@ -138,6 +138,29 @@ check_ssh(struct x2k_preflight *p, const struct x2k_plan *plan,
 
     *ssh_ok = false;
     *no_ssh = false;
+    if (o && o->ssh) {
+        /* The engine's connect stage already logged in. */
+        const char *method = x2k_ssh_auth_method(o->ssh);
+
+        add(p, "ssh-reachable", X2K_CHECK_OK,
+            _("The SSH server answers (session already open)."));
+        if (x2k_ssh_opts_from_plan(plan, &so, &host, &user, &password,
+                                   &err) < 0)
+            x2k_error_clear(&err);
+        x2k_secure_free(password);
+        check_openssh_hostkey(p, plan, o->ssh, host ? host : "?");
+        if (strcmp(method, "password") == 0 ||
+            strcmp(method, "keyboard-interactive") == 0)
+            add(p, "ssh-auth", X2K_CHECK_WARN,
+                _("Logged in with a password. libvirt's xen+ssh transport "
+                  "cannot type a password: install a key."));
+        else
+            add(p, "ssh-auth", X2K_CHECK_OK,
+                _("Logged in without a password (%1$s)."), method);
+        *ssh_ok = true;
+        *sp = o->ssh;
+        return;
+    }
     if (x2k_ssh_opts_from_plan(plan, &so, &host, &user, &password,
                                &err) < 0) {
         if (err.code == X2K_ERR_INVALID) {
@@ -263,11 +286,22 @@ check_target(struct x2k_preflight *p, const struct x2k_plan *plan,
     if (plan->output == X2K_OUTPUT_LOCAL) {
         struct statvfs sv;
         const char *dir = plan->output_dir ? plan->output_dir : ".";
+        X2K_AUTOFREE char *probe = x2k_xstrdup(dir);
+        char *slash;
 
+        /* The output directory is created by the copy: measure the
+         * nearest directory that exists. */
+        while (statvfs(probe, &sv) < 0 && errno == ENOENT &&
+               (slash = strrchr(probe, '/')) != NULL) {
+            if (slash == probe)
+                slash[1] = '\0';
+            else
+                *slash = '\0';
+        }
         skip(p, "pool", "target-uri");
         if (!have_inv)
             skip(p, "space", "vm-exists");
-        else if (statvfs(dir, &sv) < 0)
+        else if (statvfs(probe, &sv) < 0)
             add(p, "space", X2K_CHECK_FAIL,
                 _("Cannot read the free space of %1$s: %2$s."), dir,
                 strerror(errno));
@@ -469,7 +503,8 @@ x2k_preflight_run(const struct x2k_plan *plan,
     struct x2k_preflight *p = x2k_xcalloc(1, sizeof(*p));
     struct x2k_error err = X2K_ERROR_INIT;
     struct x2k_ssh *s = NULL;
-    X2K_AUTO(x2k_source) src = NULL;
+    X2K_AUTO(x2k_source) src = NULL;   /* opened here */
+    struct x2k_source *use = NULL;     /* src or the engine's */
     X2K_AUTOFREE char *uri = x2k_plan_source_uri(plan);
     X2K_AUTOFREE char *xml = NULL;
     bool ssh_ok = false, no_ssh = false, have_inv = false, uri_ok = false;
@@ -498,15 +533,21 @@ x2k_preflight_run(const struct x2k_plan *plan,
             _("No libvirt URI given (option --uri)."));
     } else {
         X2K_AUTOFREE char *ni = x2k_uri_noninteractive(uri);
-        src = x2k_source_open(ni, NULL, NULL, &err);
-        if (!src) {
+        struct x2k_source *s0 = o && o->source
+                                    ? o->source
+                                    : x2k_source_open(ni, NULL, NULL, &err);
+
+        if (s0 && s0 != (o ? o->source : NULL))
+            src = s0;
+        if (!s0) {
             add_err(p, "libvirt-uri", &err);
         } else {
             struct x2k_source_dom *doms = NULL;
             size_t n = 0;
-            if (x2k_source_list(src, &doms, &n, &err) < 0) {
+            if (x2k_source_list(s0, &doms, &n, &err) < 0) {
                 add_err(p, "libvirt-uri", &err);
             } else {
+                use = s0;
                 add(p, "libvirt-uri", X2K_CHECK_OK,
                     _("The libvirt URI %1$s opens without a prompt and "
                       "lists %2$zu guests."), uri, n);
@@ -521,7 +562,8 @@ x2k_preflight_run(const struct x2k_plan *plan,
             add(p, "vm-exists", X2K_CHECK_FAIL,
                 _("No guest given (option --vm-name)."));
         } else {
-            xml = x2k_source_dumpxml(src, plan->vm_name, &err);
+            xml = o && o->xml ? x2k_xstrdup(o->xml)
+                              : x2k_source_dumpxml(use, plan->vm_name, &err);
             if (!xml)
                 add_err(p, "vm-exists", &err);
         }
@@ -542,9 +584,9 @@ x2k_preflight_run(const struct x2k_plan *plan,
         }
     }
 
-    if (have_inv && src) {
+    if (have_inv && use) {
         enum x2k_domstate st;
-        if (x2k_source_state(src, plan->vm_name, &st, &err) < 0)
+        if (x2k_source_state(use, plan->vm_name, &st, &err) < 0)
             add_err(p, "vm-shutoff", &err);
         else if (st == X2K_DOM_SHUTOFF)
             add(p, "vm-shutoff", X2K_CHECK_OK,
@@ -577,7 +619,8 @@ x2k_preflight_run(const struct x2k_plan *plan,
     } else {
         skip(p, "disk-readable", "vm-exists");
     }
-    x2k_ssh_free(s);
+    if (!o || s != o->ssh)
+        x2k_ssh_free(s);
 
     check_target(p, plan, o, have_inv);
     check_tools(p, plan);

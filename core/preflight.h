@@ -11,6 +11,7 @@
 #include "event.h"
 #include "inventory.h"
 #include "plan.h"
+#include "source.h"
 #include "ssh.h"
 
 enum x2k_check_status {
@@ -32,6 +33,13 @@ struct x2k_preflight_opts {
     const char *password;           /* wizard's password; NULL = plan's file */
     struct x2k_reporter *reporter;  /* may be NULL */
     const char *sysfs_net;          /* NULL = /sys/class/net */
+    /* What the engine's connect/inspect stages already opened and
+     * fetched (borrowed; NULL: preflight does it itself).  SSH is the
+     * logged-in session of the data path, SOURCE the open libvirt
+     * source, XML the guest's inactive domain XML. */
+    struct x2k_ssh *ssh;
+    struct x2k_source *source;
+    const char *xml;
 };
 
 struct x2k_preflight {

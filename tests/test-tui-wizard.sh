@@ -58,7 +58,7 @@ walk()
     # the finished line; either way the log names the first stage.
     i=0
     until tmux_screen | grep -qF "$ok" ||
-          [ "$(tmux_screen | grep -c 'x]')" -ge 8 ]; do
+          [ "$(tmux_screen | grep -o 'x]' | wc -l)" -ge 8 ]; do
         [ $i -lt 300 ] || fail "the run never ended"
         sleep 0.1
         i=$((i + 1))

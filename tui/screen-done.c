@@ -26,7 +26,15 @@ rebuild(struct tui_ctx *ctx, int w)
     char *text, **lines;
     size_t n, i;
 
-    if (ctx->run_rc == TUI_EXIT_OK) {
+    if (ctx->run_rc == TUI_EXIT_OK && p->output == X2K_OUTPUT_LOCAL) {
+        const char *dir = p->output_dir ? p->output_dir : ".";
+
+        x2k_buf_printf(&b, _("The conversion succeeded: the disks and the "
+                             "domain XML of %1$s are in %2$s."), name, dir);
+        x2k_buf_printf(&b, "\n\n%s\n", _("Next:"));
+        x2k_buf_printf(&b, "  virsh -c %s define %s/%s.xml\n", turi, dir,
+                       name);
+    } else if (ctx->run_rc == TUI_EXIT_OK) {
         x2k_buf_printf(&b, _("The conversion succeeded: %1$s is defined "
                              "on %2$s (not started)."), name, turi);
         x2k_buf_printf(&b, "\n\n%s\n", _("Next:"));
