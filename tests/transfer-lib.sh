@@ -84,7 +84,12 @@ transfer_verify_checks()
 
     # Silent corruption: one byte changes, the mtime does not.
     touch -r "$OUT/v.raw" "$OUT/v.ref"
-    printf 'X' | dd of="$OUT/v.raw" bs=1 seek=1048600 conv=notrunc status=none
+    # Flip the byte to a value it does not already have (the data there
+    # is random: a fixed 'X' was a no-op once in 256 runs).
+    b=$(dd if="$OUT/v.raw" bs=1 skip=1048600 count=1 status=none | od -An -tu1)
+    printf "\\$(printf %03o $(( (b + 1) % 256 )))" |
+        dd of="$OUT/v.raw" bs=1 seek=1048600 conv=notrunc status=none
+    [ "$(dd if="$OUT/v.raw" bs=1 skip=1048600 count=1 status=none | od -An -tu1)" != "$b" ]
     touch -r "$OUT/v.ref" "$OUT/v.raw"
     if copy --verify "$SRC/v.img" "$OUT/v.raw" > "$OUT/v3" 2> "$OUT/v3.err"; then
         fail "--verify accepted a corrupted copy"
