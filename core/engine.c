@@ -146,6 +146,9 @@ stage_connect(struct x2k_engine *eng, struct x2k_error *err)
                           _("No libvirt URI given (option --uri)."));
             return -1;
         }
+        /* The demo's images (and its target) are made on first use. */
+        if (eng->plan.demo && x2k_demo_prepare(err) < 0)
+            return -1;
         ni = x2k_uri_noninteractive(uri);
         eng->src = x2k_source_open(ni, NULL, NULL, err);
         if (!eng->src)
@@ -202,6 +205,16 @@ stage_inspect(struct x2k_engine *eng, struct x2k_error *err)
     if (x2k_rundir_write(eng->run_dir, "original.xml", eng->orig_xml,
                          strlen(eng->orig_xml), err) < 0)
         return -1;
+    /* The demo host's disk paths stand for images in the cache: the
+     * rest of the run reads those files. */
+    if (eng->plan.demo && eng->plan.mode == X2K_MODE_XEN) {
+        char *mapped = x2k_demo_map_xml(eng->orig_xml);
+
+        free(eng->orig_xml);
+        eng->orig_xml = mapped;
+        x2k_report_log(&eng->reporter,
+                       "demo: disk paths mapped to the cache's images");
+    }
     eng->inv = x2k_inventory_from_xml(eng->orig_xml, err);
     if (!eng->inv)
         return -1;

@@ -47,7 +47,7 @@ tui_wait_gone "Help: "
 tmux_keys Enter
 tmux_wait " 8/9 "
 # The demo migration runs to its end (no failure dialog).
-tmux_wait "Finished. Press Enter."
+tmux_wait "Finished. Press Enter." 60
 tmux_keys F1
 tmux_wait "Help: Conversion"
 tmux_keys Escape
@@ -143,7 +143,7 @@ tmux_wait " 7/9 "
 tmux_keys Enter
 tmux_wait " 8/9 "
 # The demo migration runs to its end (no failure dialog).
-tmux_wait "Finished. Press Enter."
+tmux_wait "Finished. Press Enter." 60
 tmux_screen > "$TMPD/before"
 tmux_resize 70 20
 tmux_wait "enlarge the terminal"

@@ -8,8 +8,9 @@
 #   tui_quit                 F10, y, and wait for the exit
 #
 # Variable parts of a capture (the temp dir, the source dir, run
-# directory time stamps, free space in GiB) become @TMPD@, @SRCDIR@,
-# @TIME@ and @FREE@.
+# directory time stamps, free space in GiB, copy rates and times left)
+# become @TMPD@, @SRCDIR@, @TIME@, @FREE@, @RATE@ and @ETA@; the log
+# line saying whether this machine's KVM is usable, @KVM-PROBE@.
 
 : "${GOLDEN_DIR:=$top_srcdir/tests/data/tui}"
 
@@ -49,7 +50,11 @@ tui_capture()
 {
     tmux_screen | sed -e "s|$TMPD|@TMPD@|g" -e "s|$top_srcdir|@SRCDIR@|g" \
         -E -e 's/[0-9]{8}-[0-9]{6}/@TIME@/g' \
-        -e 's/[0-9]+[.][0-9]( GiB| TiB|$)/@FREE@\1/g'
+        -e 's/[0-9]+[.][0-9]( GiB| TiB|$)/@FREE@\1/g' \
+        -e 's|[0-9]+([.][0-9])? ([KMGT]i)?B/s|@RATE@/s|g' \
+        -e 's/([0-9][0-9]:[0-9][0-9]|--:--) left/@ETA@ left/g' \
+        -e 's/剩余 ([0-9][0-9]:[0-9][0-9]|--:--)/剩余 @ETA@/g' \
+        -e 's/^(  )KVM is (not )?usable.*/\1@KVM-PROBE@/'
 }
 
 tui_golden()

@@ -26,20 +26,23 @@ rebuild(struct tui_ctx *ctx, int w)
     char *text, **lines;
     size_t n, i;
 
-    if (ctx->run_rc == TUI_EXIT_OK && p->output == X2K_OUTPUT_LOCAL) {
+    if (ctx->run_domain)
+        name = ctx->run_domain;
+    if (ctx->run_target)
+        turi = ctx->run_target;
+    if (ctx->run_rc == TUI_EXIT_OK && ctx->run_defined) {
+        x2k_buf_printf(&b, _("The conversion succeeded: %1$s is defined "
+                             "on %2$s (not started)."), name, turi);
+        x2k_buf_puts(&b, "\n");
+    } else if (ctx->run_rc == TUI_EXIT_OK) {
         const char *dir = p->output_dir ? p->output_dir : ".";
 
         x2k_buf_printf(&b, _("The conversion succeeded: the disks and the "
                              "domain XML of %1$s are in %2$s."), name, dir);
-        x2k_buf_printf(&b, "\n\n%s\n", _("Next:"));
-        x2k_buf_printf(&b, "  virsh -c %s define %s/%s.xml\n", turi, dir,
-                       name);
-    } else if (ctx->run_rc == TUI_EXIT_OK) {
-        x2k_buf_printf(&b, _("The conversion succeeded: %1$s is defined "
-                             "on %2$s (not started)."), name, turi);
-        x2k_buf_printf(&b, "\n\n%s\n", _("Next:"));
-        x2k_buf_printf(&b, "  virsh -c %s start %s\n", turi, name);
-        x2k_buf_printf(&b, "  virsh -c %s console %s\n", turi, name);
+        x2k_buf_printf(&b, "\n%s\n", _("Next:"));
+        x2k_buf_printf(&b, "  virsh -c %s define %s/%s.xml\n",
+                       p->target_uri ? p->target_uri
+                                     : X2K_DEFAULT_TARGET_URI, dir, name);
     } else if (ctx->run_rc == TUI_EXIT_CANCELLED) {
         x2k_buf_puts(&b, _("The conversion was cancelled. The copied data "
                            "is kept: running the same command again "
@@ -50,9 +53,35 @@ rebuild(struct tui_ctx *ctx, int w)
                        ctx->run_error ? ctx->run_error : "?");
         x2k_buf_puts(&b, "\n");
     }
+    if (ctx->n_run_copies) {
+        x2k_buf_printf(&b, "%s\n", ctx->run_rc == TUI_EXIT_OK
+                       ? _("Disks:") : _("Copies so far (resumable):"));
+        for (i = 0; i < ctx->n_run_copies; i++)
+            x2k_buf_printf(&b, "  %s\n", ctx->run_copies[i]);
+    }
+    if (ctx->run_rc == TUI_EXIT_OK && p->no_guest_fixes)
+        x2k_buf_printf(&b, "%s\n", ctx->demo
+                       ? _("Guest fixes: skipped (the demo's images hold "
+                           "no operating system).")
+                       : _("Guest fixes: skipped (--no-guest-fixes)."));
+    if (ctx->run_rc == TUI_EXIT_OK && ctx->run_defined && ctx->demo) {
+        x2k_buf_puts(&b, "\n");
+        x2k_buf_puts(&b, _("DEMO: the target is libvirt's test driver, "
+                           "which keeps the new domain only while this "
+                           "program runs; the copied disks stay in the "
+                           "pool's directory. On a real KVM host, next:"));
+        x2k_buf_printf(&b, "\n  virsh start %s\n", name);
+        x2k_buf_printf(&b, "  virsh console %s\n", name);
+    } else if (ctx->run_rc == TUI_EXIT_OK && ctx->run_defined) {
+        x2k_buf_printf(&b, "\n%s\n", _("Next:"));
+        x2k_buf_printf(&b, "  virsh -c %s start %s\n", turi, name);
+        x2k_buf_printf(&b, "  virsh -c %s console %s\n", turi, name);
+    }
     x2k_buf_puts(&b, "\n");
     x2k_buf_printf(&b, _("Warnings: %1$zu"), ctx->n_warnings);
     x2k_buf_puts(&b, "\n");
+    for (i = 0; i < ctx->n_warnings; i++)
+        x2k_buf_printf(&b, "  - %s\n", ctx->run_warnings[i]);
     x2k_buf_printf(&b, _("Log file: %1$s"), ctx->log_path);
     if (ctx->run_dir) {
         x2k_buf_puts(&b, "\n");

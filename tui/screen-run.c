@@ -63,6 +63,8 @@ run_enter(struct tui_ctx *ctx)
     cancelling = false;
     ctx->running = true;
     ctx->run_rc = -1;
+    tui_lines_free(ctx->run_warnings, ctx->n_warnings);
+    ctx->run_warnings = NULL;
     ctx->n_warnings = 0;
     free(ctx->run_error);
     ctx->run_error = NULL;
@@ -78,6 +80,7 @@ run_draw(struct tui_ctx *ctx, int top, int rows)
 {
     int w = COLS - 4, y = top, col = 0, colw = w / 2;
     uint64_t all_done = 0, all_total = 0;
+    bool verifying;
     size_t i;
     char a[32], b[32], c[32], d[32];
 
@@ -148,12 +151,20 @@ run_draw(struct tui_ctx *ctx, int top, int rows)
         free(s);
         y += 2;
     }
+    /* Every byte is across but the copy stage goes on: with --verify
+     * the copies are being read back and checksummed. */
+    verifying = ctx->plan->verify && stages[X2K_STAGE_COPY] == ST_RUNNING &&
+                n_disks > 0;
+    for (i = 0; verifying && i < n_disks; i++)
+        verifying = disks[i].total && disks[i].done == disks[i].total;
     attron(A_BOLD);
     tui_put(y++, 2, w, finished ? (ctx->run_rc == 0
                                    ? _("Finished. Press Enter.")
                                    : _("Stopped. Press Enter for the "
                                        "result."))
             : cancelling ? _("Cancelling...")
+            : verifying ? _("Verifying the copies (checksums); Esc "
+                            "cancels:")
             : _("Log (Esc cancels):"), false);
     attroff(A_BOLD);
     log_h = top + rows - y;
@@ -215,9 +226,23 @@ run_event(struct tui_ctx *ctx, const struct tui_msg *msg)
     char *s;
 
     if (msg->kind == TUI_MSG_TASK_DONE) {
+        struct x2k_engine_result res;
+        size_t i;
+
         finished = true;
         ctx->running = false;
         x2k_str_replace(&ctx->run_dir, x2k_engine_run_dir(engine));
+        /* What the Done screen reports (the engine's own account). */
+        x2k_engine_get_result(engine, &res);
+        x2k_str_replace(&ctx->run_domain, res.domain);
+        x2k_str_replace(&ctx->run_target, res.target);
+        ctx->run_defined = res.defined;
+        tui_lines_free(ctx->run_copies, ctx->n_run_copies);
+        ctx->run_copies = x2k_xcalloc(res.n_disks + 1,
+                                      sizeof *ctx->run_copies);
+        for (i = 0; i < res.n_disks; i++)
+            ctx->run_copies[i] = x2k_xstrdup(res.disks[i]);
+        ctx->n_run_copies = res.n_disks;
         if (msg->rc == 0) {
             ctx->run_rc = TUI_EXIT_OK;
         } else {
@@ -266,7 +291,12 @@ run_event(struct tui_ctx *ctx, const struct tui_msg *msg)
             tui_pane_add(&log_pane, ev->text);
         break;
     case X2K_EVENT_WARNING:
-        ctx->n_warnings++;
+        ctx->run_warnings = x2k_xreallocarray(ctx->run_warnings,
+                                              ctx->n_warnings + 2,
+                                              sizeof *ctx->run_warnings);
+        ctx->run_warnings[ctx->n_warnings++] =
+            x2k_xstrdup(ev->text ? ev->text : "");
+        ctx->run_warnings[ctx->n_warnings] = NULL;
         s = x2k_strdup_printf(_("Warning: %1$s"), ev->text ? ev->text : "");
         tui_pane_add(&log_pane, s);
         free(s);

@@ -127,6 +127,12 @@ struct tui_ctx {
     char *run_error;
     char *run_dir;              /* the engine's run directory, or NULL */
     size_t n_warnings;
+    char **run_warnings;        /* their texts (n_warnings of them) */
+    char *run_domain;           /* the new domain, once defined */
+    char *run_target;           /* where it was defined, or NULL */
+    bool run_defined;
+    char **run_copies;          /* the disks' copies (paths/volumes) */
+    size_t n_run_copies;
 };
 
 /* The source URI the plan opens (the demo host's in --demo).  Caller

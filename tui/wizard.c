@@ -398,24 +398,28 @@ tui_wizard_main(struct x2k_plan *plan, const struct x2k_cli *cli)
     if (ctx.demo) {
         struct x2k_error err = X2K_ERROR_INIT;
 
-        /* The demo's disk images, created once in the cache. */
+        /* The demo's disk images, created once in the cache (a few
+         * seconds the first time: say so). */
+        erase();
+        tui_put(LINES / 2, 2, COLS - 4,
+                _("Preparing the demo's disk images..."), false);
+        refresh();
         if (x2k_demo_prepare(&err) < 0) {
             x2k_log(X2K_LOG_ERROR, "demo: %s", err.msg);
             tui_set_status(&ctx, true, "%s", err.msg);
         }
         x2k_error_clear(&err);
-        /* The demo's target: a directory in the cache (local output),
-         * unless a target was given. */
+        /* The demo's target: libvirt's test driver with a dir pool in
+         * the cache (a real define), unless a target was given.  Its
+         * images hold no OS, so there is nothing for the guest fixes;
+         * the copies are verified (checksums) to show that step too. */
         if (plan->output == X2K_OUTPUT_LIBVIRT &&
             x2k_str_equal(plan->target_uri, X2K_DEFAULT_TARGET_URI) &&
             x2k_str_equal(plan->pool, X2K_DEFAULT_POOL)) {
-            char *dir = x2k_demo_cache_dir();
-
-            plan->output = X2K_OUTPUT_LOCAL;
-            free(plan->output_dir);
-            plan->output_dir = x2k_strdup_printf("%s/out", dir);
-            mkdir(plan->output_dir, 0700);
-            free(dir);
+            free(plan->target_uri);
+            plan->target_uri = x2k_demo_target_uri();
+            plan->no_guest_fixes = true;
+            plan->verify = true;
         }
     }
     ctx.cur = first_screen(plan);
@@ -473,6 +477,10 @@ tui_wizard_main(struct x2k_plan *plan, const struct x2k_cli *cli)
     free(ctx.status);
     free(ctx.run_error);
     free(ctx.run_dir);
+    free(ctx.run_domain);
+    free(ctx.run_target);
+    tui_lines_free(ctx.run_copies, ctx.n_run_copies);
+    tui_lines_free(ctx.run_warnings, ctx.n_warnings);
     tui_vms_free(ctx.vms, ctx.n_vms);
     x2k_log(X2K_LOG_INFO, "wizard ended with %d", ctx.exit_code);
     x2k_log_set_sink(NULL, NULL, X2K_LOG_ERROR);
