@@ -24,7 +24,7 @@ printf 'not an OS' | dd of="$XEN/images/ubuntu14.04.img" conv=notrunc status=non
 truncate -s 8M "$TMPD/ubuntu-data.raw"
 printf 'data' | dd of="$TMPD/ubuntu-data.raw" bs=1M seek=4 conv=notrunc status=none
 if command -v losetup >/dev/null &&
-        loopdev=$(losetup -f --show "$TMPD/ubuntu-data.raw" 2>/dev/null); then
+        loopdev=$(loop_attach "$TMPD/ubuntu-data.raw"); then
     cleanup_fn losetup -d "$loopdev"
     cleanup_fn chown "$(stat -c %u:%g "$loopdev")" "$loopdev"
     chown "$SSHD_USER" "$loopdev"

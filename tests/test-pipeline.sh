@@ -46,7 +46,7 @@ head -c 200000 /dev/urandom > "$XEN/boot/initrd-pv"
 mkdisk "$TMPD/ubuntu-data.raw" 12M 1:1024 11:512
 loopdev=
 if command -v losetup >/dev/null &&
-        loopdev=$(losetup -f --show "$TMPD/ubuntu-data.raw" 2>/dev/null); then
+        loopdev=$(loop_attach "$TMPD/ubuntu-data.raw"); then
     cleanup_fn losetup -d "$loopdev"
     cleanup_fn chown "$(stat -c %u:%g "$loopdev")" "$loopdev"
     chown "$SSHD_USER" "$loopdev"

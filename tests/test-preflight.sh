@@ -27,7 +27,7 @@ truncate -s 16M "$XEN/images/web-running.img"
 # else a plain file read the same way (dd) at the same path.
 truncate -s 24M "$TMPD/ubuntu-data.raw"
 loopdev=
-if command -v losetup >/dev/null && loopdev=$(losetup -f --show "$TMPD/ubuntu-data.raw" 2>/dev/null); then
+if command -v losetup >/dev/null && loopdev=$(loop_attach "$TMPD/ubuntu-data.raw"); then
     cleanup_fn losetup -d "$loopdev"
     cleanup_fn chown "$(stat -c %u:%g "$loopdev")" "$loopdev"
     chown "$SSHD_USER" "$loopdev"
