@@ -745,6 +745,7 @@ stage_fix_guest(struct x2k_engine *eng, struct x2k_error *err)
             goto out;
         gd[n].path = paths[n];
         gd[n].format = d->new_format;
+        gd[n].target_dev = d->new_target;
         n++;
     }
     if (n == 0) {

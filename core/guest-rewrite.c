@@ -276,6 +276,34 @@ parse_xen_disk(const char *name, size_t len, size_t *plen, size_t *llen)
     return true;
 }
 
+/* Like parse_xen_disk for an "sdX[N]" name, but only when MAP renames
+ * that very disk: sdX is not a Xen name in general, but it is what the
+ * libguestfs appliance calls the disks, and a guest's own grub-mkconfig
+ * run there writes it (see guest.c). */
+static bool
+parse_mapped_sd_disk(const char *name, size_t len, const char *const *map,
+                     size_t *plen, size_t *llen)
+{
+    size_t l, d, i;
+
+    if (len < 3 || strncmp(name, "sd", 2) != 0)
+        return false;
+    for (l = 0; 2 + l < len && name[2 + l] >= 'a' && name[2 + l] <= 'z';)
+        l++;
+    for (d = 0; 2 + l + d < len && isdigit((unsigned char)name[2 + l + d]);)
+        d++;
+    if (l == 0 || l > 3 || 2 + l + d != len)
+        return false;
+    for (i = 0; map && map[i] && map[i + 1]; i += 2) {
+        if (strlen(map[i]) == 2 + l && strncmp(map[i], name, 2 + l) == 0) {
+            *plen = 2;
+            *llen = l;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* The new name of the disk/partition NAME[0..LEN); NULL if not Xen. */
 static char *
 rename_disk(const char *name, size_t len, const char *const *map)
@@ -285,7 +313,8 @@ rename_disk(const char *name, size_t len, const char *const *map)
     const char *to = NULL;
     char *ret;
 
-    if (!parse_xen_disk(name, len, &plen, &llen))
+    if (!parse_xen_disk(name, len, &plen, &llen) &&
+        !parse_mapped_sd_disk(name, len, map, &plen, &llen))
         return NULL;
     disk = x2k_xstrndup(name, plen + llen);
     for (i = 0; map && map[i] && map[i + 1]; i += 2) {

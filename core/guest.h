@@ -70,6 +70,8 @@ struct x2k_guest_info {
 struct x2k_guest_disk {
     const char *path;
     const char *format;         /* "raw", "qcow2"; NULL = probe (unsafe) */
+    const char *target_dev;     /* its name under KVM ("vda"); NULL = vd +
+                                 * the letter of its position */
 };
 
 struct x2k_guest;

@@ -136,6 +136,18 @@ test_cmdline(void **state)
                                     NULL),
           "root=/dev/sda1 rd.lvm.lv=vg/root");
     CHECK(x2k_guest_rewrite_cmdline("", NULL), "");
+
+    /* sdX only when the map names that disk: the libguestfs appliance's
+     * names, written by a guest's grub-mkconfig run inside it. */
+    {
+        const char *appl[] = { "sda", "vda", "sdb", "vdc", NULL };
+
+        CHECK(x2k_guest_rewrite_cmdline("root=/dev/sda1 ro resume=/dev/sdb2 "
+                                        "x=/dev/sdc1 y=/dev/sda1x",
+                                        appl),
+              "root=/dev/vda1 ro resume=/dev/vdc2 x=/dev/sdc1 "
+              "y=/dev/sda1x");
+    }
 }
 
 static const char menu_lst[] =
