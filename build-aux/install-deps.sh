@@ -1,16 +1,19 @@
 #!/bin/sh
 # Install every Debian 12 package that building, testing and the demo
 # of xen2kvm-tui need, when any is missing, and generate the zh_CN.UTF-8
-# locale.  As root it runs apt-get; otherwise it prints the exact
+# locale.  virt-v2v (--engine virt-v2v, make check-slow) only recommends
+# nbdkit and nbdcopy (libnbd-bin), and this script installs without
+# recommends, so they are listed too.  As root it runs apt-get; otherwise it prints the exact
 # command and exits non-zero.
 set -e
 
 PACKAGES="
 autoconf automake libtool autopoint gettext pkg-config gcc make
 libncurses-dev libvirt-dev libguestfs-dev libxml2-dev libssh2-1-dev
-libpopt-dev libcmocka-dev
+libpopt-dev libcmocka-dev libssl-dev
 tmux openssh-server openssh-client libvirt-clients libvirt-daemon
 qemu-utils qemu-system-x86 libguestfs-tools linux-image-amd64
+virt-v2v nbdkit libnbd-bin cpio
 locales perl xz-utils procps psmisc passwd mount coreutils
 clang libclang-rt-14-dev
 "

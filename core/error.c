@@ -109,6 +109,7 @@ x2k_errcode_name(enum x2k_errcode code)
         [X2K_ERR_UNSUPPORTED] = "unsupported",
         [X2K_ERR_TIMEOUT] = "timeout",
         [X2K_ERR_CANCELLED] = "cancelled",
+        [X2K_ERR_V2V] = "virt-v2v",
     };
 
     if ((size_t)code < X2K_N_ELEMENTS(names) && names[code])

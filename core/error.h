@@ -27,6 +27,7 @@ enum x2k_errcode {
     X2K_ERR_UNSUPPORTED,
     X2K_ERR_TIMEOUT,
     X2K_ERR_CANCELLED,
+    X2K_ERR_V2V,                /* virt-v2v failed (its log kept) */
 };
 
 struct x2k_error {

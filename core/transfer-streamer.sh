@@ -1,0 +1,163 @@
+# x2k-streamer, protocol version 1: read one disk READ-ONLY and write it
+# to stdout as framed records.  Run as
+#   sh -c "$(cat transfer-streamer.sh)" x2k-streamer MODE PATH OFFSET BLOCK VERIFY
+# MODE is "copy" (records from OFFSET, a multiple of 1 MiB) or "hash"
+# (checksum only); BLOCK=1 means a block device (no holes to look for);
+# VERIFY=1 adds the source checksum to the end record.  It is embedded
+# in xen2kvm-tui at build time (core/transfer-streamer.inc) and sent
+# through the SSH exec channel: nothing is written on the Xen host.
+#
+# With perl (every dom0 has it) the stream is binary, big-endian:
+#   header  "X2KS" N:version=1 Q:size Q:offset Q:mtime N:flags(1=md5)
+#   'D' Q:offset N:length bytes      data
+#   'Z' Q:offset Q:length            zeros (file holes, zero blocks)
+#   'E' Q:size C:n alg C:n hex       end; alg "md5tree1m" or ""
+#   'X' N:length text                fatal error
+# md5tree1m = md5 over the md5 digests of each aligned 1 MiB block.
+# Without perl: one line "X2KRAW1 SIZE OFFSET" then the raw bytes (dd),
+# or in hash mode "X2KMD5 HEX" (md5sum) or "X2KNOHASH".
+x2k_perl='
+use strict;
+my ($mode, $path, $off, $isblk, $verify) = @ARGV;
+my $BS = 1048576;
+my $ZB = 65536;
+my $md5 = 0;
+if ($verify) { $md5 = eval { require Digest::MD5; 1 } ? 1 : 0; }
+binmode STDOUT;
+sub u64 { my $v = shift; my $hi = int($v / 4294967296);
+          return pack("NN", $hi, $v - $hi * 4294967296); }
+sub out {
+    my ($s, $len, $pos) = @_;
+    $len = length($s) unless defined $len;
+    $pos = 0 unless defined $pos;
+    while ($len > 0) {
+        my $n = syswrite(STDOUT, $s, $len, $pos);
+        if (!defined $n) { next if $!{EINTR}; exit 3; }
+        $len -= $n; $pos += $n;
+    }
+}
+sub fatal { my $m = "x2k-streamer: " . shift; out("X" . pack("N", length $m) . $m);
+            print STDERR "$m\n"; exit 2; }
+open(my $fh, "<", $path) or fatal("cannot open $path: $!");
+binmode $fh;
+my $size = sysseek($fh, 0, 2);
+fatal("cannot seek $path: $!") unless defined $size;
+$size = 0 + $size;
+my $mtime = (stat($fh))[9] || 0;
+$off = $size if $off > $size;
+out("X2KS" . pack("N", 1) . u64($size) . u64($off) . u64($mtime) . pack("N", $md5));
+my $zero = "\0" x $BS;
+my $zsub = "\0" x $ZB;
+my $zdig = $md5 ? Digest::MD5::md5($zero) : "";
+my $tree = $md5 ? Digest::MD5->new : undef;
+my $seek = $isblk ? 0 : 1;
+my $next_data = -1;
+my $zstart = -1;
+my $emit = ($mode eq "copy") ? 1 : 0;
+my $buf;
+sub flushz { my $end = shift;
+    if ($zstart >= 0) { out("Z" . u64($zstart) . u64($end - $zstart)) if $emit; $zstart = -1; } }
+# Data records of at most 256 KiB keep the receiver cache-friendly.
+sub data { my ($base, $at, $n) = @_;
+    while ($n > 0) {
+        my $l = $n > 262144 ? 262144 : $n;
+        out("D" . u64($base + $at) . pack("N", $l)); out($buf, $l, $at);
+        $at += $l; $n -= $l;
+    }
+}
+sub rd { my ($pos, $len) = @_;
+    sysseek($fh, $pos, 0) or fatal("cannot seek $path: $!");
+    my $got = 0; $buf = "";
+    while ($got < $len) {
+        my $n = sysread($fh, $buf, $len - $got, $got);
+        fatal("cannot read $path: $!") unless defined $n;
+        fatal("$path is shorter than $size bytes") if $n == 0;
+        $got += $n;
+    }
+}
+# The checksum covers the whole disk: hash [0, offset) without sending.
+my $start = $md5 ? 0 : $off;
+my $pos = $start;
+while ($pos < $size) {
+    my $len = $size - $pos < $BS ? $size - $pos : $BS;
+    my $send = $emit && $pos >= $off;
+    if ($seek && $next_data < $pos) {
+        my $d = sysseek($fh, $pos, 3);
+        if (defined $d) { $next_data = 0 + $d; }
+        elsif ($!{ENXIO}) { $next_data = $size; }
+        else { $seek = 0; }
+    }
+    if ($seek && $next_data >= $pos + $len) {
+        # A hole: jump to the block holding the next data.
+        my $to = $next_data >= $size ? $size : $next_data - $next_data % $BS;
+        if ($send) { $zstart = $pos if $zstart < 0; }
+        if ($tree) {
+            for (my $p = $pos; $p < $to; $p += $BS) {
+                $tree->add($to - $p < $BS ? Digest::MD5::md5("\0" x ($to - $p)) : $zdig);
+            }
+        }
+        $pos = $to;
+        next;
+    }
+    if (!$send && !$tree) { $pos += $len; next; }
+    rd($pos, $len);
+    $tree->add($len == $BS && $buf eq $zero ? $zdig : Digest::MD5::md5($buf)) if $tree;
+    if ($send) {
+        if ($len == $BS && $buf eq $zero) { $zstart = $pos if $zstart < 0; }
+        else {
+            my $i = 0; my $ds = -1;
+            while ($i < $len) {
+                my $l = $len - $i < $ZB ? $len - $i : $ZB;
+                my $z = $l == $ZB ? substr($buf, $i, $l) eq $zsub
+                                  : substr($buf, $i, $l) eq "\0" x $l;
+                if ($z) {
+                    if ($ds >= 0) { data($pos, $ds, $i - $ds); $ds = -1; }
+                    $zstart = $pos + $i if $zstart < 0;
+                } else {
+                    flushz($pos + $i);
+                    $ds = $i if $ds < 0;
+                }
+                $i += $l;
+            }
+            data($pos, $ds, $len - $ds) if $ds >= 0;
+        }
+    }
+    $pos += $len;
+}
+flushz($size);
+my $hex = $tree ? $tree->hexdigest : "";
+my $alg = $tree ? "md5tree1m" : "";
+out("E" . u64($size) . pack("C", length $alg) . $alg . pack("C", length $hex) . $hex);
+exit 0;
+'
+mode=$1 path=$2 off=$3 blk=$4 verify=$5
+if command -v perl >/dev/null 2>&1; then
+    if [ "$mode" != hash ] || perl -MDigest::MD5 -e 1 >/dev/null 2>&1; then
+        exec perl -e "$x2k_perl" -- "$@"
+    fi
+else
+    echo "x2k-streamer: perl not found; falling back to dd" >&2
+fi
+if [ ! -r "$path" ]; then
+    echo "x2k-streamer: cannot read $path" >&2
+    exit 2
+fi
+if [ "$mode" = hash ]; then
+    if command -v md5sum >/dev/null 2>&1; then
+        sum=$(md5sum < "$path") || exit 2
+        printf 'X2KMD5 %.32s\n' "$sum"
+    else
+        echo X2KNOHASH
+    fi
+    exit 0
+fi
+size=
+if [ -b "$path" ]; then
+    size=$(blockdev --getsize64 "$path" 2>/dev/null) || size=
+fi
+if [ -z "$size" ]; then
+    size=$(wc -c < "$path") || exit 2
+fi
+size=$(echo $size)
+printf 'X2KRAW1 %s %s\n' "$size" "$off"
+exec dd if="$path" bs=1048576 skip=$((off / 1048576)) 2>/dev/null

@@ -1,0 +1,53 @@
+#!/bin/bash
+# The transfer engine with the streamer run by a local /bin/sh (the
+# conversion host is the Xen host), and with the direct local reader:
+# dense, odd-sized, empty, sparse and "block device" disks, --verify and
+# corruption, kill -9 and resume, cancel within 1 s, progress rate,
+# --parallel, the dd fallback without perl, qcow2 and ENOSPC.
+. "${top_srcdir:-..}/tests/functions.sh"
+. "$top_srcdir/tests/transfer-lib.sh"
+set -e -x
+requires perl cmp truncate stat qemu-img
+tmpdir
+SRC=$TMPD/src OUT=$TMPD/out
+mkdir -p "$SRC" "$OUT"
+
+COPY_OPTS=--reader=exec
+transfer_basic_checks
+transfer_verify_checks
+transfer_resume_checks
+transfer_progress_checks
+transfer_parallel_checks
+transfer_noperl_checks
+
+# The direct local reader gives the same bytes and allocation.
+rm -f "$OUT"/*
+COPY_OPTS=--reader=local
+transfer_basic_checks
+transfer_verify_checks
+
+# qcow2: copied raw, converted by qemu-img, the raw removed.
+COPY_OPTS=--reader=exec
+mk_sparse "$SRC/q.img" 16
+copy --format=qcow2 --progress "$SRC/q.img" "$OUT/q.qcow2" > "$OUT/q1" 2> "$OUT/q1.err"
+qemu-img compare -q -f raw -F qcow2 "$SRC/q.img" "$OUT/q.qcow2"
+[ ! -e "$OUT/q.qcow2.x2k-raw" ]
+grep -q '^progress disk=0 convert' "$OUT/q1.err"
+copy --format=qcow2 "$SRC/q.img" "$OUT/q.qcow2" > "$OUT/q2"
+[ "$(field "$OUT/q2" already)" = 1 ]
+
+# ENOSPC on a real (small) tmpfs: a clear error naming the path and the
+# missing bytes; what was written stays for a resume.
+if [ "$(id -u)" = 0 ] && mkdir -p "$TMPD/small" &&
+        mount -t tmpfs -o size=8m tmpfs "$TMPD/small" 2>/dev/null; then
+    cleanup_fn umount "$TMPD/small"
+    head -c $((12 * 1048576)) /dev/urandom > "$SRC/big.img"
+    if copy "$SRC/big.img" "$TMPD/small/big.raw" > "$OUT/e1" 2> "$OUT/e1.err"; then
+        fail "copy into a full filesystem succeeded"
+    fi
+    [ "$(field "$OUT/e1" error)" = no-space ]
+    assert_contains "$OUT/e1.err" "$TMPD/small/big.raw"
+    grep -Eq 'up to [0-9]+ more bytes' "$OUT/e1.err"
+else
+    echo "ENOSPC check skipped: needs root to mount a tmpfs"
+fi
