@@ -2,7 +2,7 @@
 """Turn a converted domain XML into the one `make check-boot' boots.
 
     boot-xml.py IN.xml OUT.xml --serial-log FILE [--type qemu|kvm]
-                [--name NAME]
+                [--name NAME] [--pool NAME=DIR]...
 
 The guest keeps every device of the converted XML (disks with their
 bus, target, format and source; NICs with their model and MAC; machine,
@@ -17,7 +17,10 @@ exist on a test machine changes, each on purpose:
     host bridge, no forwarding) with its model and MAC kept;
   - <graphics> goes (no display: QEMU runs with -display none);
   - an <emulator> that does not exist here goes (libvirt picks its own);
-  - --name renames the domain (unique per boot).
+  - --name renames the domain (unique per boot);
+  - a <disk type='volume'> of a pool given with --pool NAME=DIR (a dir
+    pool: its volumes are the files in DIR) becomes the <disk
+    type='file'> it stands for, as libvirt resolves it at start.
 """
 import os
 import sys
@@ -27,10 +30,14 @@ import xml.etree.ElementTree as ET
 def main(argv):
     args = argv[1:]
     opts = {"--type": "qemu", "--name": None, "--serial-log": None}
+    pools = {}
     pos = []
     while args:
         a = args.pop(0)
-        if a in opts:
+        if a == "--pool" and args and "=" in args[0]:
+            name, path = args.pop(0).split("=", 1)
+            pools[name] = path
+        elif a in opts:
             if not args:
                 sys.exit("boot-xml.py: %s needs a value" % a)
             opts[a] = args.pop(0)
@@ -55,7 +62,17 @@ def main(argv):
     if devices is None:
         sys.exit("boot-xml.py: no <devices>")
     for dev in list(devices):
-        if dev.tag == "serial":
+        if dev.tag == "disk" and dev.get("type") == "volume":
+            src = dev.find("source")
+            pool = src.get("pool") if src is not None else None
+            if pool not in pools:
+                sys.exit("boot-xml.py: disk in pool %r: no --pool for it"
+                         % pool)
+            dev.set("type", "file")
+            path = os.path.join(pools[pool], src.get("volume"))
+            src.attrib.clear()
+            src.set("file", path)
+        elif dev.tag == "serial":
             for child in list(dev):
                 if child.tag in ("source", "log", "protocol"):
                     dev.remove(child)
