@@ -51,9 +51,7 @@ else
     echo "check-boot: KVM is not usable here (${BOOT_KVM_WHY:-disabled}); booting under TCG"
     # The guest fixes' appliance decides by itself (core/kvm.c).
 fi
-BOOT_ROOT=$T/boot
-mkdir -p "$BOOT_ROOT"
-chown nobody "$BOOT_ROOT"
+boot_setup "$T/boot"
 
 # ---- The fake Xen host ---------------------------------------------------
 sshd_start

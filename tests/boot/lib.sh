@@ -12,6 +12,10 @@
 #                             (virt-qemu-run, no daemon); wait at most
 #                             SECS for MARKER on the serial log LOG; sets
 #                             BOOT_SECONDS; 0 if the marker appeared
+#   boot_stop_all             stop every virt-qemu-run and QEMU that
+#                             boot_run started (queued at exit by
+#                             boot_setup)
+#   boot_setup DIR            BOOT_ROOT=DIR for the embedded driver
 
 boot_dir="$top_srcdir/tests/boot"
 
@@ -98,6 +102,27 @@ boot_as_nobody()
     runuser -u nobody "${g[@]}" -- env HOME="$BOOT_ROOT" "$@"
 }
 
+boot_setup()
+{
+    BOOT_ROOT=$1
+    BOOT_PIDS=""
+    mkdir -p "$BOOT_ROOT"
+    chown nobody "$BOOT_ROOT"
+    cleanup_fn boot_stop_all
+}
+
+boot_stop_all()
+{
+    local p f
+    for p in $BOOT_PIDS; do kill -TERM "$p" 2>/dev/null || :; done
+    for f in "$BOOT_ROOT"/embed/run/qemu/*.pid; do
+        [ -f "$f" ] || continue
+        p=$(cat "$f")
+        [ -n "$p" ] && kill -KILL "$p" 2>/dev/null || :
+    done
+    for p in $BOOT_PIDS; do kill -KILL "$p" 2>/dev/null || :; done
+}
+
 boot_run()
 {
     local name=$1 xml=$2 log=$3 marker=$4 secs=$5 pid t0 now pidfile i
@@ -107,6 +132,7 @@ boot_run()
     boot_as_nobody virt-qemu-run --root "$BOOT_ROOT/embed" "$xml" \
         > "$log.run" 2>&1 &
     pid=$!
+    BOOT_PIDS="$BOOT_PIDS $pid"
     BOOT_SECONDS=
     while :; do
         now=$(date +%s%N)
@@ -129,5 +155,9 @@ boot_run()
     if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
         kill -KILL "$(cat "$pidfile")" 2>/dev/null || :
     fi
+    for i in $(seq 1 50); do
+        pgrep -f "guest=$name," >/dev/null || break
+        sleep 0.1
+    done
     [ -n "$BOOT_SECONDS" ]
 }
