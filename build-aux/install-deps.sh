@@ -15,10 +15,11 @@ libncurses-dev libvirt-dev libguestfs-dev libxml2-dev libssh2-1-dev
 libpopt-dev libcmocka-dev libssl-dev
 tmux openssh-server openssh-client libvirt-clients libvirt-daemon
 qemu-utils qemu-system-x86 libguestfs-tools linux-image-amd64
+e2fsprogs fdisk
 virt-v2v nbdkit libnbd-bin cpio
-locales perl xz-utils procps psmisc passwd mount coreutils
+locales perl python3 xz-utils procps psmisc passwd mount coreutils
 clang libclang-rt-14-dev
-debootstrap fdisk util-linux e2fsprogs python3 libvirt-daemon-driver-qemu
+debootstrap util-linux libvirt-daemon-driver-qemu
 "
 
 missing=""

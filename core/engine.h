@@ -34,6 +34,21 @@ int x2k_engine_run(struct x2k_engine *eng, bool only_preflight,
 /* Stop at the next safe point.  Any thread, also a signal handler. */
 void x2k_engine_cancel(struct x2k_engine *eng) X2K_NONNULL(1);
 
+/* What a finished run produced (borrowed from ENG until it is freed;
+ * fields are NULL/0 when the run stopped before them). */
+struct x2k_engine_result {
+    const char *domain;             /* the new domain's name */
+    const char *target;             /* target URI, or the output dir */
+    const char *run_dir;
+    const char *const *disks;       /* copies: paths or POOL/VOLUME */
+    size_t n_disks;
+    size_t n_warnings;              /* warning events of the run */
+    bool defined;                   /* defined on the target */
+    bool started;
+};
+void x2k_engine_get_result(const struct x2k_engine *eng,
+                           struct x2k_engine_result *res) X2K_NONNULL(1, 2);
+
 /* The run directory (NULL before the run created it).  Borrowed. */
 const char *x2k_engine_run_dir(const struct x2k_engine *eng)
     X2K_NONNULL(1);

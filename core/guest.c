@@ -171,16 +171,28 @@ x2k_guest_open(const struct x2k_guest_disk *disks, size_t n_disks,
 
     g->rep = rep;
     g->readonly = readonly;
-    g->g = guestfs_create();
+    /* The environment (LIBGUESTFS_DEBUG, _BACKEND...) is parsed only
+     * once our handlers are in place, so nothing reaches stderr. */
+    g->g = guestfs_create_flags(GUESTFS_CREATE_NO_ENVIRONMENT);
     if (!g->g) {
         x2k_error_set_errno(err, X2K_ERR_GUESTFS, errno,
                             _("cannot create a libguestfs handle"));
         goto fail;
     }
     guestfs_set_error_handler(g->g, NULL, NULL);
+    /* Every message libguestfs would print (debug and trace included,
+     * when LIBGUESTFS_DEBUG/TRACE are set) goes to the log instead. */
     guestfs_set_event_callback(g->g, guestfs_event_cb,
-                               GUESTFS_EVENT_LIBRARY | GUESTFS_EVENT_WARNING,
+                               GUESTFS_EVENT_LIBRARY | GUESTFS_EVENT_WARNING |
+                                   GUESTFS_EVENT_APPLIANCE |
+                                   GUESTFS_EVENT_TRACE,
                                0, NULL);
+    if (guestfs_parse_environment(g->g) < 0) {
+        x2k_error_from_guestfs(err, g->g,
+                               _("the LIBGUESTFS_* environment variables "
+                                 "are not valid"));
+        goto fail;
+    }
     if (configure_backend(g, err) < 0)
         goto fail;
     for (i = 0; i < n_disks; i++) {

@@ -237,11 +237,22 @@ check_target(struct x2k_preflight *p, const struct x2k_plan *plan,
     if (plan->output == X2K_OUTPUT_LOCAL) {
         struct statvfs sv;
         const char *dir = plan->output_dir ? plan->output_dir : ".";
+        X2K_AUTOFREE char *probe = x2k_xstrdup(dir);
+        char *slash;
 
+        /* The output directory is created by the copy: measure the
+         * nearest directory that exists. */
+        while (statvfs(probe, &sv) < 0 && errno == ENOENT &&
+               (slash = strrchr(probe, '/')) != NULL) {
+            if (slash == probe)
+                slash[1] = '\0';
+            else
+                *slash = '\0';
+        }
         skip(p, "pool", "target-uri");
         if (!have_inv)
             skip(p, "space", "vm-exists");
-        else if (statvfs(dir, &sv) < 0)
+        else if (statvfs(probe, &sv) < 0)
             add(p, "space", X2K_CHECK_FAIL,
                 _("Cannot read the free space of %1$s: %2$s."), dir,
                 strerror(errno));

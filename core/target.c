@@ -262,3 +262,85 @@ x2k_target_has_domain(struct x2k_target *t, const char *name, bool *exists,
                    t->uri);
     return -1;
 }
+
+virConnectPtr
+x2k_target_conn(struct x2k_target *t)
+{
+    return t->conn;
+}
+
+int
+x2k_target_define(struct x2k_target *t, const char *xml, bool start,
+                  struct x2k_error *err)
+{
+    virDomainPtr dom = virDomainDefineXML(t->conn, xml);
+    int rc = 0;
+
+    if (!dom) {
+        x2k_virt_error(err, X2K_ERR_LIBVIRT,
+                       _("The target %1$s refused the converted domain."),
+                       t->uri);
+        return -1;
+    }
+    if (start && virDomainCreate(dom) < 0) {
+        x2k_virt_error(err, X2K_ERR_LIBVIRT,
+                       _("The domain was defined on %1$s but did not "
+                         "start."), t->uri);
+        rc = -1;
+    }
+    virDomainFree(dom);
+    return rc;
+}
+
+int
+x2k_target_pool_refresh(struct x2k_target *t, const char *name,
+                        struct x2k_error *err)
+{
+    virStoragePoolPtr pool = virStoragePoolLookupByName(t->conn, name);
+    int rc;
+
+    if (!pool) {
+        x2k_virt_error(err, X2K_ERR_NOT_FOUND,
+                       _("The storage pool '%1$s' does not exist."), name);
+        return -1;
+    }
+    rc = virStoragePoolRefresh(pool, 0);
+    if (rc < 0)
+        x2k_virt_error(err, X2K_ERR_LIBVIRT,
+                       _("Cannot refresh the storage pool '%1$s'."), name);
+    virStoragePoolFree(pool);
+    return rc < 0 ? -1 : 0;
+}
+
+char *
+x2k_target_volume_path(struct x2k_target *t, const char *pool,
+                       const char *volume, struct x2k_error *err)
+{
+    virStoragePoolPtr p = virStoragePoolLookupByName(t->conn, pool);
+    virStorageVolPtr v;
+    char *path, *r;
+
+    if (!p) {
+        x2k_virt_error(err, X2K_ERR_NOT_FOUND,
+                       _("The storage pool '%1$s' does not exist."), pool);
+        return NULL;
+    }
+    v = virStorageVolLookupByName(p, volume);
+    virStoragePoolFree(p);
+    if (!v) {
+        x2k_virt_error(err, X2K_ERR_NOT_FOUND,
+                       _("The volume '%1$s' is not in the pool '%2$s'."),
+                       volume, pool);
+        return NULL;
+    }
+    path = virStorageVolGetPath(v);
+    virStorageVolFree(v);
+    if (!path) {
+        x2k_virt_error(err, X2K_ERR_LIBVIRT,
+                       _("The volume '%1$s' has no local path."), volume);
+        return NULL;
+    }
+    r = x2k_xstrdup(path);
+    free(path);
+    return r;
+}

@@ -1,13 +1,16 @@
 /* The libvirt target (the KVM host): queries used by preflight and the
  * wizard — storage pools (existence, state, free space, path), libvirt
- * networks, host bridges, and whether a domain name is taken.  The
- * pipeline adds define/upload here later.  One struct x2k_target is
- * used by one thread at a time.
+ * networks, host bridges, and whether a domain name is taken — and the
+ * pipeline's last steps: define (and start) the converted domain,
+ * refresh a pool after files were written into it.  One struct
+ * x2k_target is used by one thread at a time.
  */
 #ifndef X2K_TARGET_H
 #define X2K_TARGET_H
 
 #include <stdint.h>
+
+#include <libvirt/libvirt.h>
 
 #include "error.h"
 
@@ -62,6 +65,26 @@ char **x2k_host_bridges(const char *sysfs_net);
 /* Whether a domain called NAME is defined on the target.  -1 on error. */
 int x2k_target_has_domain(struct x2k_target *t, const char *name,
                           bool *exists, struct x2k_error *err)
+    X2K_NONNULL(1, 2, 3);
+
+/* The libvirt connection (borrowed; for core/transfer's volume
+ * writer). */
+virConnectPtr x2k_target_conn(struct x2k_target *t) X2K_NONNULL(1);
+
+/* Define the domain XML (virDomainDefineXML); START also starts it.
+ * 0 or -1 with X2K_ERR_LIBVIRT. */
+int x2k_target_define(struct x2k_target *t, const char *xml, bool start,
+                      struct x2k_error *err) X2K_NONNULL(1, 2);
+
+/* Refresh pool NAME so that files written into its directory show up
+ * as volumes.  0 or -1 with ERR set. */
+int x2k_target_pool_refresh(struct x2k_target *t, const char *name,
+                            struct x2k_error *err) X2K_NONNULL(1, 2);
+
+/* The local path of volume VOLUME in pool POOL (caller frees), or NULL
+ * with ERR set. */
+char *x2k_target_volume_path(struct x2k_target *t, const char *pool,
+                             const char *volume, struct x2k_error *err)
     X2K_NONNULL(1, 2, 3);
 
 #endif /* X2K_TARGET_H */

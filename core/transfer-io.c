@@ -482,7 +482,8 @@ tx_local_reader_new(const char *path, bool is_block, uint64_t offset,
 
 /* ---- Writer: a sparse local file. ---- */
 
-#define KICK_BYTES (32 * 1024 * 1024)
+#define KICK_BYTES (32 * 1024 * 1024)   /* start writeback this often */
+#define DROP_LAG (128 * 1024 * 1024)    /* cached behind the write front */
 
 struct file_writer {
     struct tx_writer w;
@@ -540,14 +541,16 @@ file_write(struct tx_writer *w, const void *buf, size_t len, uint64_t off,
      * not evict the host's cache, and recycled pages are cheaper to
      * fill than fresh ones. */
     if (f->high - f->kick_from >= KICK_BYTES) {
-        if (f->kick_from > f->drop_from) {
-            sync_file_range(f->fd, f->drop_from, f->kick_from - f->drop_from,
+        if (f->kick_from - f->drop_from >= DROP_LAG) {
+            uint64_t end = f->kick_from - DROP_LAG / 2;
+
+            sync_file_range(f->fd, f->drop_from, end - f->drop_from,
                             SYNC_FILE_RANGE_WAIT_BEFORE |
                             SYNC_FILE_RANGE_WRITE |
                             SYNC_FILE_RANGE_WAIT_AFTER);
-            posix_fadvise(f->fd, f->drop_from, f->kick_from - f->drop_from,
+            posix_fadvise(f->fd, f->drop_from, end - f->drop_from,
                           POSIX_FADV_DONTNEED);
-            f->drop_from = f->kick_from;
+            f->drop_from = end;
         }
         sync_file_range(f->fd, f->kick_from, f->high - f->kick_from,
                         SYNC_FILE_RANGE_WRITE);
@@ -859,55 +862,90 @@ static const char *const state_names[] = {
     "copying", "copied", "complete", "verify-failed",
 };
 
+/* The journal is one 4 KiB block rewritten in place, so that saving it
+ * never needs a new block (it must work when the disk is full); a
+ * trailing md5 of the text detects a torn write. */
+#define JOURNAL_SIZE 4096
+
+static char *
+md5_hex(const char *text, size_t len)
+{
+    unsigned char d[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+
+    EVP_Digest(text, len, d, &n, EVP_md5(), NULL);
+    return hex_of(d, n);
+}
+
 int
 tx_journal_load(const char *path, struct tx_journal *j)
 {
-    char line[1024];
-    FILE *fp;
+    char text[JOURNAL_SIZE + 1];
+    char *line, *next, *sum, *want;
     bool ok = false;
+    ssize_t n;
+    int fd;
 
     memset(j, 0, sizeof *j);
-    fp = fopen(path, "re");
-    if (!fp)
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
         return -1;
-    while (fgets(line, sizeof line, fp)) {
-        char *v = strchr(line, '=');
+    n = read(fd, text, JOURNAL_SIZE);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    text[n] = '\0';
+    sum = strstr(text, "\nsum=");
+    if (!sum)
+        return -1;
+    want = md5_hex(text, sum + 1 - text);
+    ok = strncmp(sum + 5, want, strlen(want)) == 0;
+    free(want);
+    if (!ok)
+        return -1;
+    sum[1] = '\0';
+    ok = false;
+    for (line = text; line && *line; line = next) {
+        char *v;
         size_t i;
 
-        line[strcspn(line, "\n")] = '\0';
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
         if (x2k_str_equal(line, "x2k-journal 1")) {
             ok = true;
             continue;
         }
+        v = strchr(line, '=');
         if (!v)
             continue;
         *v++ = '\0';
-        if (x2k_str_equal(line, "source"))
-            x2k_str_replace(&j->source, NULL), j->source = hex_decode(v);
-        else if (x2k_str_equal(line, "size"))
+        if (x2k_str_equal(line, "source")) {
+            free(j->source);
+            j->source = hex_decode(v);
+        } else if (x2k_str_equal(line, "size")) {
             j->size = strtoull(v, NULL, 10);
-        else if (x2k_str_equal(line, "mtime"))
+        } else if (x2k_str_equal(line, "mtime")) {
             j->mtime = strtoull(v, NULL, 10);
-        else if (x2k_str_equal(line, "format"))
+        } else if (x2k_str_equal(line, "format")) {
             x2k_str_replace(&j->format, v);
-        else if (x2k_str_equal(line, "done"))
+        } else if (x2k_str_equal(line, "done")) {
             j->done = strtoull(v, NULL, 10);
-        else if (x2k_str_equal(line, "out-size"))
+        } else if (x2k_str_equal(line, "out-size")) {
             j->out_size = strtoull(v, NULL, 10);
-        else if (x2k_str_equal(line, "out-mtime-ns"))
+        } else if (x2k_str_equal(line, "out-mtime-ns")) {
             j->out_mtime_ns = strtoll(v, NULL, 10);
-        else if (x2k_str_equal(line, "alg"))
+        } else if (x2k_str_equal(line, "alg")) {
             x2k_str_replace(&j->alg, v);
-        else if (x2k_str_equal(line, "checksum"))
+        } else if (x2k_str_equal(line, "checksum")) {
             x2k_str_replace(&j->checksum, v);
-        else if (x2k_str_equal(line, "state")) {
+        } else if (x2k_str_equal(line, "state")) {
             for (i = 0; i < X2K_N_ELEMENTS(state_names); i++) {
                 if (x2k_str_equal(v, state_names[i]))
                     j->state = i;
             }
         }
     }
-    fclose(fp);
     if (!ok || !j->source || !j->format) {
         tx_journal_clear(j);
         return -1;
@@ -919,39 +957,52 @@ int
 tx_journal_save(const char *path, const struct tx_journal *j,
                 struct x2k_error *err)
 {
-    X2K_AUTOFREE char *tmp = x2k_strdup_printf("%s.tmp", path);
     X2K_AUTOFREE char *src = hex_encode(j->source);
-    X2K_AUTOFREE char *dir = x2k_xstrdup(path);
-    char *slash;
-    FILE *fp;
-    int dfd;
+    X2K_AUTOFREE char *sum = NULL;
+    struct x2k_buf b = { 0 };
+    char block[JOURNAL_SIZE];
+    size_t off = 0;
+    ssize_t n;
+    int fd;
 
-    fp = fopen(tmp, "we");
-    if (!fp)
-        goto fail;
-    fprintf(fp, "x2k-journal 1\nsource=%s\nsize=%" PRIu64 "\nmtime=%" PRIu64
-            "\nformat=%s\ndone=%" PRIu64 "\nstate=%s\n",
-            src, j->size, j->mtime, j->format, j->done,
-            state_names[j->state]);
+    x2k_buf_printf(&b, "x2k-journal 1\nsource=%s\nsize=%" PRIu64
+                   "\nmtime=%" PRIu64 "\nformat=%s\ndone=%" PRIu64
+                   "\nstate=%s\n", src, j->size, j->mtime, j->format,
+                   j->done, state_names[j->state]);
     if (j->state == TX_JOURNAL_COMPLETE)
-        fprintf(fp, "out-size=%" PRIu64 "\nout-mtime-ns=%" PRId64 "\n",
-                j->out_size, j->out_mtime_ns);
+        x2k_buf_printf(&b, "out-size=%" PRIu64 "\nout-mtime-ns=%" PRId64
+                       "\n", j->out_size, j->out_mtime_ns);
     if (j->alg && j->checksum)
-        fprintf(fp, "alg=%s\nchecksum=%s\n", j->alg, j->checksum);
-    if (fflush(fp) != 0 || fsync(fileno(fp)) != 0) {
-        fclose(fp);
+        x2k_buf_printf(&b, "alg=%s\nchecksum=%s\n", j->alg, j->checksum);
+    sum = md5_hex(b.data, b.len);
+    x2k_buf_printf(&b, "sum=%s\n", sum);
+    if (b.len > JOURNAL_SIZE) {
+        x2k_buf_clear(&b);
+        x2k_error_set(err, X2K_ERR_INTERNAL, "journal entry too long");
+        return -1;
+    }
+    memset(block, '\n', sizeof block);
+    memcpy(block, b.data, b.len);
+    x2k_buf_clear(&b);
+
+    fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+        goto fail;
+    while (off < sizeof block) {
+        n = pwrite(fd, block + off, sizeof block - off, off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            close(fd);
+            goto fail;
+        }
+        off += n;
+    }
+    if (fdatasync(fd) < 0) {
+        close(fd);
         goto fail;
     }
-    if (fclose(fp) != 0 || rename(tmp, path) < 0)
-        goto fail;
-    slash = strrchr(dir, '/');
-    if (slash)
-        *(slash == dir ? slash + 1 : slash) = '\0';
-    dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
+    close(fd);
     return 0;
 
 fail:
@@ -962,7 +1013,6 @@ fail:
     else
         x2k_error_set_errno(err, X2K_ERR_IO, errno,
                             _("Cannot write the journal '%1$s'."), path);
-    unlink(tmp);
     return -1;
 }
 

@@ -137,14 +137,13 @@ local_chan_close(struct tx_chan *c, bool abort, int *status, char **errtext,
     if (abort)
         kill(lc->pid, SIGTERM);
     close(lc->out_fd);
+    while (waitpid(lc->pid, &wstatus, 0) < 0 && errno == EINTR)
+        ;
     if (lc->err_fd >= 0) {
-        fcntl(lc->err_fd, F_SETFL, O_NONBLOCK);
         drain_stderr(lc);
         if (lc->err_fd >= 0)
             close(lc->err_fd);
     }
-    while (waitpid(lc->pid, &wstatus, 0) < 0 && errno == EINTR)
-        ;
     if (status)
         *status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus)
                                      : 128 + WTERMSIG(wstatus);
@@ -215,6 +214,8 @@ tx_spawn_chan(const char *file, char *const argv[], const char *path_env,
     }
     lc->out_fd = out[0];
     lc->err_fd = errp[0];
+    /* Drained whenever poll says so: never block on it. */
+    fcntl(lc->err_fd, F_SETFL, O_NONBLOCK);
     lc->rep = rep;
     lc->chan.read = local_chan_read;
     lc->chan.close = local_chan_close;

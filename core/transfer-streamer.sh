@@ -108,8 +108,12 @@ while ($pos < $size) {
             my $i = 0; my $ds = -1;
             while ($i < $len) {
                 my $l = $len - $i < $ZB ? $len - $i : $ZB;
-                my $z = $l == $ZB ? substr($buf, $i, $l) eq $zsub
-                                  : substr($buf, $i, $l) eq "\0" x $l;
+                # A non-zero first or last byte settles most data blocks
+                # without copying them.
+                my $z = ord(substr($buf, $i, 1)) == 0 &&
+                        ord(substr($buf, $i + $l - 1, 1)) == 0 &&
+                        ($l == $ZB ? substr($buf, $i, $l) eq $zsub
+                                   : substr($buf, $i, $l) eq "\0" x $l);
                 if ($z) {
                     if ($ds >= 0) { data($pos, $ds, $i - $ds); $ds = -1; }
                     $zstart = $pos + $i if $zstart < 0;

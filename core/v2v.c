@@ -901,3 +901,24 @@ fail_fds:
     close(logfd);
     return -1;
 }
+
+int
+x2k_v2v_convert(const struct x2k_plan *plan, const char *libvirtxml,
+                const char *log_path, struct x2k_reporter *rep,
+                enum x2k_stage stage, struct x2k_error *err)
+{
+    struct x2k_v2v_info *info = x2k_v2v_probe(err);
+    char **argv;
+    int rc;
+
+    if (!info)
+        return -1;
+    x2k_report_log(rep, "virt-v2v %s at %s", info->version, info->path);
+    argv = x2k_v2v_build_argv(plan, libvirtxml, info->path, err);
+    x2k_v2v_info_free(info);
+    if (!argv)
+        return -1;
+    rc = x2k_v2v_run(argv, log_path, rep, stage, err);
+    x2k_argv_free(argv);
+    return rc;
+}

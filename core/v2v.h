@@ -110,4 +110,12 @@ int x2k_v2v_run(char *const *argv, const char *log_path,
                 struct x2k_reporter *rep, enum x2k_stage stage,
                 struct x2k_error *err) X2K_NONNULL(1, 2);
 
+/* The whole virt-v2v engine stage: x2k_v2v_probe (X2K_ERR_NOT_FOUND
+ * with the reason when virt-v2v cannot run), x2k_v2v_build_argv with the
+ * path found, x2k_v2v_run.  LIBVIRTXML as for x2k_v2v_build_argv. */
+int x2k_v2v_convert(const struct x2k_plan *plan, const char *libvirtxml,
+                    const char *log_path, struct x2k_reporter *rep,
+                    enum x2k_stage stage, struct x2k_error *err)
+    X2K_NONNULL(1, 3);
+
 #endif /* X2K_V2V_H */

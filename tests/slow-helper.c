@@ -144,13 +144,15 @@ v2v_run(const char *log, const char *outdir, const char *xml)
     plan.output = X2K_OUTPUT_LOCAL;
     plan.output_dir = x2k_xstrdup(outdir);
     x2k_reporter_init(&rep, print_event, NULL);
+    /* The argv the engine will run, for the test to check... */
     argv = x2k_v2v_build_argv(&plan, xml, NULL, &err);
     if (argv) {
         cmd = x2k_shell_join((const char *const *)argv);
         printf("argv: %s\n", cmd);
         fflush(stdout);
         free(cmd);
-        rc = x2k_v2v_run(argv, log, &rep, X2K_STAGE_CONVERT, &err);
+        /* ...then the engine's one call. */
+        rc = x2k_v2v_convert(&plan, xml, log, &rep, X2K_STAGE_CONVERT, &err);
     }
     x2k_argv_free(argv);
     x2k_plan_clear(&plan);

@@ -36,6 +36,12 @@ grep -q '^progress disk=0 convert' "$OUT/q1.err"
 copy --format=qcow2 "$SRC/q.img" "$OUT/q.qcow2" > "$OUT/q2"
 [ "$(field "$OUT/q2" already)" = 1 ]
 
+# Preallocated raw: every byte allocated, same content.
+rm -f "$OUT/q.raw" "$OUT/q.raw.x2k-journal"
+copy --prealloc "$SRC/q.img" "$OUT/qp.raw" > "$OUT/qp1"
+cmp "$SRC/q.img" "$OUT/qp.raw"
+[ "$(allocated "$OUT/qp.raw")" -ge $((16 * 1048576)) ]
+
 # ENOSPC on a real (small) tmpfs: a clear error naming the path and the
 # missing bytes; what was written stays for a resume.
 if [ "$(id -u)" = 0 ] && mkdir -p "$TMPD/small" &&
@@ -48,6 +54,11 @@ if [ "$(id -u)" = 0 ] && mkdir -p "$TMPD/small" &&
     [ "$(field "$OUT/e1" error)" = no-space ]
     assert_contains "$OUT/e1.err" "$TMPD/small/big.raw"
     grep -Eq 'up to [0-9]+ more bytes' "$OUT/e1.err"
+    # With more room, a re-run resumes and completes.
+    mount -o remount,size=16m "$TMPD/small"
+    copy "$SRC/big.img" "$TMPD/small/big.raw" > "$OUT/e2"
+    cmp "$SRC/big.img" "$TMPD/small/big.raw"
+    [ "$(field "$OUT/e2" resumed)" -gt 0 ]
 else
     echo "ENOSPC check skipped: needs root to mount a tmpfs"
 fi

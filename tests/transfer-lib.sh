@@ -145,10 +145,15 @@ transfer_parallel_checks()
     mk_sparse "$SRC/a.img" 8
     head -c 3000000 /dev/urandom > "$SRC/b.img"
     mk_sparse "$SRC/c.img" 12
-    copy --parallel=2 --verify "$SRC/a.img" "$OUT/a.raw" "$SRC/b.img" "$OUT/b.raw" \
-        "$SRC/c.img" "$OUT/c.raw" > "$OUT/j1"
+    copy --parallel=2 --verify --progress "$SRC/a.img" "$OUT/a.raw" \
+        "$SRC/b.img" "$OUT/b.raw" "$SRC/c.img" "$OUT/c.raw" > "$OUT/j1" \
+        2> "$OUT/j1.err"
     for d in a b c; do cmp "$SRC/$d.img" "$OUT/$d.raw"; done
     [ "$(grep -c 'verified=1' "$OUT/j1")" = 3 ]
+    # Overall progress (disk -1) ends at the sum of the sizes.
+    total=$(( 8 * 1048576 + 3000000 + 12 * 1048576 ))
+    grep '^progress disk=-1' "$OUT/j1.err" | tail -1 |
+        grep -q "done=$total total=$total"
 }
 
 # Without perl on the source host the streamer falls back to dd.

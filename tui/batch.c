@@ -376,6 +376,48 @@ run_check(struct x2k_plan *plan, const struct x2k_cli *cli)
     return passed ? TUI_EXIT_OK : TUI_EXIT_PREFLIGHT;
 }
 
+/* The last line of a successful run: what it produced. */
+static void
+print_result(struct out *o, const struct x2k_engine *eng)
+{
+    struct x2k_engine_result r;
+    size_t i;
+
+    x2k_engine_get_result(eng, &r);
+    if (o->json) {
+        struct x2k_buf b = { 0 };
+
+        x2k_buf_puts(&b, "{\"type\":\"result\",\"domain\":");
+        x2k_json_string(&b, r.domain ? r.domain : "");
+        x2k_buf_puts(&b, ",\"target\":");
+        x2k_json_string(&b, r.target ? r.target : "");
+        x2k_buf_puts(&b, ",\"run_dir\":");
+        x2k_json_string(&b, r.run_dir ? r.run_dir : "");
+        x2k_buf_puts(&b, ",\"disks\":[");
+        for (i = 0; i < r.n_disks; i++) {
+            if (i)
+                x2k_buf_puts(&b, ",");
+            x2k_json_string(&b, r.disks[i]);
+        }
+        x2k_buf_printf(&b, "],\"warnings\":%zu,\"defined\":%s,"
+                       "\"started\":%s}\n", r.n_warnings,
+                       r.defined ? "true" : "false",
+                       r.started ? "true" : "false");
+        fputs(b.data, stdout);
+        x2k_buf_clear(&b);
+        return;
+    }
+    if (r.defined)
+        printf(_("Done: the domain '%1$s' is defined on %2$s.\n"),
+               r.domain ? r.domain : "?", r.target);
+    else
+        printf(_("Done: the disks and the domain XML of '%1$s' are in "
+                 "%2$s.\n"), r.domain ? r.domain : "?",
+               r.target ? r.target : "?");
+    printf(_("The report and the log are in %1$s.\n"),
+           r.run_dir ? r.run_dir : "?");
+}
+
 int
 tui_batch_main(struct x2k_plan *plan, const struct x2k_cli *cli)
 {
@@ -434,6 +476,7 @@ tui_batch_main(struct x2k_plan *plan, const struct x2k_cli *cli)
         x2k_engine_free(eng);
         return fail(&o, &err, code);
     }
+    print_result(&o, eng);
     x2k_engine_free(eng);
     return TUI_EXIT_OK;
 }

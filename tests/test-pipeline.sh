@@ -1,0 +1,266 @@
+#!/bin/bash
+# End to end: a fake Xen host (libvirt's test driver, tests/data/
+# xenhost.xml, disks served by a real loopback sshd, a block device on a
+# real loop device when possible) -> `xen2kvm-tui --batch' migrations of
+# the PV, HVM and block-device guests into a dir pool in a temp dir on a
+# test-driver target, with --no-guest-fixes (the appliance runs only in
+# make check-slow).  Asserts the converted XML (schema-valid), the disks
+# (byte-identical, sparse), the run directory, the untouched sources,
+# re-runs, --output local, a failed preflight and a cancelled copy.
+. "${top_srcdir:-..}/tests/functions.sh"
+set -e -x
+requires qemu-img truncate cmp md5sum python3
+sshd_start
+tmpdir
+unset SSH_AUTH_SOCK
+export HOME=$TMPD/home
+mkdir -p "$HOME"
+export LC_ALL=C.UTF-8 LANGUAGE=
+
+# A disk with data here and there and holes between: OFFSET_MIB:LEN_KIB...
+mkdisk()
+{
+    local f=$1 size=$2 spec
+    shift 2
+    truncate -s "$size" "$f"
+    for spec in "$@"; do
+        head -c "$((${spec#*:} * 1024))" /dev/urandom |
+            dd of="$f" bs=1M seek="${spec%:*}" conv=notrunc status=none
+    done
+}
+
+XEN=$SSHD_HOME/xen
+mkdir -p "$XEN/images" "$XEN/dev"
+mkdisk "$XEN/images/rhel49-x86_64-pv.img" 24M 0:512 10:1024 23:64
+mkdisk "$XEN/images/win2k8-hvm.img" 16M 0:256 8:2048
+mkdisk "$XEN/images/ubuntu14.04.img" 8M 0:128 4:256
+mkdisk "$XEN/images/web-running.img" 4M 0:64
+mkdisk "$XEN/images/multi-root.img" 4M 0:64
+mkdisk "$XEN/images/multi log 'x'.img" 2M 1:64
+qemu-img create -q -f qcow2 "$XEN/images/multi-data.qcow2" 64M
+qemu-io -c 'write -P 0x5a 1M 256k' "$XEN/images/multi-data.qcow2" >/dev/null
+mkdisk "$XEN/images/pv-kernel.img" 4M 0:64
+mkdir -p "$XEN/boot"
+head -c 300000 /dev/urandom > "$XEN/boot/vmlinuz-pv"
+head -c 200000 /dev/urandom > "$XEN/boot/initrd-pv"
+mkdisk "$TMPD/ubuntu-data.raw" 12M 1:1024 11:512
+loopdev=
+if command -v losetup >/dev/null &&
+        loopdev=$(losetup -f --show "$TMPD/ubuntu-data.raw" 2>/dev/null); then
+    cleanup_fn losetup -d "$loopdev"
+    cleanup_fn chown "$(stat -c %u:%g "$loopdev")" "$loopdev"
+    chown "$SSHD_USER" "$loopdev"
+    ln -s "$loopdev" "$XEN/dev/ubuntu-data"
+else
+    cp --sparse=always "$TMPD/ubuntu-data.raw" "$XEN/dev/ubuntu-data"
+fi
+chown -R "$SSHD_USER:" "$XEN"
+(cd "$XEN" && find images dev boot -type f -o -type l | sort | xargs -d '\n' md5sum -b -- ) \
+    > "$TMPD/sources.md5"
+md5sum "$TMPD/ubuntu-data.raw" >> "$TMPD/sources.md5"
+
+# Plus a PV guest booted with a kernel and initrd from the Xen host.
+sed -e "s|/var/lib/xen/images|$XEN/images|g" -e "s|/dev/vg_xen|$XEN/dev|g" \
+    -e '\|^</node>|d' \
+    "$top_srcdir/tests/data/xenhost.xml" > "$TMPD/xenhost.xml"
+cat >> "$TMPD/xenhost.xml" <<XML
+  <domain type='xen'>
+    <name>pv-kernel</name>
+    <uuid>4d8b9f2e-1c1a-4f6e-9a51-2d5c0f3b7a99</uuid>
+    <memory unit='KiB'>262144</memory>
+    <vcpu>1</vcpu>
+    <os>
+      <type arch='x86_64'>linux</type>
+      <kernel>$XEN/boot/vmlinuz-pv</kernel>
+      <initrd>$XEN/boot/initrd-pv</initrd>
+      <cmdline>root=/dev/xvda1 console=hvc0</cmdline>
+    </os>
+    <devices>
+      <disk type='file' device='disk'>
+        <source file='$XEN/images/pv-kernel.img'/>
+        <target dev='xvda' bus='xen'/>
+      </disk>
+    </devices>
+    <test:runstate>5</test:runstate>
+  </domain>
+</node>
+XML
+POOL=$TMPD/pool
+mkdir -p "$POOL"
+sed -e "s|/var/lib/libvirt/images|$POOL|" \
+    "$top_srcdir/tests/data/kvmhost.xml" > "$TMPD/kvmhost.xml"
+cp "$TMPD/xenhost.xml" "$TMPD/xenhost.xml.orig"
+
+base=(--batch --uri "test://$TMPD/xenhost.xml"
+      --ssh-host 127.0.0.1 --ssh-port "$SSHD_PORT" --ssh-user "$SSHD_USER"
+      --known-hosts "$SSHD_KNOWN_HOSTS" --identity "$SSHD_KEY"
+      --target-uri "test://$TMPD/kvmhost.xml" --bridge br0
+      --state-dir "$TMPD/state" --no-guest-fixes)
+
+run()
+{
+    local want_rc=$1 out=$2 rc=0
+    shift 2
+    x2k "$@" > "$out" 2>"$out.err" || rc=$?
+    cat "$out" "$out.err"
+    [ "$rc" = "$want_rc" ] || fail "exit $rc, expected $want_rc"
+}
+
+# The run directory named in the last line of a JSON-lines output.
+run_dir_of()
+{
+    tail -1 "$1" | sed -n 's/.*"run_dir":"\([^"]*\)".*/\1/p'
+}
+
+# Every line of a --machine-readable output is one JSON object.
+check_json()
+{
+    python3 -c '
+import json, sys
+kinds = set()
+for n, line in enumerate(open(sys.argv[1]), 1):
+    o = json.loads(line)
+    assert isinstance(o, dict) and "type" in o, (n, line)
+    kinds.add(o["type"])
+print(sorted(kinds))
+' "$1"
+}
+
+# Sparse: the copy uses about as many blocks as its source.
+assert_sparse()
+{
+    local src=$1 dst=$2 s d
+    s=$(du -k "$src" | cut -f1)
+    d=$(du -k "$dst" | cut -f1)
+    [ "$d" -le $((s + 256)) ] || fail "$dst uses $d KiB, its source $s KiB"
+}
+
+validate()
+{
+    if command -v virt-xml-validate >/dev/null; then
+        virt-xml-validate "$1" domain
+    fi
+}
+
+# --- PV guest into the dir pool. ---
+start=$(date +%s.%N)
+run 0 "$TMPD/pv" "${base[@]}" --vm-name rhel49-x86_64-pv --machine-readable
+echo "pv: $(echo "$(date +%s.%N) - $start" | bc) s"
+check_json "$TMPD/pv"
+tail -1 "$TMPD/pv" | grep '"type":"result","domain":"rhel49-x86_64-pv"'
+tail -1 "$TMPD/pv" | grep '"defined":true'
+rd=$(run_dir_of "$TMPD/pv")
+[ -d "$rd" ]
+for f in log plan.txt replay.sh original.xml converted.xml report.txt; do
+    [ -s "$rd/$f" ] || fail "$rd/$f missing"
+done
+validate "$rd/converted.xml"
+grep -q "<domain type=" "$rd/converted.xml"
+grep -q "$POOL/rhel49-x86_64-pv-vda.raw" "$rd/converted.xml"
+grep -q "<target dev=.vda. bus=.virtio." "$rd/converted.xml"
+cmp "$rd/original.xml" <(virsh -q -c "test://$TMPD/xenhost.xml" dumpxml --inactive rhel49-x86_64-pv)
+cmp "$XEN/images/rhel49-x86_64-pv.img" "$POOL/rhel49-x86_64-pv-vda.raw"
+assert_sparse "$XEN/images/rhel49-x86_64-pv.img" "$POOL/rhel49-x86_64-pv-vda.raw"
+assert_contains "$rd/report.txt" "xvda -> vda"
+assert_contains "$rd/report.txt" "[replay]"
+assert_contains "$rd/report.txt" "none: --no-guest-fixes"
+assert_contains "$rd/log" "stage define end"
+assert_contains "$rd/log" "domain rhel49-x86_64-pv defined on test://$TMPD/kvmhost.xml"
+grep -q '"type":"progress","disk":0,"name":"vda"' "$TMPD/pv"
+
+# Re-running the same command: the copy is found complete, same result.
+run 0 "$TMPD/pv2" "${base[@]}" --vm-name rhel49-x86_64-pv --machine-readable
+rd2=$(run_dir_of "$TMPD/pv2")
+[ "$rd2" != "$rd" ]
+assert_contains "$rd2/report.txt" "already copied by an earlier run"
+assert_contains "$rd2/report.txt" "result: success"
+cmp "$rd/converted.xml" "$rd2/converted.xml"
+cmp "$XEN/images/rhel49-x86_64-pv.img" "$POOL/rhel49-x86_64-pv-vda.raw"
+
+# --- HVM guest (human output). ---
+run 0 "$TMPD/hvm" "${base[@]}" --vm-name win2k8-hvm
+assert_contains "$TMPD/hvm" "Done: the domain 'win2k8-hvm' is defined on"
+rd=$(sed -n 's/^The report and the log are in \(.*\)\.$/\1/p' "$TMPD/hvm")
+validate "$rd/converted.xml"
+cmp "$XEN/images/win2k8-hvm.img" "$POOL/win2k8-hvm-vda.raw"
+assert_sparse "$XEN/images/win2k8-hvm.img" "$POOL/win2k8-hvm-vda.raw"
+
+# --- Block-device guest: a file disk and a host block device. ---
+run 0 "$TMPD/blk" "${base[@]}" --vm-name ubuntu14.04 --block-device --machine-readable
+check_json "$TMPD/blk"
+rd=$(run_dir_of "$TMPD/blk")
+validate "$rd/converted.xml"
+cmp "$XEN/images/ubuntu14.04.img" "$POOL/ubuntu14.04-vda.raw"
+cmp "$TMPD/ubuntu-data.raw" "$POOL/ubuntu14.04-vdb.raw"
+grep -q "$POOL/ubuntu14.04-vdb.raw" "$rd/converted.xml"
+tail -1 "$TMPD/blk" | grep -F "\"disks\":[\"$POOL/ubuntu14.04-vda.raw\",\"$POOL/ubuntu14.04-vdb.raw\"]"
+
+# --- --output local: disks, XML and report in a directory. ---
+OUT=$TMPD/out
+run 0 "$TMPD/local" "${base[@]}" --vm-name rhel49-x86_64-pv --output local \
+    --output-dir "$OUT" --new-name pv-local --machine-readable
+check_json "$TMPD/local"
+tail -1 "$TMPD/local" | grep '"defined":false'
+cmp "$XEN/images/rhel49-x86_64-pv.img" "$OUT/pv-local-vda.raw"
+[ -s "$OUT/pv-local.xml" ] && validate "$OUT/pv-local.xml"
+grep -q "$OUT/pv-local-vda.raw" "$OUT/pv-local.xml"
+[ -s "$OUT/pv-local-report.txt" ]
+
+# --- Several disks: a real qcow2 (copied as it is, stays qcow2), a path
+# with a space and quotes. ---
+run 0 "$TMPD/multi" "${base[@]}" --vm-name multidisk-pv --machine-readable
+rd=$(run_dir_of "$TMPD/multi")
+validate "$rd/converted.xml"
+cmp "$XEN/images/multi-root.img" "$POOL/multidisk-pv-vda.raw"
+cmp "$XEN/images/multi-data.qcow2" "$POOL/multidisk-pv-vdb.qcow2"
+qemu-img check -q "$POOL/multidisk-pv-vdb.qcow2"
+cmp "$XEN/images/multi log 'x'.img" "$POOL/multidisk-pv-vdc.raw"
+grep -q "type=.qcow2.*" "$rd/converted.xml"
+
+# --- Direct kernel boot: kernel and initrd fetched over SSH to the
+# paths the converted XML names (--output local: the output dir). ---
+OUT2=$TMPD/out2
+run 0 "$TMPD/kern" "${base[@]}" --vm-name pv-kernel --output local \
+    --output-dir "$OUT2" --machine-readable
+kernel=$(sed -n 's|.*<kernel>\(.*\)</kernel>.*|\1|p' "$OUT2/pv-kernel.xml")
+initrd=$(sed -n 's|.*<initrd>\(.*\)</initrd>.*|\1|p' "$OUT2/pv-kernel.xml")
+case $kernel in "$OUT2"/*) ;; *) fail "kernel at '$kernel'" ;; esac
+cmp "$XEN/boot/vmlinuz-pv" "$kernel"
+cmp "$XEN/boot/initrd-pv" "$initrd"
+grep -q 'root=/dev/vda1 console=ttyS0' "$OUT2/pv-kernel.xml"
+validate "$OUT2/pv-kernel.xml"
+
+# --- A failed preflight exits 3 and copies nothing. ---
+run 3 "$TMPD/running" "${base[@]}" --vm-name web-running
+assert_contains "$TMPD/running.err" "vm-shutoff"
+[ ! -e "$POOL/web-running-vda.raw" ]
+
+# --- Ctrl-C in the middle of a copy exits 4; a re-run resumes. ---
+rm -f "$POOL"/rhel49-x86_64-pv-vda.raw*
+# X2K_BWLIMIT slows the copy (512 KiB/s) so that the signal lands in
+# the middle: after the hole at 512 KiB - 10 MiB, inside the data at 10 MiB.
+X2K_BWLIMIT=$((512 * 1024)) "$X2K" "${base[@]}" --vm-name rhel49-x86_64-pv \
+    --machine-readable > "$TMPD/cancel" 2>"$TMPD/cancel.err" &
+pid=$!
+i=0
+until grep -Eq '"type":"progress","disk":0,[^}]*"done":[0-9]{8},' "$TMPD/cancel"; do
+    i=$((i + 1)); [ $i -lt 200 ] || fail "no progress"; sleep 0.05
+done
+kill -INT $pid
+rc=0; wait $pid || rc=$?
+cat "$TMPD/cancel" "$TMPD/cancel.err"
+[ $rc = 4 ] || fail "cancel: exit $rc"
+tail -1 "$TMPD/cancel" | grep '"type":"error","code":"cancelled"'
+rd=$(ls -td "$TMPD"/state/runs/*-rhel49-x86_64-pv | head -1)
+assert_contains "$rd/report.txt" "result: failed in the stage copy"
+[ -s "$POOL/rhel49-x86_64-pv-vda.raw.x2k-journal" ]
+run 0 "$TMPD/resume" "${base[@]}" --vm-name rhel49-x86_64-pv --machine-readable
+rd=$(run_dir_of "$TMPD/resume")
+assert_contains "$rd/report.txt" "resumed at"
+grep -q '"type":"progress","disk":0,[^}]*"done":[1-9][0-9]*,' "$TMPD/resume"
+cmp "$XEN/images/rhel49-x86_64-pv.img" "$POOL/rhel49-x86_64-pv-vda.raw"
+
+# The sources were never written to.
+(cd "$XEN" && md5sum -c --quiet) < <(head -n -1 "$TMPD/sources.md5")
+md5sum -c --quiet <(tail -1 "$TMPD/sources.md5")
+cmp "$TMPD/xenhost.xml" "$TMPD/xenhost.xml.orig"
