@@ -9,9 +9,10 @@
 #            debootstrap + grub-pc), initramfs with MODULES=list holding
 #            only xen-blkfront, xen-netfront and ext4: no virtio.
 #   blk.img  the same, marker "blk": served as a host block device.
-#   hvm.img  Xen HVM Debian 12 with PV-on-HVM naming: fstab /dev/xvda1,
-#            root=/dev/xvda1 console=ttyS0, Debian's default initramfs
-#            (MODULES=most: Xen and virtio drivers).
+#   hvm.img  Xen HVM Debian 12 as the installer leaves it, with
+#            PV-on-HVM naming: fstab /dev/xvda1, GRUB with Debian's
+#            default root=UUID=... console=ttyS0, Debian's default
+#            initramfs (MODULES=most: Xen and virtio drivers).
 #
 # Every guest runs sysvinit (sysvinit-core), not systemd: under TCG it
 # reaches runlevel 2 in a fraction of systemd's time (no unit graph, no
@@ -134,7 +135,7 @@ GRUB_TIMEOUT=1
 GRUB_DISTRIBUTOR="Debian"
 GRUB_CMDLINE_LINUX_DEFAULT=""
 GRUB_CMDLINE_LINUX="console=$([ "$kind" = pv ] && echo hvc0 || echo ttyS0)"
-GRUB_DISABLE_LINUX_UUID=true
+$([ "$kind" = pv ] && echo GRUB_DISABLE_LINUX_UUID=true)
 GRUB_DISABLE_RECOVERY=true
 GRUB_DISABLE_OS_PROBER=true
 GRUB_TERMINAL="console serial"
@@ -163,7 +164,11 @@ GRUB
     # grub-mkconfig ran here, where the disk is a loop device; on the Xen
     # host it said /dev/xvda1.
     sed -i "s|root=$part|root=/dev/xvda1|" "$mnt/boot/grub/grub.cfg"
-    grep -q 'root=/dev/xvda1' "$mnt/boot/grub/grub.cfg"
+    if [ "$kind" = pv ]; then
+        grep -q 'root=/dev/xvda1 ro console=hvc0' "$mnt/boot/grub/grub.cfg"
+    else
+        grep -q 'root=UUID=.* ro console=ttyS0' "$mnt/boot/grub/grub.cfg"
+    fi
     if grep -q "$loop" "$mnt/boot/grub/grub.cfg"; then
         echo "build-guests.sh: grub.cfg still names $loop" >&2; exit 1
     fi

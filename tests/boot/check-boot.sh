@@ -207,7 +207,7 @@ share()
 # BOOT_S when it appeared.
 boot()
 {
-    local g=$1 xml=$2 marker=$3 secs=$4 log=$T/serial-$1.log
+    local g=$1 xml=$2 marker=$3 secs=$4 log=$BOOT_LOGS/serial-$1.log
     python3 "$boot_dir/boot-xml.py" "$xml" "$T/boot-$g.xml" \
         --serial-log "$log" --type "$BOOT_TYPE" --name "x2k-boot-$g" \
         --pool "default=$POOL"
@@ -222,7 +222,17 @@ boot()
     fi
     cat "$log.qemu" 2>/dev/null | grep -m1 qemu-system || :
     tail -40 "$log" || :
+    cat "$log.run" || :
+    cp "$log" "$log.qemu" "$T/" 2>/dev/null || :
     [ -n "$BOOT_S" ]
+}
+
+# What the kernel said about its root device, for the table.
+boot_hint()
+{
+    local l=$BOOT_LOGS/serial-$1.log m
+    m=$(grep -aom1 'Command line: .*' "$l" 2>/dev/null | grep -o 'root=[^ ]*' | head -1) || :
+    [ -z "$m" ] || echo " (kernel $m)"
 }
 
 table=$T/table
@@ -241,13 +251,14 @@ for g in $guests; do
         continue
     fi
     cp "$CONV_XML" "$T/converted-$g.xml"
+    [ "$g" = pv ] && pv_xml=$T/converted-pv.xml
     if boot "$g" "$T/converted-$g.xml" "X2K-BOOT-OK-$g" "$timeout_s"; then
-        grep -aF "X2K-BOOT-OK-$g" "$T/serial-$g.log" | grep -q 'root=/dev/vda1' ||
+        grep -aF "X2K-BOOT-OK-$g" "$BOOT_LOGS/serial-$g.log" | grep -q 'root=/dev/vda1' ||
             { row "$g" "${CONV_S}s" "${BOOT_S}s" "FAIL: marker without root=/dev/vda1"; failed=1; continue; }
         row "$g" "${CONV_S}s" "${BOOT_S}s" "PASS: X2K-BOOT-OK-$g, root=/dev/vda1"
-        [ "$g" = pv ] && { pv_xml=$T/converted-pv.xml; pv_boot=$BOOT_S; }
+        [ "$g" = pv ] && pv_boot=$BOOT_S
     else
-        row "$g" "${CONV_S}s" ">${timeout_s}s" "FAIL: no marker (serial-$g.log)"
+        row "$g" "${CONV_S}s" "-" "FAIL: $BOOT_WHY after ${BOOT_WAITED}s$(boot_hint "$g")"
         failed=1
     fi
 done
@@ -258,17 +269,22 @@ if [ -n "$pv_xml" ]; then
     cp --sparse=always "$I/pv.img" "$raw"
     src=$(sed -n "s/.*<source file=[\"']\([^\"']*\)[\"'].*/\1/p" "$pv_xml" | head -1)
     sed "s|$src|$raw|" "$pv_xml" > "$T/converted-unconv.xml"
-    # Twice the converted guest's boot time (plus a minute) is ample.
-    neg=$((2 * pv_boot + 60))
+    # Twice the converted guest's boot time (plus a minute) is ample;
+    # 240 s when that guest did not boot.
+    neg=240
+    [ -z "$pv_boot" ] || neg=$((2 * pv_boot + 60))
     [ $neg -le "$timeout_s" ] || neg=$timeout_s
     if boot unconv "$T/converted-unconv.xml" X2K-BOOT-OK- "$neg"; then
         row "pv unconverted" - "${BOOT_S}s" "FAIL: reached the marker without the fixes"
         failed=1
-    elif ! grep -aq 'Loading initial ramdisk' "$T/serial-unconv.log"; then
-        row "pv unconverted" - ">${neg}s" "FAIL: GRUB never loaded the kernel"
+    elif ! grep -aq 'Loading initial ramdisk' "$BOOT_LOGS/serial-unconv.log"; then
+        row "pv unconverted" - "-" "FAIL: GRUB never loaded the kernel ($BOOT_WHY)"
+        failed=1
+    elif [ "$BOOT_WHY" != "no marker within ${neg}s" ]; then
+        row "pv unconverted" - "-" "FAIL: $BOOT_WHY"
         failed=1
     else
-        row "pv unconverted" - ">${neg}s" "PASS: no marker (GRUB ran, root xvda1 never found)"
+        row "pv unconverted" - "-" "PASS: $BOOT_WHY (GRUB loaded the kernel; no virtio_blk, root=/dev/xvda1)"
     fi
 fi
 

@@ -10,12 +10,16 @@
 #                             boot domain XML (as boot-xml.py left it)
 #                             through libvirt's QEMU driver, embedded
 #                             (virt-qemu-run, no daemon); wait at most
-#                             SECS for MARKER on the serial log LOG; sets
-#                             BOOT_SECONDS; 0 if the marker appeared
+#                             SECS for MARKER on the serial log LOG (in
+#                             $BOOT_LOGS: libvirt, as nobody, recreates
+#                             it); sets BOOT_SECONDS (until the marker),
+#                             BOOT_WAITED and BOOT_WHY (why it stopped
+#                             waiting); 0 if the marker appeared
 #   boot_stop_all             stop every virt-qemu-run and QEMU that
 #                             boot_run started (queued at exit by
 #                             boot_setup)
-#   boot_setup DIR            BOOT_ROOT=DIR for the embedded driver
+#   boot_setup DIR            BOOT_ROOT=DIR for the embedded driver,
+#                             BOOT_LOGS=DIR/logs for serial logs
 
 boot_dir="$top_srcdir/tests/boot"
 
@@ -94,20 +98,23 @@ boot_kvm_usable()
 }
 
 # The embedded QEMU driver runs as `nobody' (as root it wants the
-# libvirt-qemu user, which a test machine need not have).
+# libvirt-qemu user, which a test machine need not have).  setpriv
+# execs (no child left behind), so $! is virt-qemu-run itself.
 boot_as_nobody()
 {
-    local g=()
-    [ "${BOOT_TYPE:-qemu}" = kvm ] && g=(-g kvm)
-    runuser -u nobody "${g[@]}" -- env HOME="$BOOT_ROOT" "$@"
+    local grp=nogroup
+    [ "${BOOT_TYPE:-qemu}" = kvm ] && grp=kvm
+    setpriv --reuid=nobody --regid=$grp --clear-groups \
+        env HOME="$BOOT_ROOT" "$@"
 }
 
 boot_setup()
 {
     BOOT_ROOT=$1
     BOOT_PIDS=""
-    mkdir -p "$BOOT_ROOT"
-    chown nobody "$BOOT_ROOT"
+    BOOT_LOGS=$BOOT_ROOT/logs
+    mkdir -p "$BOOT_ROOT" "$BOOT_LOGS"
+    chown nobody "$BOOT_ROOT" "$BOOT_LOGS"
     cleanup_fn boot_stop_all
 }
 
@@ -115,7 +122,8 @@ boot_stop_all()
 {
     local p f
     for p in $BOOT_PIDS; do kill -TERM "$p" 2>/dev/null || :; done
-    for f in "$BOOT_ROOT"/embed/run/qemu/*.pid; do
+    sleep 1
+    for f in "$BOOT_ROOT"/embed-*/run/qemu/*.pid; do
         [ -f "$f" ] || continue
         p=$(cat "$f")
         [ -n "$p" ] && kill -KILL "$p" 2>/dev/null || :
@@ -126,32 +134,50 @@ boot_stop_all()
 boot_run()
 {
     local name=$1 xml=$2 log=$3 marker=$4 secs=$5 pid t0 now pidfile i
-    : > "$log"
-    chmod 666 "$log"
+    local root=$BOOT_ROOT/embed-$name
+    rm -f "$log"
+    # A driver root per boot: nothing of one boot can hold up the next.
+    rm -rf "$root"
     t0=$(date +%s%N)
-    boot_as_nobody virt-qemu-run --root "$BOOT_ROOT/embed" "$xml" \
+    boot_as_nobody virt-qemu-run --root "$root" "$xml" \
         > "$log.run" 2>&1 &
     pid=$!
     BOOT_PIDS="$BOOT_PIDS $pid"
     BOOT_SECONDS=
+    BOOT_WHY=
     while :; do
         now=$(date +%s%N)
-        if grep -qaF -- "$marker" "$log"; then
-            BOOT_SECONDS=$(( (now - t0 + 500000000) / 1000000000 ))
+        BOOT_WAITED=$(( (now - t0 + 500000000) / 1000000000 ))
+        if grep -qaF -- "$marker" "$log" 2>/dev/null; then
+            BOOT_SECONDS=$BOOT_WAITED
+            BOOT_WHY="marker"
             break
         fi
-        kill -0 $pid 2>/dev/null || break
-        [ $(( (now - t0) / 1000000000 )) -ge "$secs" ] && break
+        # Dead ends: the guest will never get further.
+        if grep -qaE 'Dropping to a shell|Kernel panic - not syncing' \
+                "$log" 2>/dev/null; then
+            BOOT_WHY="dead end: $(grep -aoEm1 'ALERT! .*|Kernel panic - not syncing.*' "$log" | tr -d '\r')"
+            break
+        fi
+        if ! kill -0 $pid 2>/dev/null; then
+            BOOT_WHY="virt-qemu-run exited: $(grep -v '^+' "$log.run" | tail -1)"
+            break
+        fi
+        if [ $(( (now - t0) / 1000000000 )) -ge "$secs" ]; then
+            BOOT_WHY="no marker within ${secs}s"
+            break
+        fi
         sleep 1
     done
     # Keep the QEMU command line libvirt generated (the documentation of
     # what booted).
-    cp "$BOOT_ROOT/embed/log/qemu/$name.log" "$log.qemu" 2>/dev/null || :
+    cp "$root/log/qemu/$name.log" "$log.qemu" 2>/dev/null || :
+    # SIGTERM: virt-qemu-run destroys the guest and exits.
     kill -TERM $pid 2>/dev/null || :
-    for i in $(seq 1 100); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+    for i in $(seq 1 150); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
     kill -KILL $pid 2>/dev/null || :
     wait $pid 2>/dev/null || :
-    pidfile=$BOOT_ROOT/embed/run/qemu/$name.pid
+    pidfile=$root/run/qemu/$name.pid
     if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
         kill -KILL "$(cat "$pidfile")" 2>/dev/null || :
     fi
