@@ -161,9 +161,15 @@ GRUB
     chroot "$mnt" update-initramfs -c -k "$kver"
     chroot "$mnt" grub-install --target=i386-pc --modules="part_msdos ext2" "$loop"
     chroot "$mnt" grub-mkconfig -o /boot/grub/grub.cfg
-    # grub-mkconfig ran here, where the disk is a loop device; on the Xen
-    # host it said /dev/xvda1.
-    sed -i "s|root=$part|root=/dev/xvda1|" "$mnt/boot/grub/grub.cfg"
+    # grub-mkconfig ran here, where the disk is a loop device and no udev
+    # made /dev/disk/by-uuid; on the Xen host it said /dev/xvda1 (pv,
+    # GRUB_DISABLE_LINUX_UUID) or root=UUID=... (hvm, Debian's default).
+    if [ "$kind" = pv ]; then
+        sed -i "s|root=$part|root=/dev/xvda1|" "$mnt/boot/grub/grub.cfg"
+    else
+        sed -i "s|root=$part|root=UUID=$(blkid -s UUID -o value "$part")|" \
+            "$mnt/boot/grub/grub.cfg"
+    fi
     if [ "$kind" = pv ]; then
         grep -q 'root=/dev/xvda1 ro console=hvc0' "$mnt/boot/grub/grub.cfg"
     else
