@@ -75,6 +75,7 @@ else
     rm -f "$root"/boot/initrd.img-*
     tar -C "$root" -cpf "$tarball.tmp" .
     mv "$tarball.tmp" "$tarball"
+    touch "$out/debootstrapped"
 fi
 kver=$(ls "$root/lib/modules")
 

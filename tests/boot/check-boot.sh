@@ -292,7 +292,8 @@ total=$(( $(date +%s) - suite_t0 ))
 {
     echo
     cat "$table"
-    echo "images: $BOOT_CACHE cache ($I, ${build_s}s); accel: $BOOT_TYPE; whole suite: ${total}s"
+    echo "images: $BOOT_CACHE cache, ${build_s}s ($I)"
+    echo "accel: $BOOT_TYPE${BOOT_KVM_WHY:+ (KVM unusable: $BOOT_KVM_WHY)}; whole suite: ${total}s"
 } | tee "$T/table.out"
 [ -z "${X2K_BOOT_TABLE:-}" ] || cp "$T/table.out" "$X2K_BOOT_TABLE"
 [ $failed = 0 ]

@@ -4,7 +4,7 @@
 #   boot_cache_dir            print the cache directory
 #   boot_images               build or reuse the guest images; sets
 #                             BOOT_IMAGES (directory) and BOOT_CACHE
-#                             (warm or cold)
+#                             (warm, or cold with what was built)
 #   boot_kvm_usable           0 if QEMU really runs a guest with KVM here
 #   boot_run NAME XML LOG MARKER SECS
 #                             boot domain XML (as boot-xml.py left it)
@@ -58,7 +58,11 @@ boot_images()
         fi
     ) 9> "$cache/.lock"
     if [ -f "$dir/built-by-this-run" ]; then
-        BOOT_CACHE=cold
+        if [ -f "$dir/debootstrapped" ]; then
+            BOOT_CACHE="cold (debootstrap and images built)"
+        else
+            BOOT_CACHE="cold (images built from the cached debootstrap tree)"
+        fi
         rm -f "$dir/built-by-this-run"
     fi
     BOOT_IMAGES=$dir
