@@ -1,7 +1,9 @@
 #!/bin/sh
 # Install every Debian 12 package that building, testing and the demo
 # of xen2kvm-tui need, when any is missing, and generate the zh_CN.UTF-8
-# locale.  virt-v2v (--engine virt-v2v, make check-slow) only recommends
+# locale.  make check-boot builds Debian guests with debootstrap, fdisk's
+# sfdisk and loop devices, and boots them with virt-qemu-run
+# (libvirt-daemon-driver-qemu).  virt-v2v (--engine virt-v2v, make check-slow) only recommends
 # nbdkit and nbdcopy (libnbd-bin), and this script installs without
 # recommends, so they are listed too.  As root it runs apt-get; otherwise it prints the exact
 # command and exits non-zero.
@@ -18,6 +20,7 @@ e2fsprogs fdisk
 virt-v2v nbdkit libnbd-bin cpio
 locales perl python3 xz-utils procps psmisc passwd mount coreutils
 clang libclang-rt-14-dev
+debootstrap util-linux libvirt-daemon-driver-qemu
 "
 
 missing=""

@@ -1,0 +1,299 @@
+#!/bin/bash
+# make check-boot: proof that converted guests boot (tests/boot/README).
+#
+# 1. Real Debian 12 guests (build-guests.sh; cached, keyed by the
+#    recipe's hash): PV (xvda, hvc0, Xen-only initramfs), the same PV
+#    layout on a host block device (a loop device), HVM (hda on IDE,
+#    xvda naming inside).
+# 2. A fake Xen host: libvirt's test driver file describing them (PV
+#    with pygrub, <disk type='block'> on a read-only loop device, HVM)
+#    and a real loopback sshd serving the disks.  Each guest goes through
+#    `xen2kvm-tui --batch' (builtin engine, libguestfs guest fixes) into
+#    a dir pool in a temp dir.
+# 3. Each converted domain XML boots under libvirt's real QEMU driver,
+#    embedded (virt-qemu-run: no daemon), with the devices of the
+#    converted XML (boot-xml.py lists the few changes: domain type,
+#    serial to a file, user-mode NICs, no graphics); the marker of the
+#    guest's rc script must reach the serial log in a bounded time.
+# 4. The UNCONVERTED PV disk, copied, boots with the converted PV XML's
+#    devices and must NOT reach its marker.
+# 5. A table: guest, conversion time, boot time, result.
+#
+# Environment: X2K_BOOT_CACHE (image cache), X2K_BOOT_TIMEOUT (seconds
+# per boot, default 480), X2K_BOOT_FORCE_TCG=1, X2K_BOOT_GUESTS (default
+# "pv blk hvm"), X2K_BOOT_TABLE (also write the table there).
+. "${top_srcdir:-..}/tests/functions.sh"
+. "$top_srcdir/tests/boot/lib.sh"
+set -e -x
+requires_root
+requires debootstrap virt-qemu-run qemu-system-x86_64 python3 runuser \
+    losetup partx sfdisk flock virsh
+export LC_ALL=C.UTF-8 LANGUAGE=
+unset SSH_AUTH_SOCK
+suite_t0=$(date +%s)
+timeout_s=${X2K_BOOT_TIMEOUT:-480}
+guests=${X2K_BOOT_GUESTS:-pv blk hvm}
+tmpdir
+T=$TMPD
+chmod 755 "$T"
+
+# ---- Images ------------------------------------------------------------
+t0=$(date +%s)
+boot_images
+build_s=$(( $(date +%s) - t0 ))
+I=$BOOT_IMAGES
+
+# ---- KVM or TCG (probed) -----------------------------------------------
+if boot_kvm_usable; then
+    BOOT_TYPE=kvm
+else
+    BOOT_TYPE=qemu
+    echo "check-boot: KVM is not usable here (${BOOT_KVM_WHY:-disabled}); booting under TCG"
+    # The guest fixes' appliance decides by itself (core/kvm.c).
+fi
+boot_setup "$T/boot"
+
+# ---- The fake Xen host ---------------------------------------------------
+sshd_start
+export HOME=$T/home
+mkdir -p "$HOME"
+XEN=$SSHD_HOME/xen
+mkdir -p "$XEN"
+# The file disks as the Xen host has them (the sshd user reads them; the
+# cache stays read-only for this test).
+ln -s "$I/pv.img" "$XEN/pv.img"
+ln -s "$I/hvm.img" "$XEN/hvm.img"
+blkdev=$(losetup -r -f --show "$I/blk.img")
+cleanup_fn losetup -d "$blkdev"
+cleanup_fn chown "$(stat -c %u:%g "$blkdev")" "$blkdev"
+chown "$SSHD_USER" "$blkdev"
+chown -R "$SSHD_USER:" "$XEN"
+
+cat > "$T/xenhost.xml" <<XML
+<node xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>
+  <cpu><mhz>2400</mhz><model>x86_64</model><active>2</active><nodes>1</nodes>
+    <sockets>1</sockets><cores>2</cores><threads>1</threads></cpu>
+  <memory>8388608</memory>
+  <domain type='xen'>
+    <name>x2k-boot-pv</name>
+    <uuid>6b1c1a0e-0b0a-4c1e-9a00-000000000001</uuid>
+    <memory unit='MiB'>512</memory>
+    <vcpu>1</vcpu>
+    <bootloader>/usr/bin/pygrub</bootloader>
+    <os><type arch='x86_64' machine='xenpv'>linux</type></os>
+    <on_poweroff>destroy</on_poweroff><on_reboot>restart</on_reboot><on_crash>restart</on_crash>
+    <devices>
+      <disk type='file' device='disk'>
+        <driver name='qemu' type='raw'/>
+        <source file='$XEN/pv.img'/>
+        <target dev='xvda' bus='xen'/>
+      </disk>
+      <interface type='bridge'>
+        <mac address='00:16:3e:10:00:01'/>
+        <source bridge='xenbr0'/>
+        <script path='vif-bridge'/>
+      </interface>
+      <console type='pty'><target type='xen' port='0'/></console>
+    </devices>
+    <test:runstate>5</test:runstate>
+  </domain>
+  <domain type='xen'>
+    <name>x2k-boot-blk</name>
+    <uuid>6b1c1a0e-0b0a-4c1e-9a00-000000000002</uuid>
+    <memory unit='MiB'>512</memory>
+    <vcpu>1</vcpu>
+    <bootloader>/usr/bin/pygrub</bootloader>
+    <os><type arch='x86_64' machine='xenpv'>linux</type></os>
+    <devices>
+      <disk type='block' device='disk'>
+        <driver name='phy'/>
+        <source dev='$blkdev'/>
+        <target dev='xvda' bus='xen'/>
+      </disk>
+      <interface type='bridge'>
+        <mac address='00:16:3e:10:00:02'/>
+        <source bridge='xenbr0'/>
+        <script path='vif-bridge'/>
+      </interface>
+      <console type='pty'><target type='xen' port='0'/></console>
+    </devices>
+    <test:runstate>5</test:runstate>
+  </domain>
+  <domain type='xen'>
+    <name>x2k-boot-hvm</name>
+    <uuid>6b1c1a0e-0b0a-4c1e-9a00-000000000003</uuid>
+    <memory unit='MiB'>512</memory>
+    <vcpu>1</vcpu>
+    <os><type arch='x86_64' machine='xenfv'>hvm</type>
+      <loader>/usr/lib/xen/boot/hvmloader</loader><boot dev='hd'/></os>
+    <features><acpi/><apic/><pae/></features>
+    <clock offset='utc'/>
+    <devices>
+      <emulator>/usr/lib/xen/bin/qemu-dm</emulator>
+      <disk type='file' device='disk'>
+        <driver name='file'/>
+        <source file='$XEN/hvm.img'/>
+        <target dev='hda' bus='ide'/>
+      </disk>
+      <interface type='bridge'>
+        <mac address='00:16:3e:10:00:03'/>
+        <source bridge='xenbr0'/>
+        <script path='vif-bridge'/>
+        <model type='e1000'/>
+      </interface>
+      <serial type='pty'><target port='0'/></serial>
+      <console type='pty'><target type='serial' port='0'/></console>
+      <input type='tablet' bus='usb'/>
+      <graphics type='vnc' port='-1' autoport='yes'/>
+    </devices>
+    <test:runstate>5</test:runstate>
+  </domain>
+</node>
+XML
+
+# ---- The KVM host: a dir pool in a temp dir -------------------------
+POOL=$T/pool
+mkdir -p "$POOL"
+cat > "$T/kvmhost.xml" <<XML
+<node>
+  <cpu><mhz>2400</mhz><model>x86_64</model><active>2</active><nodes>1</nodes>
+    <sockets>1</sockets><cores>2</cores><threads>1</threads></cpu>
+  <memory>8388608</memory>
+  <pool type='dir'>
+    <name>default</name>
+    <uuid>35bb2ad9-388a-cdfe-461a-b8907f6e5aa1</uuid>
+    <target><path>$POOL</path></target>
+  </pool>
+  <network>
+    <name>default</name>
+    <uuid>004b96e1-2d78-c30f-5aa5-f03c87d21e6a</uuid>
+    <forward mode='nat'/>
+    <bridge name='virbr0'/>
+    <ip address='192.168.122.1' netmask='255.255.255.0'/>
+  </network>
+</node>
+XML
+
+base=(--batch --machine-readable --uri "test://$T/xenhost.xml"
+      --ssh-host 127.0.0.1 --ssh-port "$SSHD_PORT" --ssh-user "$SSHD_USER"
+      --known-hosts "$SSHD_KNOWN_HOSTS" --identity "$SSHD_KEY"
+      --target-uri "test://$T/kvmhost.xml" --pool default
+      --network xenbr0:default --engine builtin --state-dir "$T/state")
+
+# convert GUEST: migrate x2k-boot-GUEST; sets CONV_S and CONV_XML.
+convert()
+{
+    local g=$1 extra=() rc=0 t0 rd
+    [ "$g" = blk ] && extra=(--block-device)
+    t0=$(date +%s)
+    x2k "${base[@]}" --vm-name "x2k-boot-$g" "${extra[@]}" \
+        > "$T/conv-$g.out" 2> "$T/conv-$g.err" || rc=$?
+    CONV_S=$(( $(date +%s) - t0 ))
+    cat "$T/conv-$g.out" "$T/conv-$g.err"
+    [ $rc = 0 ] || return 1
+    rd=$(tail -1 "$T/conv-$g.out" | sed -n 's/.*"run_dir":"\([^"]*\)".*/\1/p')
+    [ -s "$rd/converted.xml" ] || return 1
+    cat "$rd/report.txt" || :
+    CONV_XML=$rd/converted.xml
+}
+
+# Files the embedded QEMU driver (running as nobody) opens.
+share()
+{
+    chown nobody "$@"
+}
+
+# boot NAME CONVERTED_XML MARKER SECS: boot it, wait for MARKER; sets
+# BOOT_S when it appeared.
+boot()
+{
+    local g=$1 xml=$2 marker=$3 secs=$4 log=$BOOT_LOGS/serial-$1.log
+    python3 "$boot_dir/boot-xml.py" "$xml" "$T/boot-$g.xml" \
+        --serial-log "$log" --type "$BOOT_TYPE" --name "x2k-boot-$g" \
+        --pool "default=$POOL"
+    cat "$T/boot-$g.xml"
+    for d in $(sed -n "s/.*<source file=[\"']\([^\"']*\)[\"'].*/\1/p" "$T/boot-$g.xml"); do
+        share "$d"
+    done
+    share "$T/boot-$g.xml"
+    BOOT_S=
+    if boot_run "x2k-boot-$g" "$T/boot-$g.xml" "$log" "$marker" "$secs"; then
+        BOOT_S=$BOOT_SECONDS
+    fi
+    cat "$log.qemu" 2>/dev/null | grep -m1 qemu-system || :
+    tail -40 "$log" || :
+    cat "$log.run" || :
+    cp "$log" "$log.qemu" "$T/" 2>/dev/null || :
+    [ -n "$BOOT_S" ]
+}
+
+# What the kernel said about its root device, for the table.
+boot_hint()
+{
+    local l=$BOOT_LOGS/serial-$1.log m
+    m=$(grep -aom1 'Command line: .*' "$l" 2>/dev/null | grep -o 'root=[^ ]*' | head -1) || :
+    [ -z "$m" ] || echo " (kernel $m)"
+}
+
+table=$T/table
+printf '%-26s %12s %10s  %s\n' guest conversion boot result > "$table"
+row()
+{
+    printf '%-26s %12s %10s  %s\n' "$@" >> "$table"
+}
+failed=0
+pv_xml=
+pv_boot=
+for g in $guests; do
+    if ! convert "$g"; then
+        row "$g" "${CONV_S}s" - "FAIL: conversion (see conv-$g.err)"
+        failed=1
+        continue
+    fi
+    cp "$CONV_XML" "$T/converted-$g.xml"
+    [ "$g" = pv ] && pv_xml=$T/converted-pv.xml
+    if boot "$g" "$T/converted-$g.xml" "X2K-BOOT-OK-$g" "$timeout_s"; then
+        grep -aF "X2K-BOOT-OK-$g" "$BOOT_LOGS/serial-$g.log" | grep -q 'root=/dev/vda1' ||
+            { row "$g" "${CONV_S}s" "${BOOT_S}s" "FAIL: marker without root=/dev/vda1"; failed=1; continue; }
+        row "$g" "${CONV_S}s" "${BOOT_S}s" "PASS: X2K-BOOT-OK-$g, root=/dev/vda1"
+        [ "$g" = pv ] && pv_boot=$BOOT_S
+    else
+        row "$g" "${CONV_S}s" "-" "FAIL: $BOOT_WHY after ${BOOT_WAITED}s$(boot_hint "$g")"
+        failed=1
+    fi
+done
+
+# ---- The unconverted PV disk under the same KVM devices ---------------
+if [ -n "$pv_xml" ]; then
+    raw=$T/unconverted-pv.raw
+    cp --sparse=always "$I/pv.img" "$raw"
+    src=$(sed -n "s/.*<source file=[\"']\([^\"']*\)[\"'].*/\1/p" "$pv_xml" | head -1)
+    sed "s|$src|$raw|" "$pv_xml" > "$T/converted-unconv.xml"
+    # Twice the converted guest's boot time (plus a minute) is ample;
+    # 240 s when that guest did not boot.
+    neg=240
+    [ -z "$pv_boot" ] || neg=$((2 * pv_boot + 60))
+    [ $neg -le "$timeout_s" ] || neg=$timeout_s
+    if boot unconv "$T/converted-unconv.xml" X2K-BOOT-OK- "$neg"; then
+        row "pv unconverted" - "${BOOT_S}s" "FAIL: reached the marker without the fixes"
+        failed=1
+    elif ! grep -aq 'Loading initial ramdisk' "$BOOT_LOGS/serial-unconv.log"; then
+        row "pv unconverted" - "-" "FAIL: GRUB never loaded the kernel ($BOOT_WHY)"
+        failed=1
+    elif [ "$BOOT_WHY" != "no marker within ${neg}s" ]; then
+        row "pv unconverted" - "-" "FAIL: $BOOT_WHY"
+        failed=1
+    else
+        row "pv unconverted" - "-" "PASS: $BOOT_WHY (GRUB loaded the kernel; no virtio_blk, root=/dev/xvda1)"
+    fi
+fi
+
+total=$(( $(date +%s) - suite_t0 ))
+{
+    echo
+    cat "$table"
+    echo "images: $BOOT_CACHE cache, ${build_s}s ($I)"
+    echo "accel: $BOOT_TYPE${BOOT_KVM_WHY:+ (KVM unusable: $BOOT_KVM_WHY)}; whole suite: ${total}s"
+} | tee "$T/table.out"
+[ -z "${X2K_BOOT_TABLE:-}" ] || cp "$T/table.out" "$X2K_BOOT_TABLE"
+[ $failed = 0 ]

@@ -1,0 +1,193 @@
+# Helpers of `make check-boot' (tests/boot/README).  Source after
+# tests/functions.sh.
+#
+#   boot_cache_dir            print the cache directory
+#   boot_images               build or reuse the guest images; sets
+#                             BOOT_IMAGES (directory) and BOOT_CACHE
+#                             (warm, or cold with what was built)
+#   boot_kvm_usable           0 if QEMU really runs a guest with KVM here
+#   boot_run NAME XML LOG MARKER SECS
+#                             boot domain XML (as boot-xml.py left it)
+#                             through libvirt's QEMU driver, embedded
+#                             (virt-qemu-run, no daemon); wait at most
+#                             SECS for MARKER on the serial log LOG (in
+#                             $BOOT_LOGS: libvirt, as nobody, recreates
+#                             it); sets BOOT_SECONDS (until the marker),
+#                             BOOT_WAITED and BOOT_WHY (why it stopped
+#                             waiting); 0 if the marker appeared
+#   boot_stop_all             stop every virt-qemu-run and QEMU that
+#                             boot_run started (queued at exit by
+#                             boot_setup)
+#   boot_setup DIR            BOOT_ROOT=DIR for the embedded driver,
+#                             BOOT_LOGS=DIR/logs for serial logs
+
+boot_dir="$top_srcdir/tests/boot"
+
+boot_cache_dir()
+{
+    if [ -n "${X2K_BOOT_CACHE:-}" ]; then
+        echo "$X2K_BOOT_CACHE"
+    elif [ "$(id -u)" = 0 ]; then
+        echo /var/cache/xen2kvm-tui-tests
+    else
+        echo "${XDG_CACHE_HOME:-$HOME/.cache}/xen2kvm-tui-tests"
+    fi
+}
+
+boot_images()
+{
+    local cache key dir d
+    cache=$(boot_cache_dir)
+    mkdir -p "$cache"
+    key=$(sha256sum "$boot_dir/build-guests.sh" | cut -c1-16)
+    dir=$cache/guests-$key
+    BOOT_CACHE=warm
+    (
+        # One builder at a time; a second test run waits for the first.
+        flock -w 2400 9 || fail "timed out waiting for $cache/.lock"
+        if [ ! -f "$dir/ok" ]; then
+            rm -rf "$dir"
+            # Images of older recipes only take space.
+            for d in "$cache"/guests-*; do
+                [ -d "$d" ] && [ "$d" != "$dir" ] && rm -rf "$d"
+            done
+            nice -n 10 "$boot_dir/build-guests.sh" "$dir" "$cache" \
+                > "$cache/build.log" 2>&1 ||
+                { tail -60 "$cache/build.log" >&2; fail "building the guests failed ($cache/build.log)"; }
+            echo cold > "$dir/built-by-this-run"
+        fi
+    ) 9> "$cache/.lock"
+    if [ -f "$dir/built-by-this-run" ]; then
+        if [ -f "$dir/debootstrapped" ]; then
+            BOOT_CACHE="cold (debootstrap and images built)"
+        else
+            BOOT_CACHE="cold (images built from the cached debootstrap tree)"
+        fi
+        rm -f "$dir/built-by-this-run"
+    fi
+    BOOT_IMAGES=$dir
+}
+
+# A real probe: boot the host's kernel under QEMU with -accel kvm and
+# wait (bounded) for its first console line.  /dev/kvm can exist while
+# nested KVM aborts QEMU (MSR 0x10a) or hangs the vCPU.
+boot_kvm_usable()
+{
+    local k log pid i
+    [ -z "${X2K_BOOT_FORCE_TCG:-}" ] || return 1
+    [ -r /dev/kvm ] && [ -w /dev/kvm ] || return 1
+    k=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -1)
+    [ -n "$k" ] || return 1
+    log=$(mktemp "${TMPDIR:-/tmp}/x2k-kvmprobe.XXXXXX")
+    timeout 30 qemu-system-x86_64 -accel kvm -cpu host -machine pc -m 256 \
+        -nodefaults -display none -no-reboot -serial "file:$log" \
+        -kernel "$k" -append "console=ttyS0 panic=-1 earlyprintk=ttyS0" \
+        > "$log.out" 2>&1 &
+    pid=$!
+    for i in $(seq 1 200); do
+        grep -q 'Linux version' "$log" 2>/dev/null && break
+        kill -0 $pid 2>/dev/null || break
+        sleep 0.1
+    done
+    if grep -q 'Linux version' "$log" 2>/dev/null; then
+        kill $pid 2>/dev/null; wait $pid 2>/dev/null
+        rm -f "$log" "$log.out"
+        return 0
+    fi
+    kill $pid 2>/dev/null; wait $pid 2>/dev/null
+    BOOT_KVM_WHY=$(head -c 300 "$log.out" | tr '\n' ' ')
+    [ -n "$BOOT_KVM_WHY" ] || BOOT_KVM_WHY="no kernel output within 20 s"
+    rm -f "$log" "$log.out"
+    return 1
+}
+
+# The embedded QEMU driver runs as `nobody' (as root it wants the
+# libvirt-qemu user, which a test machine need not have).  setpriv
+# execs (no child left behind), so $! is virt-qemu-run itself.
+boot_as_nobody()
+{
+    local grp=nogroup
+    [ "${BOOT_TYPE:-qemu}" = kvm ] && grp=kvm
+    setpriv --reuid=nobody --regid=$grp --clear-groups \
+        env HOME="$BOOT_ROOT" "$@"
+}
+
+boot_setup()
+{
+    BOOT_ROOT=$1
+    BOOT_PIDS=""
+    BOOT_LOGS=$BOOT_ROOT/logs
+    mkdir -p "$BOOT_ROOT" "$BOOT_LOGS"
+    chown nobody "$BOOT_ROOT" "$BOOT_LOGS"
+    cleanup_fn boot_stop_all
+}
+
+boot_stop_all()
+{
+    local p f
+    for p in $BOOT_PIDS; do kill -TERM "$p" 2>/dev/null || :; done
+    sleep 1
+    for f in "$BOOT_ROOT"/embed-*/run/qemu/*.pid; do
+        [ -f "$f" ] || continue
+        p=$(cat "$f")
+        [ -n "$p" ] && kill -KILL "$p" 2>/dev/null || :
+    done
+    for p in $BOOT_PIDS; do kill -KILL "$p" 2>/dev/null || :; done
+}
+
+boot_run()
+{
+    local name=$1 xml=$2 log=$3 marker=$4 secs=$5 pid t0 now pidfile i
+    local root=$BOOT_ROOT/embed-$name
+    rm -f "$log"
+    # A driver root per boot: nothing of one boot can hold up the next.
+    rm -rf "$root"
+    t0=$(date +%s%N)
+    boot_as_nobody virt-qemu-run --root "$root" "$xml" \
+        > "$log.run" 2>&1 &
+    pid=$!
+    BOOT_PIDS="$BOOT_PIDS $pid"
+    BOOT_SECONDS=
+    BOOT_WHY=
+    while :; do
+        now=$(date +%s%N)
+        BOOT_WAITED=$(( (now - t0 + 500000000) / 1000000000 ))
+        if grep -qaF -- "$marker" "$log" 2>/dev/null; then
+            BOOT_SECONDS=$BOOT_WAITED
+            BOOT_WHY="marker"
+            break
+        fi
+        # Dead ends: the guest will never get further.
+        if grep -qaE 'Dropping to a shell|Kernel panic - not syncing' \
+                "$log" 2>/dev/null; then
+            BOOT_WHY="dead end: $(grep -aoEm1 'ALERT! .*|Kernel panic - not syncing.*' "$log" | tr -d '\r')"
+            break
+        fi
+        if ! kill -0 $pid 2>/dev/null; then
+            BOOT_WHY="virt-qemu-run exited: $(grep -v '^+' "$log.run" | tail -1)"
+            break
+        fi
+        if [ $(( (now - t0) / 1000000000 )) -ge "$secs" ]; then
+            BOOT_WHY="no marker within ${secs}s"
+            break
+        fi
+        sleep 1
+    done
+    # Keep the QEMU command line libvirt generated (the documentation of
+    # what booted).
+    cp "$root/log/qemu/$name.log" "$log.qemu" 2>/dev/null || :
+    # SIGTERM: virt-qemu-run destroys the guest and exits.
+    kill -TERM $pid 2>/dev/null || :
+    for i in $(seq 1 150); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+    kill -KILL $pid 2>/dev/null || :
+    wait $pid 2>/dev/null || :
+    pidfile=$root/run/qemu/$name.pid
+    if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+        kill -KILL "$(cat "$pidfile")" 2>/dev/null || :
+    fi
+    for i in $(seq 1 50); do
+        pgrep -f "guest=$name," >/dev/null || break
+        sleep 0.1
+    done
+    [ -n "$BOOT_SECONDS" ]
+}
