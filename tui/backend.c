@@ -10,69 +10,16 @@
 #include <unistd.h>
 
 #include "backend.h"
-#include "i18n.h"
 #include "demo.h"
 #include "engine.h"
-#include "ssh.h"
-#include "uri.h"
-
-/* The libvirt source and inventory engines are wired in as soon as
- * their headers are part of the build. */
-#if __has_include("source.h") && __has_include("inventory.h")
-#define HAVE_SOURCE 1
-#include "inventory.h"
-#include "source.h"
-#else
-#define HAVE_SOURCE 0
-#endif
-#if __has_include("target.h") && __has_include("preflight.h")
-#define HAVE_TARGET 1
 #include "help.h"
+#include "i18n.h"
+#include "inventory.h"
 #include "preflight.h"
+#include "source.h"
+#include "ssh.h"
 #include "target.h"
-#else
-#define HAVE_TARGET 0
-#endif
-
-/* Unused once every engine is in the build. */
-static int X2K_UNUSED
-missing(struct x2k_error *err, const char *what)
-{
-    /* TRANSLATORS: %1$s names an engine, e.g. "the SSH engine". */
-    x2k_error_set(err, X2K_ERR_UNSUPPORTED,
-                  _("%1$s is not in this build yet."), what);
-    return -1;
-}
-
-bool
-tui_backend_have_ssh(void)
-{
-    return true;
-}
-
-bool
-tui_backend_have_source(void)
-{
-    return HAVE_SOURCE;
-}
-
-bool
-tui_backend_have_target(void)
-{
-    return HAVE_TARGET;
-}
-
-bool
-tui_backend_have_preflight(void)
-{
-    return true;
-}
-
-bool
-tui_backend_have_engine(void)
-{
-    return true;
-}
+#include "uri.h"
 
 bool
 tui_backend_have_virt_v2v(void)
@@ -210,7 +157,6 @@ tui_backend_ssh_install_key(const struct x2k_plan *plan,
     return rc;
 }
 
-#if HAVE_SOURCE
 /* Open URI as the source.  Over an ssh transport libvirt runs OpenSSH,
  * which would prompt on the terminal (over the wizard's screen):
  * no_tty=1 makes it fail instead, and the screen says why. */
@@ -245,6 +191,7 @@ tui_backend_list_vms(const char *uri, struct tui_vm **vms, size_t *n,
         (*vms)[i].id = doms[i].id;
         (*vms)[i].name = x2k_xstrdup(doms[i].name);
         (*vms)[i].state = x2k_xstrdup(x2k_domstate_name(doms[i].state));
+        (*vms)[i].dstate = doms[i].state;
         (*vms)[i].running = doms[i].state != X2K_DOM_SHUTOFF &&
             doms[i].state != X2K_DOM_NOSTATE &&
             doms[i].state != X2K_DOM_CRASHED;
@@ -382,63 +329,7 @@ tui_backend_nic_sources(const struct x2k_plan *plan, char ***sources,
     x2k_inventory_free(inv);
     return 0;
 }
-#else
-int
-tui_backend_nic_sources(const struct x2k_plan *plan, char ***sources,
-                        size_t *n, struct x2k_error *err)
-{
-    (void)plan;
-    *sources = NULL;
-    *n = 0;
-    return missing(err, _("The disk inventory engine"));
-}
 
-int
-tui_backend_list_vms(const char *uri, struct tui_vm **vms, size_t *n,
-                     struct x2k_error *err)
-{
-    (void)uri;
-    *vms = NULL;
-    *n = 0;
-    return missing(err, _("The libvirt source engine"));
-}
-
-char *
-tui_backend_dumpxml(const char *uri, const char *name,
-                    struct x2k_error *err)
-{
-    (void)uri;
-    (void)name;
-    missing(err, _("The libvirt source engine"));
-    return NULL;
-}
-
-int
-tui_backend_shutdown(const char *uri, const char *name, int timeout,
-                     bool force_off, struct x2k_reporter *r,
-                     struct x2k_error *err)
-{
-    (void)uri;
-    (void)name;
-    (void)timeout;
-    (void)force_off;
-    (void)r;
-    return missing(err, _("The libvirt source engine"));
-}
-
-int
-tui_backend_disks(const struct x2k_plan *plan, struct tui_disk **disks,
-                  size_t *n, bool *block, struct x2k_error *err)
-{
-    (void)plan;
-    *disks = NULL;
-    *n = 0;
-    *block = false;
-    return missing(err, _("The disk inventory engine"));
-}
-#endif
-
-#if HAVE_TARGET
 int
 tui_backend_pools(const char *target_uri, struct tui_pool **pools,
                   size_t *n, struct x2k_error *err)
@@ -542,83 +433,23 @@ tui_backend_preflight(const struct x2k_plan *plan, char **text,
     *text = x2k_buf_steal(&b);
     return rc;
 }
-#else
-int
-tui_backend_pools(const char *target_uri, struct tui_pool **pools,
-                  size_t *n, struct x2k_error *err)
-{
-    (void)target_uri;
-    *pools = NULL;
-    *n = 0;
-    return missing(err, _("The libvirt target engine"));
-}
-
-int
-tui_backend_networks(const char *target_uri, char ***names, size_t *n,
-                     struct x2k_error *err)
-{
-    (void)target_uri;
-    *names = NULL;
-    *n = 0;
-    return missing(err, _("The libvirt target engine"));
-}
-/* Collect what the preflight run reports, as text lines. */
-static void
-collect(const struct x2k_event *ev, void *opaque)
-{
-    struct x2k_buf *b = opaque;
-
-    switch (ev->kind) {
-    case X2K_EVENT_STAGE_END:
-        x2k_buf_printf(b, "[%-4s] %s\n", ev->status ? "FAIL" : "ok",
-                       x2k_stage_label(ev->stage));
-        break;
-    case X2K_EVENT_WARNING:
-        x2k_buf_printf(b, "[warn] %s\n", ev->text ? ev->text : "");
-        break;
-    case X2K_EVENT_LOG:
-        x2k_buf_printf(b, "       %s\n", ev->text ? ev->text : "");
-        break;
-    default:
-        break;
-    }
-}
-
-int
-tui_backend_preflight(const struct x2k_plan *plan, char **text,
-                      struct x2k_error *err)
-{
-    struct x2k_engine *eng = x2k_engine_new(plan);
-    struct x2k_buf b = { 0 };
-    int rc = x2k_engine_run(eng, true, collect, &b, err);
-
-    x2k_engine_free(eng);
-    *text = x2k_buf_steal(&b);
-    return rc;
-}
-#endif
 
 char *
 tui_backend_vm_table(const struct tui_vm *vms, size_t n)
 {
-    struct x2k_buf b = { 0 };
+    /* virsh's own layout (seed 000 section 3), from core. */
+    struct x2k_source_dom *doms = x2k_xcalloc(n + 1, sizeof *doms);
+    char *table;
     size_t i;
 
-    /* virsh's own layout (seed 000 section 3); not translated, as
-     * virsh's is what users compare it with. */
-    x2k_buf_printf(&b, " %-5s %-30s %s\n", "Id", "Name", "State");
-    x2k_buf_puts(&b, "----------------------------------------------------\n");
     for (i = 0; i < n; i++) {
-        char id[16];
-
-        if (vms[i].id >= 0)
-            snprintf(id, sizeof id, "%d", vms[i].id);
-        else
-            snprintf(id, sizeof id, "-");
-        x2k_buf_printf(&b, " %-5s %-30s %s\n", id, vms[i].name,
-                       vms[i].state);
+        doms[i].id = vms[i].id;
+        doms[i].name = vms[i].name;     /* borrowed */
+        doms[i].state = vms[i].dstate;
     }
-    return x2k_buf_steal(&b);
+    table = x2k_source_format_list(doms, n);
+    free(doms);
+    return table;
 }
 
 void

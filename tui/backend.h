@@ -1,7 +1,5 @@
 /* What the wizard's screens ask of the engine, in one place: each
- * function calls core's public API, or, where that engine is not in
- * this build yet, fails with X2K_ERR_UNSUPPORTED and a sentence saying
- * so (never invented data).  The functions block: screens call them
+ * function calls core's public API.  The functions block: screens call them
  * through tui_task_start() on a worker thread.  No curses here.
  */
 #ifndef TUI_BACKEND_H
@@ -12,11 +10,13 @@
 #include "error.h"
 #include "event.h"
 #include "plan.h"
+#include "source.h"
 
 struct tui_vm {
     int id;                     /* -1 when not running */
     char *name;
     char *state;                /* as virsh prints it: "shut off" */
+    enum x2k_domstate dstate;
     bool running;
 };
 
@@ -33,12 +33,6 @@ struct tui_pool {
     uint64_t avail;
 };
 
-/* Whether each engine is in this build (for honest screens). */
-bool tui_backend_have_ssh(void);
-bool tui_backend_have_source(void);
-bool tui_backend_have_target(void);
-bool tui_backend_have_preflight(void);
-bool tui_backend_have_engine(void);
 /* Whether virt-v2v can be run (found in PATH). */
 bool tui_backend_have_virt_v2v(void);
 
