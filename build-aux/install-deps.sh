@@ -3,7 +3,8 @@
 # of xen2kvm-tui need, when any is missing, and generate the zh_CN.UTF-8
 # locale.  make check-boot builds Debian guests with debootstrap, fdisk's
 # sfdisk and loop devices, and boots them with virt-qemu-run
-# (libvirt-daemon-driver-qemu).  virt-v2v (--engine virt-v2v, make check-slow) only recommends
+# (libvirt-daemon-driver-qemu).  virt-xml-validate needs xmllint (libxml2-utils,
+# only recommended by libvirt-clients).  virt-v2v (--engine virt-v2v, make check-slow) only recommends
 # nbdkit and nbdcopy (libnbd-bin), and this script installs without
 # recommends, so they are listed too.  As root it runs apt-get; otherwise it prints the exact
 # command and exits non-zero.
@@ -13,7 +14,7 @@ PACKAGES="
 autoconf automake libtool autopoint gettext pkg-config gcc make
 libncurses-dev libvirt-dev libguestfs-dev libxml2-dev libssh2-1-dev
 libpopt-dev libcmocka-dev libssl-dev
-tmux openssh-server openssh-client libvirt-clients libvirt-daemon
+tmux openssh-server openssh-client libvirt-clients libxml2-utils libvirt-daemon
 netcat-openbsd
 qemu-utils qemu-system-x86 libguestfs-tools linux-image-amd64
 e2fsprogs fdisk

@@ -451,11 +451,13 @@ _libvirtd_stop()
 
 # Attach FILE to a free loop device and print its name, once the device
 # reports FILE's size (right after LOOP_CONFIGURE, under load, a reader
-# has been seen to get 0 bytes).  Non-zero when no loop device can be had.
+# has been seen to get 0 bytes).  Further arguments go to losetup (-r:
+# read-only).  Non-zero when no loop device can be had.
 loop_attach()
 {
     local f=$1 dev size i=0
-    dev=$(losetup -f --show "$f" 2>/dev/null) || return 1
+    shift
+    dev=$(losetup "$@" -f --show "$f" 2>/dev/null) || return 1
     size=$(stat -c %s "$f")
     until [ "$(blockdev --getsize64 "$dev" 2>/dev/null)" = "$size" ]; do
         i=$((i + 1))

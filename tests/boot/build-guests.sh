@@ -25,6 +25,7 @@
 # caller (tests/boot/lib.sh) keys DIR by a hash of this file, so a
 # changed recipe rebuilds.  Writes DIR/ok last.
 set -e -x
+umask 022
 out=${1:?usage: build-guests.sh DIR}
 mirror=${X2K_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 size=${X2K_BOOT_IMAGE_SIZE:-1536M}
@@ -43,7 +44,7 @@ cleanup()
     set +e
     for m in $mounted; do umount -l "$m"; done
     if [ -n "$loop" ]; then partx -d "$loop"; losetup -d "$loop"; fi
-    rm -rf "$work"
+    rm -rf --one-file-system "$work"
 }
 trap cleanup EXIT
 
@@ -62,8 +63,18 @@ mkdir -p "$root"
 if [ -f "$tarball" ]; then
     tar -C "$root" -xpf "$tarball"
 else
-    debootstrap --variant=minbase --arch=amd64 --include=$packages \
-        bookworm "$root" "$mirror"
+    # A mirror can drop a connection: three attempts, each from scratch.
+    for attempt in 1 2 3; do
+        if debootstrap --variant=minbase --arch=amd64 --include=$packages \
+                bookworm "$root" "$mirror"; then
+            break
+        fi
+        [ $attempt != 3 ] || { echo "build-guests.sh: debootstrap failed 3 times ($mirror)" >&2; exit 1; }
+        for m in proc sys dev/pts dev; do umount -l "$root/$m" 2>/dev/null || :; done
+        rm -rf --one-file-system "$root"
+        mkdir -p "$root"
+        sleep 10
+    done
     # Trim what a test guest never loads (smaller copies, faster
     # initramfs builds); depmod keeps the module index consistent.
     kver=$(ls "$root/lib/modules")
@@ -106,6 +117,27 @@ echo x2k-guest > "$root/etc/hostname"
 printf 'root:x2k\n' | chroot "$root" chpasswd
 
 # ---- Images ----------------------------------------------------------
+# wait_partition LOOP PART: the node of LOOP's first partition.  Right
+# after LOOP_CONFIGURE, on a loaded machine, the partition scan can lag;
+# where /dev is not devtmpfs the node never appears by itself: make it
+# from sysfs.
+wait_partition()
+{
+    local loop=$1 part=$2 sys i
+    sys=/sys/class/block/$(basename "$part")
+    for i in $(seq 1 100); do
+        [ -b "$part" ] && return 0
+        [ $((i % 10)) = 5 ] && { partx -a "$loop" 2>/dev/null || partx -u "$loop" 2>/dev/null || :; }
+        if [ -r "$sys/dev" ] && [ $i -ge 20 ]; then
+            mknod "$part" b $(tr ':' ' ' < "$sys/dev") && return 0
+        fi
+        sleep 0.1
+    done
+    echo "build-guests.sh: $part never appeared" >&2
+    ls -l /dev/loop* "/sys/class/block/$(basename "$loop")" >&2 || :
+    return 1
+}
+
 # make_image NAME KIND: KIND pv or hvm.
 make_image()
 {
@@ -115,9 +147,7 @@ make_image()
     printf 'label: dos\nstart=2048, type=83, bootable\n' | sfdisk -q "$img"
     loop=$(losetup -P -f --show "$img")
     part=${loop}p1
-    # The kernel does not always create the partition's node here.
-    [ -b "$part" ] || partx -a "$loop"
-    [ -b "$part" ]
+    wait_partition "$loop" "$part"
     mkfs.ext4 -q -L root "$part"
     mkdir -p "$mnt"
     mount "$part" "$mnt"

@@ -21,10 +21,14 @@
 #
 # Environment: X2K_BOOT_CACHE (image cache), X2K_BOOT_TIMEOUT (seconds
 # per boot, default 480), X2K_BOOT_FORCE_TCG=1, X2K_BOOT_GUESTS (default
-# "pv blk hvm"), X2K_BOOT_TABLE (also write the table there).
+# "pv blk hvm"), X2K_BOOT_TABLE (also write the table there),
+# X2K_BOOT_NEGATIVE_TIMEOUT (seconds the unconverted disk is watched).
 . "${top_srcdir:-..}/tests/functions.sh"
 . "$top_srcdir/tests/boot/lib.sh"
-set -e -x
+set -E -e -x
+# The command that stopped the test, for the summary (make check-boot
+# prints the FAIL: lines when there is no table).
+trap 'echo "FAIL: check-boot.sh line $LINENO: $BASH_COMMAND (exit $?)" >&2' ERR
 requires_root
 requires debootstrap virt-qemu-run qemu-system-x86_64 python3 runuser \
     losetup partx sfdisk flock virsh
@@ -63,7 +67,7 @@ mkdir -p "$XEN"
 # cache stays read-only for this test).
 ln -s "$I/pv.img" "$XEN/pv.img"
 ln -s "$I/hvm.img" "$XEN/hvm.img"
-blkdev=$(losetup -r -f --show "$I/blk.img")
+blkdev=$(loop_attach "$I/blk.img" -r) || fail "no loop device for blk.img"
 cleanup_fn losetup -d "$blkdev"
 cleanup_fn chown "$(stat -c %u:%g "$blkdev")" "$blkdev"
 chown "$SSHD_USER" "$blkdev"
@@ -219,6 +223,15 @@ boot()
     BOOT_S=
     if boot_run "x2k-boot-$g" "$T/boot-$g.xml" "$log" "$marker" "$secs"; then
         BOOT_S=$BOOT_SECONDS
+    elif [ "$BOOT_TYPE" = kvm ] && [ "${BOOT_WHY#virt-qemu-run exited}" != "$BOOT_WHY" ]; then
+        # The probe's QEMU ran under KVM but libvirt's did not start:
+        # the accelerator is the machine's business, not the guest's.
+        # Say so and boot this and every later guest under TCG.
+        BOOT_KVM_WHY="KVM boot of $g failed: $BOOT_WHY"
+        echo "check-boot: $BOOT_KVM_WHY; booting under TCG from now on"
+        BOOT_TYPE=qemu
+        boot "$@"
+        return
     fi
     cat "$log.qemu" 2>/dev/null | grep -m1 qemu-system || :
     tail -40 "$log" || :
@@ -274,17 +287,22 @@ if [ -n "$pv_xml" ]; then
     neg=240
     [ -z "$pv_boot" ] || neg=$((2 * pv_boot + 60))
     [ $neg -le "$timeout_s" ] || neg=$timeout_s
+    neg=${X2K_BOOT_NEGATIVE_TIMEOUT:-$neg}
     if boot unconv "$T/converted-unconv.xml" X2K-BOOT-OK- "$neg"; then
         row "pv unconverted" - "${BOOT_S}s" "FAIL: reached the marker without the fixes"
         failed=1
     elif ! grep -aq 'Loading initial ramdisk' "$BOOT_LOGS/serial-unconv.log"; then
         row "pv unconverted" - "-" "FAIL: GRUB never loaded the kernel ($BOOT_WHY)"
         failed=1
-    elif [ "$BOOT_WHY" != "no marker within ${neg}s" ]; then
+    elif [ "$BOOT_WHY" = "no marker within ${neg}s" ]; then
+        row "pv unconverted" - "-" "PASS: $BOOT_WHY (GRUB loaded the kernel; no virtio_blk, root=/dev/xvda1)"
+    elif grep -aqE 'ALERT! +/dev/xvda1 does not exist' "$BOOT_LOGS/serial-unconv.log"; then
+        # On a faster machine the initramfs gives up (ROOTDELAY) before
+        # the deadline: the very failure the fixes prevent.
+        row "pv unconverted" - "-" "PASS: initramfs gave up after ${BOOT_WAITED}s: /dev/xvda1 does not exist (no virtio_blk)"
+    else
         row "pv unconverted" - "-" "FAIL: $BOOT_WHY"
         failed=1
-    else
-        row "pv unconverted" - "-" "PASS: $BOOT_WHY (GRUB loaded the kernel; no virtio_blk, root=/dev/xvda1)"
     fi
 fi
 

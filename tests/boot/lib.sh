@@ -56,6 +56,10 @@ boot_images()
                 { tail -60 "$cache/build.log" >&2; fail "building the guests failed ($cache/build.log)"; }
             echo cold > "$dir/built-by-this-run"
         fi
+        # The test's sshd user reads the images (whatever the umask
+        # of the run that built them).
+        chmod 755 "$cache" "$dir"
+        chmod 644 "$dir"/*.img
     ) 9> "$cache/.lock"
     if [ -f "$dir/built-by-this-run" ]; then
         if [ -f "$dir/debootstrapped" ]; then
@@ -78,8 +82,15 @@ boot_kvm_usable()
     [ -r /dev/kvm ] && [ -w /dev/kvm ] || return 1
     k=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -1)
     [ -n "$k" ] || return 1
+    # nobody must read the kernel (Debian installs it 0644; be sure).
+    [ "$(setpriv --reuid=nobody --regid=nogroup --clear-groups \
+            sh -c "test -r '$k' && echo y")" = y ] || return 1
     log=$(mktemp "${TMPDIR:-/tmp}/x2k-kvmprobe.XXXXXX")
-    timeout 30 qemu-system-x86_64 -accel kvm -cpu host -machine pc -m 256 \
+    # As the identity that boots the guests (boot_as_nobody): root may
+    # open /dev/kvm where nobody cannot.
+    chown nobody "$log"
+    BOOT_TYPE=kvm boot_as_nobody \
+        timeout 30 qemu-system-x86_64 -accel kvm -cpu host -machine pc -m 256 \
         -nodefaults -display none -no-reboot -serial "file:$log" \
         -kernel "$k" -append "console=ttyS0 panic=-1 earlyprintk=ttyS0" \
         > "$log.out" 2>&1 &
@@ -91,11 +102,14 @@ boot_kvm_usable()
     done
     if grep -q 'Linux version' "$log" 2>/dev/null; then
         kill $pid 2>/dev/null; wait $pid 2>/dev/null
+        pkill -KILL -f "file:$log" 2>/dev/null || :
         rm -f "$log" "$log.out"
         return 0
     fi
     kill $pid 2>/dev/null; wait $pid 2>/dev/null
-    BOOT_KVM_WHY=$(head -c 300 "$log.out" | tr '\n' ' ')
+    pkill -KILL -f "file:$log" 2>/dev/null || :
+    # (without the shell's own -x trace of boot_as_nobody)
+    BOOT_KVM_WHY=$(grep -v '^+' "$log.out" | head -c 300 | tr '\n' ' ')
     [ -n "$BOOT_KVM_WHY" ] || BOOT_KVM_WHY="no kernel output within 20 s"
     rm -f "$log" "$log.out"
     return 1
@@ -103,11 +117,13 @@ boot_kvm_usable()
 
 # The embedded QEMU driver runs as `nobody' (as root it wants the
 # libvirt-qemu user, which a test machine need not have).  setpriv
-# execs (no child left behind), so $! is virt-qemu-run itself.
+# execs (no child left behind), so $! is virt-qemu-run itself.  For KVM
+# the group is the one that owns /dev/kvm: on a VM image it need not be
+# the group named kvm (seen here: root:ssl-cert, mode 0660).
 boot_as_nobody()
 {
     local grp=nogroup
-    [ "${BOOT_TYPE:-qemu}" = kvm ] && grp=kvm
+    [ "${BOOT_TYPE:-qemu}" = kvm ] && grp=$(stat -c %g /dev/kvm)
     setpriv --reuid=nobody --regid=$grp --clear-groups \
         env HOME="$BOOT_ROOT" "$@"
 }
