@@ -21,13 +21,26 @@
 # prints "X2K-BOOT-OK-<guest> root=<device>" on /dev/ttyS0 and /dev/hvc0.
 #
 # Root only (debootstrap, loop devices with partitions, chroot).  Uses
-# Debian's mirror ($X2K_DEBIAN_MIRROR, default deb.debian.org).  The
+# $X2K_DEBIAN_MIRROR, else the mirror (and proxy) apt is configured
+# with, else deb.debian.org.  The
 # caller (tests/boot/lib.sh) keys DIR by a hash of this file, so a
 # changed recipe rebuilds.  Writes DIR/ok last.
 set -e -x
 umask 022
 out=${1:?usage: build-guests.sh DIR}
-mirror=${X2K_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+# The mirror and proxy this machine's apt uses (a machine may reach
+# Debian only through them), else deb.debian.org.
+apt_mirror=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE) $(COMPONENT)' \
+    2>/dev/null | awk '$2 == "bookworm" && $3 == "main" { print $1; exit }')
+case $apt_mirror in
+http://* | https://*) apt_mirror=${apt_mirror%/} ;;
+*) apt_mirror= ;;   # a transport debootstrap lacks (ar+https://, ...)
+esac
+mirror=${X2K_DEBIAN_MIRROR:-${apt_mirror:-http://deb.debian.org/debian}}
+if [ -z "${http_proxy:-}" ]; then
+    eval "$(apt-config shell http_proxy Acquire::http::Proxy 2>/dev/null)" || :
+    [ -z "${http_proxy:-}" ] || export http_proxy
+fi
 size=${X2K_BOOT_IMAGE_SIZE:-1536M}
 [ "$(id -u)" = 0 ] || { echo "build-guests.sh: needs root" >&2; exit 77; }
 for c in debootstrap losetup sfdisk mkfs.ext4 chroot mount; do
@@ -63,14 +76,17 @@ mkdir -p "$root"
 if [ -f "$tarball" ]; then
     tar -C "$root" -xpf "$tarball"
 else
-    # A mirror can drop a connection: three attempts, each from scratch.
-    for attempt in 1 2 3; do
+    # A mirror can drop a connection: three attempts, each from scratch,
+    # the last from deb.debian.org.
+    attempt=0
+    for m in "$mirror" "$mirror" http://deb.debian.org/debian; do
+        attempt=$((attempt + 1))
         if debootstrap --variant=minbase --arch=amd64 --include=$packages \
-                bookworm "$root" "$mirror"; then
+                bookworm "$root" "$m"; then
             break
         fi
         [ $attempt != 3 ] || { echo "build-guests.sh: debootstrap failed 3 times ($mirror)" >&2; exit 1; }
-        for m in proc sys dev/pts dev; do umount -l "$root/$m" 2>/dev/null || :; done
+        for mp in proc sys dev/pts dev; do umount -l "$root/$mp" 2>/dev/null || :; done
         rm -rf --one-file-system "$root"
         mkdir -p "$root"
         sleep 10
