@@ -18,3 +18,10 @@ cd "$top_srcdir"
 ! grep -rnE '#include[[:space:]]*[<"](n?curses|ncursesw/curses)' tui \
     --include='*.c' --include='*.h' | grep -v 'tui/tcurses.h' ||
     fail "tui/ includes curses other than through tcurses.h"
+
+# Every test has its own log: automake names the log of tests/NAME.sh
+# and of the program tests/NAME alike (NAME.log), and then runs only
+# one of them.
+for t in tests/*.sh; do
+    [ ! -e "${t%.sh}.c" ] || fail "$t and ${t%.sh}.c would share one test log"
+done
