@@ -93,6 +93,10 @@ parse_guest(struct x2k_caps *caps, xmlNodePtr guest)
             char *type = node_attr(n, "type");
 
             d = n;
+            if (x2k_str_equal(type, "test"))
+                caps->test_domains = true;
+            else
+                caps->real_domains = true;
             if (x2k_str_equal(type, "kvm"))
                 g->kvm = true;
             else if (x2k_str_equal(type, "qemu"))
@@ -278,6 +282,12 @@ x2k_caps_free(struct x2k_caps *caps)
     free(caps->ovmf);
     free(caps->ovmf_arch);
     free(caps);
+}
+
+bool
+x2k_caps_is_test_driver(const struct x2k_caps *caps)
+{
+    return caps && caps->test_domains && !caps->real_domains;
 }
 
 const struct x2k_caps_guest *

@@ -23,6 +23,8 @@ struct x2k_caps {
     char *ovmf;                 /* a non-secure-boot OVMF code file */
     char *ovmf_arch;            /* the arch the domcaps were for */
     bool efi_auto;              /* <os firmware='efi'> is supported */
+    bool test_domains;          /* a <domain type='test'> was listed */
+    bool real_domains;          /* a <domain> of any other type was */
 };
 
 const struct x2k_caps_guest *x2k_caps_guest_for(const struct x2k_caps *caps,

@@ -35,6 +35,9 @@ struct x2k_caps *x2k_caps_from_uri(const char *uri, struct x2k_error *err)
     X2K_NONNULL(1);
 
 void x2k_caps_free(struct x2k_caps *caps);
+/* The capabilities of libvirt's test driver: its guests run on no
+ * hypervisor, so they say nothing about what a KVM guest needs. */
+bool x2k_caps_is_test_driver(const struct x2k_caps *caps);
 X2K_DEFINE_AUTO(x2k_caps, x2k_caps_free)
 
 /* ---- Converter input ----------------------------------------------- */

@@ -1322,9 +1322,29 @@ test_caps(void **state)
     x2k_caps_free(c);
     x2k_caps_free(NULL);
 
-    /* A real libvirt's capabilities (the test driver: no kvm). */
+    assert_false(x2k_caps_is_test_driver(caps));
+    assert_false(x2k_caps_is_test_driver(NULL));
+
+    /* A real libvirt's capabilities (the test driver: no kvm, only i686
+     * guests of type 'test').  They say nothing about a KVM guest: the
+     * converter ignores them, and does not warn that x86_64 is missing. */
     c = x2k_caps_from_uri("test:///default", &err);
     assert_non_null(c);
+    assert_true(x2k_caps_is_test_driver(c));
+    {
+        struct x2k_plan plan;
+        struct x2k_xmlconv_opts opts = { 0 };
+        X2K_AUTOFREE char *xml = slurp("xmlconv/pv-pygrub.xml");
+        struct x2k_xmlconv_result *r;
+
+        x2k_plan_init(&plan);
+        opts.caps = c;
+        r = convert(xml, &plan, &opts);
+        assert_false(has_warning(r, "arch-unsupported"));
+        assert_false(has_warning(r, "no-kvm"));
+        x2k_xmlconv_result_free(r);
+        plan_free(&plan);
+    }
     x2k_caps_free(c);
     assert_null(x2k_caps_from_uri("nosuchdriver:///x", &err));
     assert_int_equal(err.code, X2K_ERR_LIBVIRT);
