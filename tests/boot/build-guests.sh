@@ -56,6 +56,10 @@ cleanup()
 {
     set +e
     for m in $mounted; do umount -l "$m"; done
+    # What an interrupted debootstrap leaves mounted in its target.
+    for m in proc sys dev/pts dev; do
+        mountpoint -q "$work/root/$m" 2>/dev/null && umount -l "$work/root/$m"
+    done
     if [ -n "$loop" ]; then partx -d "$loop"; losetup -d "$loop"; fi
     rm -rf --one-file-system "$work"
 }
