@@ -223,10 +223,11 @@ boot()
     BOOT_S=
     if boot_run "x2k-boot-$g" "$T/boot-$g.xml" "$log" "$marker" "$secs"; then
         BOOT_S=$BOOT_SECONDS
-    elif [ "$BOOT_TYPE" = kvm ] && [ "${BOOT_WHY#virt-qemu-run exited}" != "$BOOT_WHY" ]; then
-        # The probe's QEMU ran under KVM but libvirt's did not start:
-        # the accelerator is the machine's business, not the guest's.
-        # Say so and boot this and every later guest under TCG.
+    elif [ "$BOOT_TYPE" = kvm ] && [ "$g" != unconv ]; then
+        # The probe's kernel booted under KVM, this guest did not (libvirt
+        # did not start it, or nested KVM hung it part-way): the
+        # accelerator is the machine's business, not the guest's.  Say
+        # so and boot this and every later guest under TCG.
         BOOT_KVM_WHY="KVM boot of $g failed: $BOOT_WHY"
         echo "check-boot: $BOOT_KVM_WHY; booting under TCG from now on"
         BOOT_TYPE=qemu
