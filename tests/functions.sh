@@ -14,6 +14,9 @@
 #   sshd_start               a real private sshd (see below)
 #   x2k_useradd DIR          a throwaway local user ($X2K_USER), home DIR
 #   libvirtd_start           a real private libvirtd + virtlogd (see below)
+#   loop_attach FILE [ARGS]  a loop device on FILE (ARGS: losetup's, -r)
+#   sshd_own_device DEV      DEV read by the sshd user until exit
+#   serve_block_device F P   F as a block device at P (loop, else a copy)
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
@@ -447,6 +450,29 @@ _libvirtd_stop()
         p=$(cat "$f" 2>/dev/null) && kill -9 "$p" 2>/dev/null
     done
     return 0
+}
+
+# sshd_own_device DEV: the loop device DEV belongs to the sshd user (who
+# reads the fake Xen host's disks) until exit, then is detached.
+sshd_own_device()
+{
+    cleanup_fn losetup -d "$1"
+    cleanup_fn chown "$(stat -c %u:%g "$1")" "$1"
+    chown "$SSHD_USER" "$1"
+}
+
+# serve_block_device FILE PATH: FILE's bytes at PATH as a Xen host's
+# block device: a real loop device (sshd_own_device) linked at PATH when
+# this machine allows one, else a copy of FILE, read the same way (dd).
+serve_block_device()
+{
+    local dev
+    if command -v losetup >/dev/null && dev=$(loop_attach "$1"); then
+        sshd_own_device "$dev"
+        ln -s "$dev" "$2"
+    else
+        cp --sparse=always "$1" "$2"
+    fi
 }
 
 # Attach FILE to a free loop device and print its name, once the device

@@ -23,15 +23,7 @@ truncate -s 32M "$XEN/images/ubuntu14.04.img"
 printf 'not an OS' | dd of="$XEN/images/ubuntu14.04.img" conv=notrunc status=none
 truncate -s 8M "$TMPD/ubuntu-data.raw"
 printf 'data' | dd of="$TMPD/ubuntu-data.raw" bs=1M seek=4 conv=notrunc status=none
-if command -v losetup >/dev/null &&
-        loopdev=$(loop_attach "$TMPD/ubuntu-data.raw"); then
-    cleanup_fn losetup -d "$loopdev"
-    cleanup_fn chown "$(stat -c %u:%g "$loopdev")" "$loopdev"
-    chown "$SSHD_USER" "$loopdev"
-    ln -s "$loopdev" "$XEN/dev/ubuntu-data"
-else
-    cp "$TMPD/ubuntu-data.raw" "$XEN/dev/ubuntu-data"
-fi
+serve_block_device "$TMPD/ubuntu-data.raw" "$XEN/dev/ubuntu-data"
 chown -R "$SSHD_USER:" "$XEN"
 sed -e "s|/var/lib/xen/images|$XEN/images|g" -e "s|/dev/vg_xen|$XEN/dev|g" \
     "$top_srcdir/tests/data/xenhost.xml" > "$TMPD/xenhost.xml"

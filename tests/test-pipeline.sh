@@ -44,16 +44,7 @@ mkdir -p "$XEN/boot"
 head -c 300000 /dev/urandom > "$XEN/boot/vmlinuz-pv"
 head -c 200000 /dev/urandom > "$XEN/boot/initrd-pv"
 mkdisk "$TMPD/ubuntu-data.raw" 12M 1:1024 11:512
-loopdev=
-if command -v losetup >/dev/null &&
-        loopdev=$(loop_attach "$TMPD/ubuntu-data.raw"); then
-    cleanup_fn losetup -d "$loopdev"
-    cleanup_fn chown "$(stat -c %u:%g "$loopdev")" "$loopdev"
-    chown "$SSHD_USER" "$loopdev"
-    ln -s "$loopdev" "$XEN/dev/ubuntu-data"
-else
-    cp --sparse=always "$TMPD/ubuntu-data.raw" "$XEN/dev/ubuntu-data"
-fi
+serve_block_device "$TMPD/ubuntu-data.raw" "$XEN/dev/ubuntu-data"
 chown -R "$SSHD_USER:" "$XEN"
 (cd "$XEN" && find images dev boot -type f -o -type l | sort | xargs -d '\n' md5sum -b -- ) \
     > "$TMPD/sources.md5"

@@ -26,15 +26,7 @@ truncate -s 16M "$XEN/images/web-running.img"
 # The block device: a real loop device when this machine allows one,
 # else a plain file read the same way (dd) at the same path.
 truncate -s 24M "$TMPD/ubuntu-data.raw"
-loopdev=
-if command -v losetup >/dev/null && loopdev=$(loop_attach "$TMPD/ubuntu-data.raw"); then
-    cleanup_fn losetup -d "$loopdev"
-    cleanup_fn chown "$(stat -c %u:%g "$loopdev")" "$loopdev"
-    chown "$SSHD_USER" "$loopdev"
-    ln -s "$loopdev" "$XEN/dev/ubuntu-data"
-else
-    cp "$TMPD/ubuntu-data.raw" "$XEN/dev/ubuntu-data"
-fi
+serve_block_device "$TMPD/ubuntu-data.raw" "$XEN/dev/ubuntu-data"
 chown -R "$SSHD_USER:" "$XEN"
 
 sed -e "s|/var/lib/xen/images|$XEN/images|g" -e "s|/dev/vg_xen|$XEN/dev|g" \

@@ -68,9 +68,7 @@ mkdir -p "$XEN"
 ln -s "$I/pv.img" "$XEN/pv.img"
 ln -s "$I/hvm.img" "$XEN/hvm.img"
 blkdev=$(loop_attach "$I/blk.img" -r) || fail "no loop device for blk.img"
-cleanup_fn losetup -d "$blkdev"
-cleanup_fn chown "$(stat -c %u:%g "$blkdev")" "$blkdev"
-chown "$SSHD_USER" "$blkdev"
+sshd_own_device "$blkdev"
 chown -R "$SSHD_USER:" "$XEN"
 
 cat > "$T/xenhost.xml" <<XML
