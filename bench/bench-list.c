@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "source.h"
+#include "source/source.h"
 
 #define N_DOMAINS 1000
 #define RUNS 5

@@ -8,7 +8,7 @@
 #include <libxml/parser.h>
 #include <stdio.h>
 
-#include "xmlconv.h"
+#include "convert/xmlconv.h"
 
 #define RUNS 5
 

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "xmlconv.h"
+#include "convert/xmlconv.h"
 
 static const char caps_xml[] =
     "<capabilities><host><cpu><arch>x86_64</arch></cpu></host>"

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "help.h"
-#include "i18n.h"
+#include "base/i18n.h"
 
 #define PARAS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 

@@ -22,15 +22,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "error.h"
-#include "event.h"
-#include "guest.h"
-#include "kvm.h"
-#include "log.h"
-#include "options.h"
-#include "plan.h"
-#include "shquote.h"
-#include "v2v.h"
+#include "base/error.h"
+#include "base/event.h"
+#include "guest/guest.h"
+#include "convert/kvm.h"
+#include "base/log.h"
+#include "plan/options.h"
+#include "plan/plan.h"
+#include "base/shquote.h"
+#include "engine/v2v.h"
 
 static void
 print_event(const struct x2k_event *ev, void *opaque)

@@ -17,10 +17,10 @@
 
 #include <stdio.h>
 
-#include "error.h"
-#include "event.h"
-#include "source.h"
-#include "uri.h"
+#include "base/error.h"
+#include "base/event.h"
+#include "source/source.h"
+#include "plan/uri.h"
 
 static void
 print_event(const struct x2k_event *ev, void *opaque)

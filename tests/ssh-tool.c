@@ -31,10 +31,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "inventory.h"
-#include "shquote.h"
-#include "ssh.h"
+#include "base/error.h"
+#include "source/inventory.h"
+#include "base/shquote.h"
+#include "ssh/ssh.h"
 
 static int cb_answer = -1;
 static struct x2k_reporter reporter;

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "guest-rewrite.h"
+#include "guest/guest-rewrite.h"
 
 /* Assert that FN's output equals WANT, then free it. */
 #define CHECK(expr, want)                                                \

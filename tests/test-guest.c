@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "guest.h"
+#include "guest/guest.h"
 
 static struct x2k_guest_kernel xen_kernel = {
     .version = "2.6.32.12-0.7-xen", .xen = true, .virtio_module = false,

@@ -9,9 +9,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "json.h"
-#include "plan.h"
-#include "rundir.h"
+#include "base/json.h"
+#include "plan/plan.h"
+#include "plan/rundir.h"
 
 static char *
 quote(const char *s)

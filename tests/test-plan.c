@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "plan.h"
+#include "plan/plan.h"
 
 static void
 seed_plan(struct x2k_plan *p)

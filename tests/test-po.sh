@@ -8,8 +8,8 @@ tmpdir
 cd "$top_srcdir"
 
 # POTFILES.in lists exactly the files that use _("...") or N_("...").
-grep -lE '\b_\("|\bN_\("' core/*.[ch] tui/*.[ch] help/*.[ch] 2>/dev/null |
-    grep -v 'core/i18n.h' | sort > "$TMPD/using"
+{ find core -name '*.[ch]'; ls tui/*.[ch] help/*.[ch]; } | xargs grep -lE '\b_\("|\bN_\("' |
+    grep -v 'core/base/i18n.h' | sort > "$TMPD/using"
 grep -vE '^\s*(#|$)' po/POTFILES.in | sort > "$TMPD/listed"
 comm -23 "$TMPD/using" "$TMPD/listed" > "$TMPD/missing"
 [ ! -s "$TMPD/missing" ] || { cat "$TMPD/missing"; fail "missing from po/POTFILES.in"; }

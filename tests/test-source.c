@@ -11,8 +11,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "inventory.h"
-#include "source.h"
+#include "source/inventory.h"
+#include "source/source.h"
 
 static char *uri;
 

@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "ssh.h"
+#include "ssh/ssh.h"
 
 static char *
 pw_path(const char *rel)

@@ -14,8 +14,8 @@
 #include <cmocka.h>
 
 #include "help.h"
-#include "preflight.h"
-#include "target.h"
+#include "engine/preflight.h"
+#include "target/target.h"
 
 static char *uri;
 

@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "transfer.h"
+#include "transfer/transfer.h"
 
 static char tmpdir[] = "/tmp/x2k-transfer.XXXXXX";
 
@@ -35,7 +35,7 @@ static void
 test_script_matches_file(void **state)
 {
     const char *top = getenv("top_srcdir");
-    char *path = x2k_strdup_printf("%s/core/transfer-streamer.sh",
+    char *path = x2k_strdup_printf("%s/core/transfer/transfer-streamer.sh",
                                    top ? top : "..");
     FILE *fp = fopen(path, "r");
     char *text;

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "uri.h"
+#include "plan/uri.h"
 
 static void
 test_parse_xen_ssh(void **state)

@@ -8,9 +8,9 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "error.h"
-#include "event.h"
-#include "util.h"
+#include "base/error.h"
+#include "base/event.h"
+#include "base/util.h"
 
 static void
 test_width(void **state)

@@ -16,9 +16,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "options.h"
+#include "plan/options.h"
 #include "testlib.h"
-#include "v2v.h"
+#include "engine/v2v.h"
 
 /* ---- argv ------------------------------------------------------------ */
 

@@ -17,7 +17,7 @@
 #include <libxml/xpath.h>
 
 #include "testlib.h"
-#include "xmlconv.h"
+#include "convert/xmlconv.h"
 
 /* ---- Helpers ----------------------------------------------------------- */
 

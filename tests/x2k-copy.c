@@ -20,10 +20,10 @@
 
 #include <libvirt/virterror.h>
 
-#include "log.h"
-#include "transfer.h"
+#include "base/log.h"
+#include "transfer/transfer.h"
 #define X2K_COPY_SSH 1
-#include "ssh.h"
+#include "ssh/ssh.h"
 
 static struct x2k_reporter reporter;
 static bool show_progress;

@@ -10,16 +10,16 @@
 #include <unistd.h>
 
 #include "backend.h"
-#include "demo.h"
-#include "engine.h"
+#include "source/demo.h"
+#include "engine/engine.h"
 #include "help.h"
-#include "i18n.h"
-#include "inventory.h"
-#include "preflight.h"
-#include "source.h"
-#include "ssh.h"
-#include "target.h"
-#include "uri.h"
+#include "base/i18n.h"
+#include "source/inventory.h"
+#include "engine/preflight.h"
+#include "source/source.h"
+#include "ssh/ssh.h"
+#include "target/target.h"
+#include "plan/uri.h"
 
 bool
 tui_backend_have_virt_v2v(void)

@@ -7,10 +7,10 @@
 
 #include <stdint.h>
 
-#include "error.h"
-#include "event.h"
-#include "plan.h"
-#include "source.h"
+#include "base/error.h"
+#include "base/event.h"
+#include "plan/plan.h"
+#include "source/source.h"
 
 struct tui_vm {
     int id;                     /* -1 when not running */

@@ -15,13 +15,13 @@
 #include <unistd.h>
 
 #include "batch.h"
-#include "engine.h"
+#include "engine/engine.h"
 #include "help.h"
-#include "i18n.h"
-#include "json.h"
-#include "log.h"
-#include "preflight.h"
-#include "xmlconv.h"
+#include "base/i18n.h"
+#include "base/json.h"
+#include "base/log.h"
+#include "engine/preflight.h"
+#include "convert/xmlconv.h"
 
 #define MAX_DISKS 64
 

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <wchar.h>
 
-#include "i18n.h"
+#include "base/i18n.h"
 #include "term.h"
 #include "tui.h"
 

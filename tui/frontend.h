@@ -4,8 +4,8 @@
 #ifndef TUI_FRONTEND_H
 #define TUI_FRONTEND_H
 
-#include "options.h"
-#include "plan.h"
+#include "plan/options.h"
+#include "plan/plan.h"
 
 enum tui_exit {
     TUI_EXIT_OK = 0,            /* done (or help/version printed) */

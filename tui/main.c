@@ -7,8 +7,8 @@
 #include <stdio.h>
 
 #include "frontend.h"
-#include "i18n.h"
-#include "options.h"
+#include "base/i18n.h"
+#include "plan/options.h"
 
 static void
 init_locale(void)

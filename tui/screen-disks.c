@@ -11,8 +11,8 @@
 #include <sys/statvfs.h>
 
 #include "backend.h"
-#include "i18n.h"
-#include "rundir.h"
+#include "base/i18n.h"
+#include "plan/rundir.h"
 #include "tui.h"
 
 enum { T_DISKS = 400 };

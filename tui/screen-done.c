@@ -7,7 +7,7 @@
 #include "tcurses.h"
 #include <stdio.h>
 
-#include "i18n.h"
+#include "base/i18n.h"
 #include "tui.h"
 
 static struct tui_pane pane;

@@ -9,9 +9,9 @@
 #include "tcurses.h"
 #include <stdio.h>
 
-#include "engine.h"
-#include "i18n.h"
-#include "log.h"
+#include "engine/engine.h"
+#include "base/i18n.h"
+#include "base/log.h"
 #include "tui.h"
 
 enum { T_JOB = 700 };

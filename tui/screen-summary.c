@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "backend.h"
-#include "i18n.h"
+#include "base/i18n.h"
 #include "tui.h"
 
 enum { B_SAVE, B_START };

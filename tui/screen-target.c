@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "backend.h"
-#include "i18n.h"
+#include "base/i18n.h"
 #include "tui.h"
 
 enum { T_POOLS = 500, T_NETS, T_NICS };

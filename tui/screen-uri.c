@@ -8,7 +8,7 @@
 #include "tcurses.h"
 
 #include "backend.h"
-#include "i18n.h"
+#include "base/i18n.h"
 #include "tui.h"
 
 enum { B_LIST, B_XML };

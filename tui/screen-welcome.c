@@ -6,7 +6,7 @@
 #include "tcurses.h"
 
 #include "help.h"
-#include "i18n.h"
+#include "base/i18n.h"
 #include "tui.h"
 
 static void

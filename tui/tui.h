@@ -10,11 +10,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
-#include "event.h"
+#include "base/error.h"
+#include "base/event.h"
 #include "frontend.h"
-#include "options.h"
-#include "plan.h"
+#include "plan/options.h"
+#include "plan/plan.h"
 
 /* ---- Screens ---------------------------------------------------- */
 

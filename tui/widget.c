@@ -12,7 +12,7 @@
 #include <wchar.h>
 #include <wctype.h>
 
-#include "i18n.h"
+#include "base/i18n.h"
 #include "tui.h"
 
 /* ---- Fields ------------------------------------------------------ */

@@ -17,10 +17,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "i18n.h"
+#include "base/i18n.h"
 #include "backend.h"
-#include "demo.h"
-#include "log.h"
+#include "source/demo.h"
+#include "base/log.h"
 #include "term.h"
 #include "tui.h"
 #include "wizard.h"

@@ -1,0 +1,143 @@
+/* JSON output for machine-readable mode (see json.h). */
+#include <config.h>
+
+#include <math.h>
+#include <stdio.h>
+
+#include "base/json.h"
+
+void
+x2k_json_string(struct x2k_buf *b, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+
+    x2k_buf_puts(b, "\"");
+    while (*p) {
+        if (*p < 0x80) {
+            switch (*p) {
+            case '"': x2k_buf_puts(b, "\\\""); break;
+            case '\\': x2k_buf_puts(b, "\\\\"); break;
+            case '\n': x2k_buf_puts(b, "\\n"); break;
+            case '\r': x2k_buf_puts(b, "\\r"); break;
+            case '\t': x2k_buf_puts(b, "\\t"); break;
+            default:
+                if (*p < 0x20 || *p == 0x7f)
+                    x2k_buf_printf(b, "\\u%04x", *p);
+                else
+                    x2k_buf_append(b, p, 1);
+            }
+            p++;
+            continue;
+        }
+        /* Validate one UTF-8 sequence independently of the locale. */
+        {
+            size_t len = 0, i;
+            unsigned int cp = 0;
+
+            if ((*p & 0xe0) == 0xc0) {
+                len = 2;
+                cp = *p & 0x1f;
+            } else if ((*p & 0xf0) == 0xe0) {
+                len = 3;
+                cp = *p & 0x0f;
+            } else if ((*p & 0xf8) == 0xf0) {
+                len = 4;
+                cp = *p & 0x07;
+            }
+            for (i = 1; i < len; i++) {
+                if ((p[i] & 0xc0) != 0x80)
+                    break;
+                cp = (cp << 6) | (p[i] & 0x3f);
+            }
+            if (len == 0 || i < len || cp > 0x10ffff ||
+                (cp >= 0xd800 && cp <= 0xdfff) ||
+                (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
+                (len == 4 && cp < 0x10000)) {
+                x2k_buf_puts(b, "\\ufffd");
+                p++;
+            } else {
+                x2k_buf_append(b, p, len);
+                p += len;
+            }
+        }
+    }
+    x2k_buf_puts(b, "\"");
+}
+
+static void
+json_number(struct x2k_buf *b, double v)
+{
+    if (!isfinite(v))
+        x2k_buf_puts(b, "null");
+    else
+        x2k_buf_printf(b, "%.1f", v);
+}
+
+char *
+x2k_json_event(const struct x2k_event *ev)
+{
+    struct x2k_buf b = { 0 };
+
+    switch (ev->kind) {
+    case X2K_EVENT_STAGE_BEGIN:
+    case X2K_EVENT_STAGE_END:
+        x2k_buf_printf(&b, "{\"type\":\"stage\",\"stage\":\"%s\","
+                           "\"state\":\"%s\",\"status\":%d,\"label\":",
+                       x2k_stage_id(ev->stage),
+                       ev->kind == X2K_EVENT_STAGE_BEGIN ? "begin" : "end",
+                       ev->status);
+        x2k_json_string(&b, x2k_stage_label(ev->stage));
+        x2k_buf_puts(&b, "}");
+        break;
+    case X2K_EVENT_PROGRESS:
+        x2k_buf_printf(&b, "{\"type\":\"progress\",\"disk\":%d,\"name\":",
+                       ev->disk);
+        if (ev->disk_name)
+            x2k_json_string(&b, ev->disk_name);
+        else
+            x2k_buf_puts(&b, "null");
+        x2k_buf_printf(&b, ",\"done\":%llu,\"total\":%llu,\"rate\":",
+                       (unsigned long long)ev->done,
+                       (unsigned long long)ev->total);
+        json_number(&b, ev->rate);
+        x2k_buf_puts(&b, ",\"avg_rate\":");
+        json_number(&b, ev->avg_rate);
+        x2k_buf_puts(&b, ",\"eta\":");
+        if (ev->eta < 0)
+            x2k_buf_puts(&b, "null");
+        else
+            json_number(&b, ev->eta);
+        x2k_buf_puts(&b, ",\"percent\":");
+        if (ev->total)
+            json_number(&b, 100.0 * (double)ev->done / (double)ev->total);
+        else
+            x2k_buf_puts(&b, "null");
+        x2k_buf_puts(&b, "}");
+        break;
+    case X2K_EVENT_LOG:
+    case X2K_EVENT_WARNING:
+        x2k_buf_printf(&b, "{\"type\":\"%s\",\"message\":",
+                       ev->kind == X2K_EVENT_LOG ? "log" : "warning");
+        x2k_json_string(&b, ev->text);
+        x2k_buf_puts(&b, "}");
+        break;
+    }
+    return x2k_buf_steal(&b);
+}
+
+char *
+x2k_json_error(const struct x2k_error *err)
+{
+    struct x2k_buf b = { 0 };
+
+    x2k_buf_printf(&b, "{\"type\":\"error\",\"code\":\"%s\",\"message\":",
+                   x2k_errcode_name(err->code));
+    x2k_json_string(&b, err->msg ? err->msg : "");
+    x2k_buf_puts(&b, ",\"detail\":");
+    if (err->detail)
+        x2k_json_string(&b, err->detail);
+    else
+        x2k_buf_puts(&b, "null");
+    x2k_buf_puts(&b, "}");
+    return x2k_buf_steal(&b);
+}

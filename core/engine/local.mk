@@ -1,0 +1,9 @@
+# core/engine: listed here, built into libx2k (core/Makefile.am).
+libx2k_la_SOURCES += \
+	%reldir%/engine.c \
+	%reldir%/engine.h \
+	%reldir%/preflight.c \
+	%reldir%/preflight.h \
+	%reldir%/v2v.c \
+	%reldir%/v2v.h \
+	$(NULL)

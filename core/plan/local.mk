@@ -1,0 +1,11 @@
+# core/plan: listed here, built into libx2k (core/Makefile.am).
+libx2k_la_SOURCES += \
+	%reldir%/options.c \
+	%reldir%/options.h \
+	%reldir%/plan.c \
+	%reldir%/plan.h \
+	%reldir%/rundir.c \
+	%reldir%/rundir.h \
+	%reldir%/uri.c \
+	%reldir%/uri.h \
+	$(NULL)

@@ -1,0 +1,645 @@
+/* The option table (one for both front ends) and plan <-> argv.  Each
+ * entry of `defs' describes one option and, for plan options, the plan
+ * field it sets; parsing, --help, the replay argv, --dump-plan and
+ * --long-options are all generated from it, so they cannot disagree.
+ * Runs on the main thread.
+ */
+#include <config.h>
+
+#include <popt.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "base/i18n.h"
+#include "plan/options.h"
+#include "base/shquote.h"
+
+enum opt_kind {
+    K_STR,                      /* char * in the plan */
+    K_BOOL,                     /* bool in the plan */
+    K_INT,                      /* int in the plan */
+    K_ENUM,                     /* enum in the plan, names in `values' */
+    K_NET,                      /* --bridge / --network */
+    K_CLI_BOOL,                 /* bool in struct x2k_cli */
+    K_CLI_STR,                  /* char * in struct x2k_cli */
+    K_CLI_COUNT,                /* int in struct x2k_cli, counted */
+};
+
+enum opt_group {
+    G_SOURCE,
+    G_SSH,
+    G_TARGET,
+    G_PROGRAM,
+    G_N,
+};
+
+struct optdef {
+    const char *name;
+    char shortname;
+    enum opt_kind kind;
+    enum opt_group group;
+    size_t off;
+    const char *const *values;  /* K_ENUM: index = enum value */
+    int lo, hi;                 /* K_INT range */
+    int net_kind;               /* K_NET */
+    bool hidden;
+    const char *descrip;        /* N_() */
+    const char *argdescrip;     /* N_() */
+};
+
+static const char *const mode_values[] = { "xen", "libvirtxml", NULL };
+static const char *const format_values[] = { "raw", "qcow2", NULL };
+static const char *const alloc_values[] = { "sparse", "preallocated", NULL };
+static const char *const engine_values[] = { "builtin", "virt-v2v", NULL };
+static const char *const output_values[] = { "libvirt", "local", NULL };
+
+#define P(f) offsetof(struct x2k_plan, f)
+#define C(f) offsetof(struct x2k_cli, f)
+
+static const struct optdef defs[] = {
+    /* Source. */
+    { "mode", 0, K_ENUM, G_SOURCE, P(mode), mode_values, 0, 0, 0, false,
+      N_("Input mode: xen (a libvirt source such as xen+ssh://) or "
+         "libvirtxml (a local domain XML file)"),
+      N_("xen|libvirtxml") },
+    { "uri", 0, K_STR, G_SOURCE, P(uri), NULL, 0, 0, 0, false,
+      N_("libvirt URI of the Xen host, e.g. xen+ssh://root@xen.example.com"),
+      N_("URI") },
+    { "vm-name", 0, K_STR, G_SOURCE, P(vm_name), NULL, 0, 0, 0, false,
+      N_("Name of the guest to convert, as listed by 'virsh list --all'"),
+      N_("NAME") },
+    { "block-device", 0, K_BOOL, G_SOURCE, P(block_device), NULL, 0, 0, 0,
+      false,
+      N_("The guest has disks on host block devices (<disk type='block'>); "
+         "they are copied to the conversion host (xen mode only)"),
+      NULL },
+    { "input", 0, K_STR, G_SOURCE, P(input_xml), NULL, 0, 0, 0, false,
+      N_("Domain XML file to convert (libvirtxml mode)"), N_("FILE") },
+    { "demo", 0, K_BOOL, G_SOURCE, P(demo), NULL, 0, 0, 0, false,
+      N_("Use the bundled demo Xen host instead of a real one"), NULL },
+    { "shutdown-source", 0, K_BOOL, G_SOURCE, P(shutdown_source), NULL, 0,
+      0, 0, false,
+      N_("Shut the source guest down cleanly if it is running"), NULL },
+    { "shutdown-timeout", 0, K_INT, G_SOURCE, P(shutdown_timeout), NULL, 1,
+      86400, 0, false,
+      N_("How long to wait for the guest to shut down (default 300)"),
+      N_("SECONDS") },
+    { "force-off", 0, K_BOOL, G_SOURCE, P(force_off), NULL, 0, 0, 0, false,
+      N_("Power the source guest off (virsh destroy) if it has not shut "
+         "down in time"),
+      NULL },
+
+    /* SSH. */
+    { "ssh-host", 0, K_STR, G_SSH, P(ssh_host), NULL, 0, 0, 0, false,
+      N_("Host to copy disks from over SSH (default: the URI's host)"),
+      N_("HOST") },
+    { "ssh-user", 0, K_STR, G_SSH, P(ssh_user), NULL, 0, 0, 0, false,
+      N_("SSH user (default: the URI's user, else root)"), N_("USER") },
+    { "ssh-port", 0, K_INT, G_SSH, P(ssh_port), NULL, 1, 65535, 0, false,
+      N_("SSH port (default: the URI's port, else 22)"), N_("PORT") },
+    { "identity", 0, K_STR, G_SSH, P(identity), NULL, 0, 0, 0, false,
+      N_("Private key file (default: ~/.ssh/id_ed25519, id_ecdsa, id_rsa)"),
+      N_("FILE") },
+    { "password-file", 0, K_STR, G_SSH, P(password_file), NULL, 0, 0, 0,
+      false,
+      N_("Read the SSH password from FILE (never give it on the command "
+         "line)"),
+      N_("FILE") },
+    { "known-hosts", 0, K_STR, G_SSH, P(known_hosts), NULL, 0, 0, 0, false,
+      N_("OpenSSH known_hosts file (default: ~/.ssh/known_hosts)"),
+      N_("FILE") },
+    { "accept-host-key", 0, K_STR, G_SSH, P(accept_host_key), NULL, 0, 0, 0,
+      false,
+      N_("Accept an unknown host key with this fingerprint and add it to "
+         "known_hosts"),
+      N_("SHA256:...") },
+    { "legacy-ssh", 0, K_BOOL, G_SSH, P(legacy_ssh), NULL, 0, 0, 0, false,
+      N_("Allow legacy algorithms for RHEL 5-era servers (ssh-rsa, "
+         "diffie-hellman-group14-sha1, group1, aes-cbc)"),
+      NULL },
+
+    /* Target. */
+    { "output", 0, K_ENUM, G_TARGET, P(output), output_values, 0, 0, 0,
+      false,
+      N_("Where the result goes: libvirt (define the domain) or local "
+         "(files in --output-dir)"),
+      N_("libvirt|local") },
+    { "target-uri", 0, K_STR, G_TARGET, P(target_uri), NULL, 0, 0, 0, false,
+      N_("libvirt URI of the KVM host (default qemu:///system)"),
+      N_("URI") },
+    { "pool", 0, K_STR, G_TARGET, P(pool), NULL, 0, 0, 0, false,
+      N_("Storage pool for the disks (default: default)"), N_("POOL") },
+    { "output-dir", 0, K_STR, G_TARGET, P(output_dir), NULL, 0, 0, 0, false,
+      N_("Directory for disks, XML and report (implies --output local)"),
+      N_("DIR") },
+    { "bridge", 0, K_NET, G_TARGET, 0, NULL, 0, 0, X2K_NET_BRIDGE, false,
+      N_("Connect NICs on bridge IN (all NICs if IN is left out) to host "
+         "bridge OUT; repeatable"),
+      N_("[IN:]OUT") },
+    { "network", 0, K_NET, G_TARGET, 0, NULL, 0, 0, X2K_NET_NETWORK, false,
+      N_("Connect NICs on bridge or network IN (all NICs if IN is left "
+         "out) to libvirt network OUT; repeatable"),
+      N_("[IN:]OUT") },
+    { "format", 0, K_ENUM, G_TARGET, P(format), format_values, 0, 0, 0,
+      false, N_("Disk format of the copies (default raw)"),
+      N_("raw|qcow2") },
+    { "allocation", 0, K_ENUM, G_TARGET, P(allocation), alloc_values, 0, 0,
+      0, false, N_("Disk allocation (default sparse)"),
+      N_("sparse|preallocated") },
+    { "new-name", 0, K_STR, G_TARGET, P(new_name), NULL, 0, 0, 0, false,
+      N_("Name of the new KVM domain (default: the source's name)"),
+      N_("NAME") },
+    { "new-uuid", 0, K_BOOL, G_TARGET, P(new_uuid), NULL, 0, 0, 0, false,
+      N_("Give the new domain a new UUID instead of the source's"), NULL },
+    { "engine", 0, K_ENUM, G_TARGET, P(engine), engine_values, 0, 0, 0,
+      false,
+      N_("Conversion engine: builtin, or virt-v2v (default builtin)"),
+      N_("builtin|virt-v2v") },
+    { "no-guest-fixes", 0, K_BOOL, G_TARGET, P(no_guest_fixes), NULL, 0, 0,
+      0, false,
+      N_("Do not change the guest OS (fstab, bootloader, initrd, consoles)"),
+      NULL },
+    { "verify", 0, K_BOOL, G_TARGET, P(verify), NULL, 0, 0, 0, false,
+      N_("Compare checksums of source and copy for every disk"), NULL },
+    { "parallel", 0, K_INT, G_TARGET, P(parallel), NULL, 1, X2K_MAX_PARALLEL,
+      0, false, N_("Copy N disks at once (default 1)"), N_("N") },
+    { "start", 0, K_BOOL, G_TARGET, P(start), NULL, 0, 0, 0, false,
+      N_("Start the new domain after defining it"), NULL },
+    { "state-dir", 0, K_STR, G_TARGET, P(state_dir), NULL, 0, 0, 0, false,
+      N_("Where run directories are kept (default /var/lib/xen2kvm as "
+         "root, else $XDG_STATE_HOME/xen2kvm)"),
+      N_("DIR") },
+
+    /* Program. */
+    { "batch", 'b', K_CLI_BOOL, G_PROGRAM, C(batch), NULL, 0, 0, 0, false,
+      N_("Run without the wizard; every choice comes from options"), NULL },
+    { "check", 0, K_CLI_BOOL, G_PROGRAM, C(check), NULL, 0, 0, 0, false,
+      N_("Only run the preflight checks and print their table"), NULL },
+    { "dump-plan", 0, K_CLI_BOOL, G_PROGRAM, C(dump_plan), NULL, 0, 0, 0,
+      false,
+      N_("Print the validated plan and the replay command, then exit"),
+      NULL },
+    { "print-xml", 0, K_CLI_BOOL, G_PROGRAM, C(print_xml), NULL, 0, 0, 0,
+      false, N_("Print the converted KVM domain XML and warnings, then exit"),
+      NULL },
+    { "machine-readable", 0, K_CLI_BOOL, G_PROGRAM, C(machine_readable),
+      NULL, 0, 0, 0, false,
+      N_("Print one JSON object per line instead of text (batch mode)"),
+      NULL },
+    { "log-file", 0, K_CLI_STR, G_PROGRAM, C(log_file), NULL, 0, 0, 0, false,
+      N_("Write the log to FILE"), N_("FILE") },
+    { "verbose", 'v', K_CLI_COUNT, G_PROGRAM, C(verbose), NULL, 0, 0, 0,
+      false, N_("More messages (repeat for debug output)"), NULL },
+    { "long-options", 0, K_CLI_BOOL, G_PROGRAM, C(long_options), NULL, 0, 0,
+      0, true, N_("List all long options"), NULL },
+    { "help", '?', K_CLI_BOOL, G_PROGRAM, C(help), NULL, 0, 0, 0, false,
+      N_("Show this help and exit"), NULL },
+    { "usage", 0, K_CLI_BOOL, G_PROGRAM, C(usage), NULL, 0, 0, 0, false,
+      N_("Show a short usage message and exit"), NULL },
+    { "version", 'V', K_CLI_BOOL, G_PROGRAM, C(version), NULL, 0, 0, 0,
+      false, N_("Show the version and exit"), NULL },
+};
+
+#undef P
+#undef C
+
+static const char *const group_titles[G_N] = {
+    N_("Source (the Xen host and the guest):"),
+    N_("SSH to the Xen host:"),
+    N_("Target (the KVM host):"),
+    N_("Program:"),
+};
+
+struct parse_state {
+    struct x2k_plan *plan;
+    struct x2k_cli *cli;
+    struct x2k_error *err;
+    bool output_given;
+};
+
+#define FIELD(base, off, type) ((type *)((char *)(base) + (off)))
+
+static const char *
+value_list(const char *const *values, char *buf, size_t len)
+{
+    size_t i, n = 0;
+
+    buf[0] = '\0';
+    for (i = 0; values[i] && n < len; i++)
+        n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? ", " : "",
+                              values[i]);
+    return buf;
+}
+
+static void
+apply(struct parse_state *st, const struct optdef *d, const char *arg)
+{
+    long v;
+    size_t i;
+    char list[128];
+    const char *colon;
+
+    switch (d->kind) {
+    case K_STR:
+        x2k_str_replace(FIELD(st->plan, d->off, char *), arg);
+        break;
+    case K_BOOL:
+        *FIELD(st->plan, d->off, bool) = true;
+        break;
+    case K_INT:
+        if (!x2k_parse_long(arg, d->lo, d->hi, &v)) {
+            x2k_error_set(st->err, X2K_ERR_INVALID,
+                          _("--%1$s: '%2$s' is not a number from %3$d to "
+                            "%4$d"),
+                          d->name, arg, d->lo, d->hi);
+            return;
+        }
+        *FIELD(st->plan, d->off, int) = (int)v;
+        break;
+    case K_ENUM:
+        for (i = 0; d->values[i]; i++) {
+            if (strcmp(arg, d->values[i]) == 0) {
+                /* Every plan enum is an int-sized enum. */
+                *FIELD(st->plan, d->off, int) = (int)i;
+                if (d->off == offsetof(struct x2k_plan, output))
+                    st->output_given = true;
+                return;
+            }
+        }
+        x2k_error_set(st->err, X2K_ERR_INVALID,
+                      _("--%1$s: '%2$s' is not one of: %3$s"), d->name, arg,
+                      value_list(d->values, list, sizeof list));
+        break;
+    case K_NET:
+        colon = strchr(arg, ':');
+        if (colon) {
+            char *in = x2k_xstrndup(arg, (size_t)(colon - arg));
+
+            x2k_plan_add_net(st->plan, (enum x2k_net_kind)d->net_kind, in,
+                             colon + 1);
+            free(in);
+        } else {
+            x2k_plan_add_net(st->plan, (enum x2k_net_kind)d->net_kind, NULL,
+                             arg);
+        }
+        break;
+    case K_CLI_BOOL:
+        *FIELD(st->cli, d->off, bool) = true;
+        break;
+    case K_CLI_STR:
+        x2k_str_replace(FIELD(st->cli, d->off, char *), arg);
+        break;
+    case K_CLI_COUNT:
+        (*FIELD(st->cli, d->off, int))++;
+        break;
+    }
+}
+
+static void
+option_cb(poptContext con, enum poptCallbackReason reason,
+          const struct poptOption *opt, const char *arg, const void *data)
+{
+    struct parse_state *st = (struct parse_state *)data;
+
+    if (reason != POPT_CALLBACK_REASON_OPTION || !opt || opt->val <= 0 ||
+        x2k_error_is_set(st->err))
+        return;
+    apply(st, &defs[opt->val - 1], arg ? arg : "");
+}
+
+static bool
+takes_arg(const struct optdef *d)
+{
+    return d->kind == K_STR || d->kind == K_INT || d->kind == K_ENUM ||
+           d->kind == K_NET || d->kind == K_CLI_STR;
+}
+
+/* Build the popt tables: one sub-table per group, each starting with
+ * the callback (carrying ST) and the translation domain. */
+static struct poptOption *
+build_table(struct parse_state *st)
+{
+    size_t n = X2K_N_ELEMENTS(defs), i, g, k = 0, nsub = 0;
+    struct poptOption *top, *sub;
+
+    top = x2k_xcalloc(G_N + 1, sizeof *top);
+    sub = x2k_xcalloc(n + G_N * 3, sizeof *sub);
+    for (g = 0; g < G_N; g++) {
+        struct poptOption *t = &sub[k];
+
+        sub[k++] = (struct poptOption){ NULL, '\0', POPT_ARG_CALLBACK,
+                                        (void *)option_cb, 0,
+                                        (const char *)st, NULL };
+        sub[k++] = (struct poptOption){ NULL, '\0', POPT_ARG_INTL_DOMAIN,
+                                        (void *)PACKAGE, 0, NULL, NULL };
+        for (i = 0; i < n; i++) {
+            const struct optdef *d = &defs[i];
+
+            if (d->group != g)
+                continue;
+            sub[k++] = (struct poptOption){
+                d->name, d->shortname,
+                (takes_arg(d) ? POPT_ARG_STRING : POPT_ARG_NONE) |
+                    (d->hidden ? POPT_ARGFLAG_DOC_HIDDEN : 0),
+                NULL, (int)i + 1, d->descrip, d->argdescrip };
+        }
+        sub[k++] = (struct poptOption)POPT_TABLEEND;
+        top[nsub++] = (struct poptOption){ NULL, '\0',
+                                           POPT_ARG_INCLUDE_TABLE, t, 0,
+                                           group_titles[g], NULL };
+    }
+    top[nsub] = (struct poptOption)POPT_TABLEEND;
+    return top;
+}
+
+static void
+free_table(struct poptOption *top)
+{
+    /* All sub-tables live in one block, the first one's. */
+    free(top[0].arg);
+    free(top);
+}
+
+void
+x2k_cli_clear(struct x2k_cli *cli)
+{
+    if (!cli)
+        return;
+    free(cli->log_file);
+    memset(cli, 0, sizeof *cli);
+}
+
+int
+x2k_options_parse(int argc, const char *const *argv, struct x2k_plan *plan,
+                  struct x2k_cli *cli, struct x2k_error *err)
+{
+    struct x2k_error local = X2K_ERROR_INIT;
+    struct parse_state st = { plan, cli, &local, false };
+    struct poptOption *table;
+    poptContext ctx;
+    const char *extra;
+    int rc;
+
+    memset(cli, 0, sizeof *cli);
+    table = build_table(&st);
+    ctx = poptGetContext(X2K_PROGRAM, argc, (const char **)argv, table, 0);
+    while ((rc = poptGetNextOpt(ctx)) > 0)
+        ;
+    if (rc < -1 && !x2k_error_is_set(&local)) {
+        x2k_error_set(&local, X2K_ERR_INVALID, _("%1$s: %2$s"),
+                      poptBadOption(ctx, POPT_BADOPTION_NOALIAS),
+                      poptStrerror(rc));
+    }
+    if (!x2k_error_is_set(&local) && (extra = poptGetArg(ctx)) != NULL) {
+        x2k_error_set(&local, X2K_ERR_INVALID,
+                      _("unexpected argument '%1$s' (options take the "
+                        "form --name=value)"),
+                      extra);
+    }
+    /* --output-dir alone means local output. */
+    if (!x2k_error_is_set(&local) && plan->output_dir && !st.output_given)
+        plan->output = X2K_OUTPUT_LOCAL;
+    poptFreeContext(ctx);
+    free_table(table);
+    if (x2k_error_is_set(&local)) {
+        if (err)
+            x2k_error_move(err, &local);
+        else
+            x2k_error_clear(&local);
+        return -1;
+    }
+    return 0;
+}
+
+static char *
+popt_text(bool usage)
+{
+    struct x2k_plan plan;
+    struct x2k_cli cli;
+    struct x2k_error err = X2K_ERROR_INIT;
+    struct parse_state st = { &plan, &cli, &err, false };
+    struct poptOption *table;
+    poptContext ctx;
+    const char *argv[] = { X2K_PROGRAM, NULL };
+    char *text = NULL;
+    size_t len = 0;
+    FILE *fp;
+
+    x2k_plan_init(&plan);
+    memset(&cli, 0, sizeof cli);
+    table = build_table(&st);
+    ctx = poptGetContext(X2K_PROGRAM, 1, argv, table, 0);
+    poptSetOtherOptionHelp(ctx, _("[OPTION...]"));
+    fp = open_memstream(&text, &len);
+    if (fp) {
+        if (usage)
+            poptPrintUsage(ctx, fp, 0);
+        else
+            poptPrintHelp(ctx, fp, 0);
+        fclose(fp);
+    }
+    poptFreeContext(ctx);
+    free_table(table);
+    x2k_plan_clear(&plan);
+    free(plan.target_uri);
+    free(plan.pool);
+    return text ? text : x2k_xstrdup("");
+}
+
+char *
+x2k_options_help(void)
+{
+    return popt_text(false);
+}
+
+char *
+x2k_options_usage(void)
+{
+    return popt_text(true);
+}
+
+const char *const *
+x2k_options_long_names(void)
+{
+    static const char *names[X2K_N_ELEMENTS(defs) + 1];
+    size_t i;
+
+    if (!names[0]) {
+        for (i = 0; i < X2K_N_ELEMENTS(defs); i++)
+            names[i] = defs[i].name;
+    }
+    return names;
+}
+
+/* Is D's field in PLAN different from the default plan DEF? */
+static bool
+differs(const struct optdef *d, const struct x2k_plan *plan,
+        const struct x2k_plan *def)
+{
+    switch (d->kind) {
+    case K_STR:
+        return !x2k_str_equal(*FIELD(plan, d->off, char *),
+                              *FIELD(def, d->off, char *));
+    case K_BOOL:
+        return *FIELD(plan, d->off, bool) != *FIELD(def, d->off, bool);
+    case K_INT:
+    case K_ENUM:
+        return *FIELD(plan, d->off, int) != *FIELD(def, d->off, int);
+    default:
+        return false;
+    }
+}
+
+static void
+push(char ***argv, size_t *n, char *s)
+{
+    *argv = x2k_xreallocarray(*argv, *n + 2, sizeof **argv);
+    (*argv)[(*n)++] = s;
+    (*argv)[*n] = NULL;
+}
+
+/* The value of plan option D as it appears after "--name=". */
+static char *
+value_string(const struct optdef *d, const struct x2k_plan *plan)
+{
+    switch (d->kind) {
+    case K_STR:
+        return x2k_xstrdup(*FIELD(plan, d->off, char *));
+    case K_INT:
+        /* 0 below the option's range means "not set" (--ssh-port). */
+        if (*FIELD(plan, d->off, int) < d->lo)
+            return NULL;
+        return x2k_strdup_printf("%d", *FIELD(plan, d->off, int));
+    case K_ENUM:
+        return x2k_xstrdup(d->values[*FIELD(plan, d->off, int)]);
+    case K_BOOL:
+        return x2k_xstrdup(*FIELD(plan, d->off, bool) ? "yes" : "no");
+    default:
+        return NULL;
+    }
+}
+
+char **
+x2k_plan_to_argv(const struct x2k_plan *plan)
+{
+    struct x2k_plan def;
+    char **argv = NULL;
+    size_t n = 0, i, j;
+    bool nets_done = false;
+
+    x2k_plan_init(&def);
+    push(&argv, &n, x2k_xstrdup(X2K_PROGRAM));
+    push(&argv, &n, x2k_xstrdup("--batch"));
+    for (i = 0; i < X2K_N_ELEMENTS(defs); i++) {
+        const struct optdef *d = &defs[i];
+        char *v;
+
+        if (d->kind == K_NET) {
+            /* All mappings at the first K_NET entry, in plan order, so
+             * that the round trip keeps their order. */
+            if (nets_done)
+                continue;
+            nets_done = true;
+            for (j = 0; j < plan->n_nets; j++) {
+                const struct x2k_netmap *m = &plan->nets[j];
+                const char *name = m->kind == X2K_NET_BRIDGE ? "bridge"
+                                                             : "network";
+
+                push(&argv, &n,
+                     m->in ? x2k_strdup_printf("--%s=%s:%s", name, m->in,
+                                               m->out)
+                           : x2k_strdup_printf("--%s=%s", name, m->out));
+            }
+            continue;
+        }
+        if (d->kind >= K_CLI_BOOL || !differs(d, plan, &def))
+            continue;
+        /* --output=local is implied by --output-dir. */
+        if (d->off == offsetof(struct x2k_plan, output) && plan->output_dir)
+            continue;
+        if (d->kind == K_BOOL) {
+            push(&argv, &n, x2k_strdup_printf("--%s", d->name));
+            continue;
+        }
+        v = value_string(d, plan);
+        push(&argv, &n, x2k_strdup_printf("--%s=%s", d->name, v ? v : ""));
+        free(v);
+    }
+    x2k_plan_clear(&def);
+    free(def.target_uri);
+    free(def.pool);
+    return argv;
+}
+
+void
+x2k_argv_free(char **argv)
+{
+    size_t i;
+
+    if (!argv)
+        return;
+    for (i = 0; argv[i]; i++)
+        free(argv[i]);
+    free(argv);
+}
+
+char *
+x2k_plan_to_command(const struct x2k_plan *plan)
+{
+    char **argv = x2k_plan_to_argv(plan);
+    char *cmd = x2k_shell_join((const char *const *)argv);
+
+    x2k_argv_free(argv);
+    return cmd;
+}
+
+static bool
+has_control(const char *s)
+{
+    const unsigned char *p;
+
+    for (p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            return true;
+    }
+    return false;
+}
+
+char *
+x2k_plan_dump(const struct x2k_plan *plan)
+{
+    struct x2k_buf b = { 0 };
+    size_t i, j;
+
+    for (i = 0; i < X2K_N_ELEMENTS(defs); i++) {
+        const struct optdef *d = &defs[i];
+        char *v;
+
+        if (d->kind >= K_CLI_BOOL)
+            continue;
+        if (d->kind == K_NET) {
+            for (j = 0; j < plan->n_nets; j++) {
+                if ((int)plan->nets[j].kind != d->net_kind)
+                    continue;
+                x2k_buf_printf(&b, "%s: %s:%s\n", d->name,
+                               plan->nets[j].in ? plan->nets[j].in : "*",
+                               plan->nets[j].out);
+            }
+            continue;
+        }
+        v = value_string(d, plan);
+        if (!v) {
+            x2k_buf_printf(&b, "%s: -\n", d->name);
+            continue;
+        }
+        if (has_control(v)) {
+            char *q = x2k_shell_quote(v);
+
+            free(v);
+            v = q;
+        }
+        x2k_buf_printf(&b, "%s: %s\n", d->name, v);
+        free(v);
+    }
+    return x2k_buf_steal(&b);
+}

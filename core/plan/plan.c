@@ -1,0 +1,356 @@
+/* The migration plan: defaults, copy, comparison, validation.  Pure
+ * data; no I/O except reading the X2K_DEMO_DIR environment variable.
+ */
+#include <config.h>
+
+#include "base/i18n.h"
+#include "plan/plan.h"
+
+void
+x2k_plan_init(struct x2k_plan *plan)
+{
+    memset(plan, 0, sizeof *plan);
+    plan->mode = X2K_MODE_XEN;
+    plan->shutdown_timeout = X2K_DEFAULT_SHUTDOWN_TIMEOUT;
+    plan->output = X2K_OUTPUT_LIBVIRT;
+    plan->target_uri = x2k_xstrdup(X2K_DEFAULT_TARGET_URI);
+    plan->pool = x2k_xstrdup(X2K_DEFAULT_POOL);
+    plan->format = X2K_FORMAT_RAW;
+    plan->allocation = X2K_ALLOC_SPARSE;
+    plan->engine = X2K_ENGINE_BUILTIN;
+    plan->parallel = X2K_DEFAULT_PARALLEL;
+}
+
+static void
+free_nets(struct x2k_plan *plan)
+{
+    size_t i;
+
+    for (i = 0; i < plan->n_nets; i++) {
+        free(plan->nets[i].in);
+        free(plan->nets[i].out);
+    }
+    free(plan->nets);
+    plan->nets = NULL;
+    plan->n_nets = 0;
+}
+
+void
+x2k_plan_clear(struct x2k_plan *plan)
+{
+    if (!plan)
+        return;
+    free(plan->uri);
+    free(plan->vm_name);
+    free(plan->input_xml);
+    free(plan->ssh_host);
+    free(plan->ssh_user);
+    free(plan->identity);
+    free(plan->password_file);
+    free(plan->known_hosts);
+    free(plan->accept_host_key);
+    free(plan->target_uri);
+    free(plan->pool);
+    free(plan->output_dir);
+    free(plan->state_dir);
+    free(plan->new_name);
+    free_nets(plan);
+    x2k_plan_init(plan);
+}
+
+struct x2k_plan *
+x2k_plan_new(void)
+{
+    struct x2k_plan *plan = x2k_xmalloc(sizeof *plan);
+
+    x2k_plan_init(plan);
+    return plan;
+}
+
+void
+x2k_plan_free(struct x2k_plan *plan)
+{
+    if (!plan)
+        return;
+    x2k_plan_clear(plan);
+    free(plan->target_uri);
+    free(plan->pool);
+    free(plan);
+}
+
+void
+x2k_plan_copy(struct x2k_plan *dst, const struct x2k_plan *src)
+{
+    size_t i;
+
+    x2k_plan_clear(dst);
+    free(dst->target_uri);
+    free(dst->pool);
+    *dst = *src;
+    dst->uri = x2k_xstrdup(src->uri);
+    dst->vm_name = x2k_xstrdup(src->vm_name);
+    dst->input_xml = x2k_xstrdup(src->input_xml);
+    dst->ssh_host = x2k_xstrdup(src->ssh_host);
+    dst->ssh_user = x2k_xstrdup(src->ssh_user);
+    dst->identity = x2k_xstrdup(src->identity);
+    dst->password_file = x2k_xstrdup(src->password_file);
+    dst->known_hosts = x2k_xstrdup(src->known_hosts);
+    dst->accept_host_key = x2k_xstrdup(src->accept_host_key);
+    dst->target_uri = x2k_xstrdup(src->target_uri);
+    dst->pool = x2k_xstrdup(src->pool);
+    dst->output_dir = x2k_xstrdup(src->output_dir);
+    dst->state_dir = x2k_xstrdup(src->state_dir);
+    dst->new_name = x2k_xstrdup(src->new_name);
+    dst->nets = NULL;
+    dst->n_nets = 0;
+    for (i = 0; i < src->n_nets; i++)
+        x2k_plan_add_net(dst, src->nets[i].kind, src->nets[i].in,
+                         src->nets[i].out);
+}
+
+bool
+x2k_plan_equal(const struct x2k_plan *a, const struct x2k_plan *b)
+{
+    size_t i;
+
+#define SAME_STR(f) x2k_str_equal(a->f, b->f)
+#define SAME(f) (a->f == b->f)
+    if (!(SAME(mode) && SAME_STR(uri) && SAME_STR(vm_name) &&
+          SAME(block_device) && SAME_STR(input_xml) && SAME(demo) &&
+          SAME_STR(ssh_host) && SAME_STR(ssh_user) && SAME(ssh_port) &&
+          SAME_STR(identity) && SAME_STR(password_file) &&
+          SAME_STR(known_hosts) && SAME_STR(accept_host_key) &&
+          SAME(legacy_ssh) && SAME(shutdown_source) &&
+          SAME(shutdown_timeout) && SAME(force_off) && SAME(output) &&
+          SAME_STR(target_uri) && SAME_STR(pool) && SAME_STR(output_dir) &&
+          SAME_STR(state_dir) && SAME(format) && SAME(allocation) &&
+          SAME_STR(new_name) && SAME(new_uuid) && SAME(engine) &&
+          SAME(verify) && SAME(parallel) && SAME(start) &&
+          SAME(no_guest_fixes) && SAME(n_nets)))
+        return false;
+    for (i = 0; i < a->n_nets; i++) {
+        if (a->nets[i].kind != b->nets[i].kind ||
+            !x2k_str_equal(a->nets[i].in, b->nets[i].in) ||
+            !x2k_str_equal(a->nets[i].out, b->nets[i].out))
+            return false;
+    }
+#undef SAME
+#undef SAME_STR
+    return true;
+}
+
+void
+x2k_plan_add_net(struct x2k_plan *plan, enum x2k_net_kind kind,
+                 const char *in, const char *out)
+{
+    struct x2k_netmap *m;
+
+    plan->nets = x2k_xreallocarray(plan->nets, plan->n_nets + 1,
+                                   sizeof *plan->nets);
+    m = &plan->nets[plan->n_nets++];
+    m->kind = kind;
+    m->in = x2k_xstrdup(in);
+    m->out = x2k_xstrdup(out);
+}
+
+/* A libvirt object name we can pass on: non-empty, no '/', no control
+ * characters (libvirt rejects '/' in domain names). */
+static bool
+is_valid_name(const char *s)
+{
+    const unsigned char *p;
+
+    if (x2k_str_is_empty(s) || strchr(s, '/'))
+        return false;
+    for (p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            return false;
+    }
+    return true;
+}
+
+static bool
+is_valid_netname(const char *s)
+{
+    return is_valid_name(s) && !strchr(s, ':') && !strchr(s, ' ');
+}
+
+int
+x2k_plan_validate(const struct x2k_plan *plan, struct x2k_error *err)
+{
+    size_t i, j;
+
+    switch (plan->mode) {
+    case X2K_MODE_XEN:
+        if (x2k_str_is_empty(plan->uri) && !plan->demo) {
+            x2k_error_set(err, X2K_ERR_INVALID,
+                          _("--uri is required in xen mode (for example "
+                            "--uri xen+ssh://root@xen.example.com)"));
+            return -1;
+        }
+        if (plan->input_xml) {
+            x2k_error_set(err, X2K_ERR_INVALID,
+                          _("--input is only used with --mode libvirtxml"));
+            return -1;
+        }
+        break;
+    case X2K_MODE_LIBVIRTXML:
+        if (x2k_str_is_empty(plan->input_xml)) {
+            x2k_error_set(err, X2K_ERR_INVALID,
+                          _("--mode libvirtxml needs --input FILE"));
+            return -1;
+        }
+        if (plan->block_device) {
+            x2k_error_set(err, X2K_ERR_INVALID,
+                          _("--block-device can only be used in xen mode"));
+            return -1;
+        }
+        if (plan->demo) {
+            x2k_error_set(err, X2K_ERR_INVALID,
+                          _("--demo can only be used in xen mode"));
+            return -1;
+        }
+        break;
+    default:
+        x2k_error_set(err, X2K_ERR_INVALID, _("unknown --mode"));
+        return -1;
+    }
+
+    if (plan->mode == X2K_MODE_XEN && x2k_str_is_empty(plan->vm_name)) {
+        x2k_error_set(err, X2K_ERR_INVALID,
+                      _("--vm-name is required: the guest to convert, as "
+                        "listed by 'virsh list --all'"));
+        return -1;
+    }
+    if (plan->new_name && !is_valid_name(plan->new_name)) {
+        x2k_error_set(err, X2K_ERR_INVALID,
+                      _("--new-name '%1$s' is not a valid domain name "
+                        "(empty, or contains '/' or control characters)"),
+                      plan->new_name);
+        return -1;
+    }
+    if (plan->ssh_port < 0 || plan->ssh_port > 65535) {
+        x2k_error_set(err, X2K_ERR_INVALID,
+                      _("--ssh-port must be between 1 and 65535"));
+        return -1;
+    }
+    if (plan->accept_host_key &&
+        !x2k_str_has_prefix(plan->accept_host_key, "SHA256:")) {
+        x2k_error_set(err, X2K_ERR_INVALID,
+                      _("--accept-host-key takes a SHA256 fingerprint as "
+                        "printed by 'ssh-keygen -lf' (SHA256:...)"));
+        return -1;
+    }
+    if (plan->parallel < 1 || plan->parallel > X2K_MAX_PARALLEL) {
+        x2k_error_set(err, X2K_ERR_INVALID,
+                      _("--parallel must be between 1 and %1$d"),
+                      X2K_MAX_PARALLEL);
+        return -1;
+    }
+    if (plan->shutdown_timeout < 1) {
+        x2k_error_set(err, X2K_ERR_INVALID,
+                      _("--shutdown-timeout must be at least 1 second"));
+        return -1;
+    }
+    if (plan->force_off && !plan->shutdown_source) {
+        x2k_error_set(err, X2K_ERR_INVALID,
+                      _("--force-off only makes sense with "
+                        "--shutdown-source"));
+        return -1;
+    }
+    if (plan->output == X2K_OUTPUT_LOCAL) {
+        if (x2k_str_is_empty(plan->output_dir)) {
+            x2k_error_set(err, X2K_ERR_INVALID,
+                          _("--output local needs --output-dir DIR"));
+            return -1;
+        }
+    } else {
+        if (plan->output_dir) {
+            x2k_error_set(err, X2K_ERR_INVALID,
+                          _("--output-dir is only used with --output local"));
+            return -1;
+        }
+        if (x2k_str_is_empty(plan->target_uri) ||
+            x2k_str_is_empty(plan->pool)) {
+            x2k_error_set(err, X2K_ERR_INVALID,
+                          _("--target-uri and --pool must not be empty"));
+            return -1;
+        }
+    }
+    if (plan->start && plan->output != X2K_OUTPUT_LIBVIRT) {
+        x2k_error_set(err, X2K_ERR_INVALID,
+                      _("--start needs --output libvirt"));
+        return -1;
+    }
+    for (i = 0; i < plan->n_nets; i++) {
+        const struct x2k_netmap *m = &plan->nets[i];
+        const char *opt = m->kind == X2K_NET_BRIDGE ? "--bridge"
+                                                    : "--network";
+
+        if ((m->in && !is_valid_netname(m->in)) ||
+            !is_valid_netname(m->out)) {
+            x2k_error_set(err, X2K_ERR_INVALID,
+                          _("%1$s takes [IN:]OUT where IN and OUT are "
+                            "bridge or network names without ':' or spaces"),
+                          opt);
+            return -1;
+        }
+        for (j = 0; j < i; j++) {
+            if (x2k_str_equal(plan->nets[j].in, m->in)) {
+                x2k_error_set(err, X2K_ERR_INVALID,
+                              _("source network '%1$s' is mapped twice"),
+                              m->in ? m->in : "*");
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+const char *
+x2k_demo_dir(void)
+{
+    const char *d = getenv("X2K_DEMO_DIR");
+
+    return d && *d ? d : DEMODIR;
+}
+
+char *
+x2k_plan_source_uri(const struct x2k_plan *plan)
+{
+    if (plan->uri)
+        return x2k_xstrdup(plan->uri);
+    if (plan->demo)
+        return x2k_strdup_printf("test://%s/xenhost.xml", x2k_demo_dir());
+    return NULL;
+}
+
+const char *
+x2k_mode_name(enum x2k_mode m)
+{
+    return m == X2K_MODE_LIBVIRTXML ? "libvirtxml" : "xen";
+}
+
+const char *
+x2k_format_name(enum x2k_format f)
+{
+    return f == X2K_FORMAT_QCOW2 ? "qcow2" : "raw";
+}
+
+const char *
+x2k_alloc_name(enum x2k_alloc a)
+{
+    return a == X2K_ALLOC_PREALLOCATED ? "preallocated" : "sparse";
+}
+
+const char *
+x2k_engine_name(enum x2k_engine_kind e)
+{
+    return e == X2K_ENGINE_VIRT_V2V ? "virt-v2v" : "builtin";
+}
+
+const char *
+x2k_output_name(enum x2k_output o)
+{
+    return o == X2K_OUTPUT_LOCAL ? "local" : "libvirt";
+}

@@ -1,0 +1,139 @@
+/* struct x2k_plan: every choice of one migration, with defaults and
+ * validation.  The wizard fills it step by step, --batch fills it from
+ * options; the engine only reads it.  The plan is the single source of
+ * truth for the replay command (options.h turns it into argv and back,
+ * losslessly).  Not thread-safe: one owner at a time.
+ */
+#ifndef X2K_PLAN_H
+#define X2K_PLAN_H
+
+#include "base/error.h"
+
+enum x2k_mode {
+    X2K_MODE_XEN,               /* a libvirt source (xen+ssh://, test://...) */
+    X2K_MODE_LIBVIRTXML,        /* a local domain XML file (seed 001 16.1.3.1) */
+};
+
+enum x2k_format {
+    X2K_FORMAT_RAW,
+    X2K_FORMAT_QCOW2,
+};
+
+enum x2k_alloc {
+    X2K_ALLOC_SPARSE,
+    X2K_ALLOC_PREALLOCATED,
+};
+
+enum x2k_engine_kind {
+    X2K_ENGINE_BUILTIN,
+    X2K_ENGINE_VIRT_V2V,
+};
+
+enum x2k_output {
+    X2K_OUTPUT_LIBVIRT,         /* define on target_uri, disks into pool */
+    X2K_OUTPUT_LOCAL,           /* disks + XML + report into output_dir */
+};
+
+enum x2k_net_kind {
+    X2K_NET_BRIDGE,
+    X2K_NET_NETWORK,
+};
+
+/* One --bridge/--network mapping.  IN NULL maps every NIC not mapped
+ * otherwise (virt-v2v's "--bridge OUT"). */
+struct x2k_netmap {
+    enum x2k_net_kind kind;
+    char *in;
+    char *out;
+};
+
+#define X2K_DEFAULT_TARGET_URI "qemu:///system"
+#define X2K_DEFAULT_POOL "default"
+#define X2K_DEFAULT_PARALLEL 1
+#define X2K_MAX_PARALLEL 16
+#define X2K_DEFAULT_SHUTDOWN_TIMEOUT 300
+
+struct x2k_plan {
+    /* Source. */
+    enum x2k_mode mode;
+    char *uri;                  /* libvirt URI of the Xen host */
+    char *vm_name;
+    bool block_device;          /* seed 000: disks on host block devices */
+    char *input_xml;            /* mode libvirtxml: the domain XML file */
+    bool demo;                  /* use the bundled fake Xen host */
+
+    /* SSH to the Xen host for the data path.  NULL/0: taken from the
+     * URI; no host at all means the disks are local. */
+    char *ssh_host;
+    char *ssh_user;
+    int ssh_port;
+    char *identity;             /* private key file */
+    char *password_file;        /* never the password itself */
+    char *known_hosts;          /* default ~/.ssh/known_hosts */
+    char *accept_host_key;      /* "SHA256:..." accepted if unknown */
+    bool legacy_ssh;            /* ssh-rsa, dh-group1/14-sha1, aes-cbc */
+
+    /* The source guest. */
+    bool shutdown_source;       /* guided shutdown if it runs */
+    int shutdown_timeout;       /* seconds */
+    bool force_off;             /* destroy after the timeout */
+
+    /* Target. */
+    enum x2k_output output;
+    char *target_uri;
+    char *pool;
+    char *output_dir;
+    char *state_dir;            /* run directories; NULL = default */
+    struct x2k_netmap *nets;
+    size_t n_nets;
+    enum x2k_format format;
+    enum x2k_alloc allocation;
+    char *new_name;             /* NULL = the source's name */
+    bool new_uuid;
+    enum x2k_engine_kind engine;
+    bool verify;
+    int parallel;
+    bool start;
+    bool no_guest_fixes;
+};
+
+/* Fill PLAN with the defaults (owns nothing yet). */
+void x2k_plan_init(struct x2k_plan *plan) X2K_NONNULL(1);
+
+/* Release what PLAN owns and reset it to the defaults. */
+void x2k_plan_clear(struct x2k_plan *plan);
+
+struct x2k_plan *x2k_plan_new(void);
+void x2k_plan_free(struct x2k_plan *plan);
+X2K_DEFINE_AUTO(x2k_plan, x2k_plan_free)
+
+/* Deep copy. */
+void x2k_plan_copy(struct x2k_plan *dst, const struct x2k_plan *src)
+    X2K_NONNULL(1, 2);
+
+bool x2k_plan_equal(const struct x2k_plan *a, const struct x2k_plan *b)
+    X2K_NONNULL(1, 2);
+
+/* Append a network mapping (copies the strings). */
+void x2k_plan_add_net(struct x2k_plan *plan, enum x2k_net_kind kind,
+                      const char *in, const char *out) X2K_NONNULL(1, 4);
+
+/* Check that the plan is complete and consistent enough to run.
+ * 0 if valid; -1 with a translated message naming the option. */
+int x2k_plan_validate(const struct x2k_plan *plan, struct x2k_error *err)
+    X2K_NONNULL(1);
+
+/* The source URI to open: the plan's, or the demo host's. */
+char *x2k_plan_source_uri(const struct x2k_plan *plan) X2K_NONNULL(1);
+
+/* Directory of the bundled demo (X2K_DEMO_DIR overrides). */
+const char *x2k_demo_dir(void);
+
+/* Names of enum values as used on the command line. */
+const char *x2k_mode_name(enum x2k_mode m);
+const char *x2k_format_name(enum x2k_format f);
+const char *x2k_alloc_name(enum x2k_alloc a);
+const char *x2k_engine_name(enum x2k_engine_kind e);
+const char *x2k_output_name(enum x2k_output o);
+
+#endif /* X2K_PLAN_H */

@@ -1,0 +1,9 @@
+# core/source: listed here, built into libx2k (core/Makefile.am).
+libx2k_la_SOURCES += \
+	%reldir%/demo.c \
+	%reldir%/demo.h \
+	%reldir%/inventory.c \
+	%reldir%/inventory.h \
+	%reldir%/source.c \
+	%reldir%/source.h \
+	$(NULL)

@@ -1,0 +1,5 @@
+# core/target: listed here, built into libx2k (core/Makefile.am).
+libx2k_la_SOURCES += \
+	%reldir%/target.c \
+	%reldir%/target.h \
+	$(NULL)

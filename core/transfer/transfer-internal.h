@@ -1,0 +1,184 @@
+/* Private to core/transfer*.c: the reader and writer ops tables (the
+ * shape of libnbd's nbdcopy rw_ops), the byte channel under a stream
+ * reader, the journal and the checksum helpers.  One reader and one
+ * writer belong to one worker thread.
+ */
+#ifndef X2K_TRANSFER_INTERNAL_H
+#define X2K_TRANSFER_INTERNAL_H
+
+#include <sys/types.h>
+
+#include <openssl/evp.h>
+
+#include "transfer/transfer.h"
+
+#define TX_BLOCK (1024 * 1024)      /* read size, checksum block, resume grain */
+#define TX_ZERO_GRAIN (64 * 1024)   /* zero detection */
+
+enum tx_rec_kind {
+    TX_REC_DATA,
+    TX_REC_ZERO,
+    TX_REC_END,
+};
+
+/* One record; DATA is borrowed until the next call on the reader. */
+struct tx_rec {
+    enum tx_rec_kind kind;
+    uint64_t off;
+    uint64_t len;
+    const char *data;
+};
+
+/* A byte stream under a stream reader: a local child's stdout or an
+ * SSH exec channel.  read returns 0 at EOF, -1 with ERR set; it gives
+ * up within ~1 s of cancellation (X2K_ERR_CANCELLED). */
+struct tx_chan {
+    ssize_t (*read)(struct tx_chan *c, void *buf, size_t n,
+                    struct x2k_error *err);
+    /* Close; *STATUS = exit status, *ERRTEXT = its stderr (may be NULL).
+     * ABORT: stop the other side first.  Frees C. */
+    int (*close)(struct tx_chan *c, bool abort, int *status,
+                 char **errtext, struct x2k_error *err);
+};
+
+struct tx_reader;
+struct tx_reader_ops {
+    const char *name;
+    /* Next record, in increasing offsets, ending with TX_REC_END. */
+    int (*next)(struct tx_reader *r, struct tx_rec *rec,
+                struct x2k_error *err);
+    /* Stop reading and release (ABORT: the copy failed or stopped). */
+    int (*close)(struct tx_reader *r, bool abort, struct x2k_error *err);
+    /* Release what the reader owns (not the struct). */
+    void (*free)(struct tx_reader *r);
+};
+
+struct tx_reader {
+    const struct tx_reader_ops *ops;
+    uint64_t size;
+    uint64_t offset;            /* where the records start */
+    uint64_t mtime;             /* source mtime, 0 if unknown */
+    bool dd_fallback;
+    char *hash_alg;             /* set at TX_REC_END when the source hashed */
+    char *hash;
+};
+
+/* Stream reader over CHAN (taken over), from the streamer. */
+struct tx_reader *tx_stream_reader_new(struct tx_chan *chan,
+                                       const char *source,
+                                       struct x2k_reporter *rep,
+                                       struct x2k_error *err);
+
+/* The streamer run by a local /bin/sh (the conversion host is the Xen
+ * host, and the test harness of the protocol). */
+struct tx_chan *tx_local_exec_chan(const char *mode, const char *path,
+                                   uint64_t offset, bool is_block,
+                                   bool verify, const char *path_env,
+                                   struct x2k_reporter *rep,
+                                   struct x2k_error *err);
+
+/* Spawn ARGV (FILE looked up in PATH; PATH_ENV replaces $PATH when
+ * set) with its stdout as the channel; its stderr is kept for errors. */
+struct tx_chan *tx_spawn_chan(const char *file, char *const argv[],
+                              const char *path_env, struct x2k_reporter *rep,
+                              struct x2k_error *err);
+
+/* Read the streamer's hash mode output from CHAN (taken over). */
+int tx_stream_hash(struct tx_chan *chan, const char *source,
+                   struct x2k_reporter *rep, char **alg, char **hex,
+                   struct x2k_error *err);
+
+/* A block reader: READ_AT fills BUF with LEN bytes at OFF (sequential
+ * calls); SEEK_DATA (may be NULL) returns the next data offset >= OFF,
+ * SIZE at the end, or -1 if unsupported.  It hashes (md5tree1m) the
+ * whole disk when VERIFY. */
+struct tx_block_src {
+    void *h;
+    int (*read_at)(void *h, void *buf, size_t len, uint64_t off,
+                   struct x2k_error *err);
+    int64_t (*seek_data)(void *h, uint64_t off);
+    void (*close)(void *h);
+};
+struct tx_reader *tx_block_reader_new(const char *name,
+                                      struct tx_block_src *src,
+                                      uint64_t size, uint64_t mtime,
+                                      uint64_t offset, bool verify,
+                                      struct x2k_reporter *rep,
+                                      struct x2k_error *err);
+
+/* Direct local reader (O_RDONLY). */
+struct tx_reader *tx_local_reader_new(const char *path, bool is_block,
+                                      uint64_t offset, bool verify,
+                                      struct x2k_reporter *rep,
+                                      struct x2k_error *err);
+
+void tx_reader_free(struct tx_reader *r);
+
+struct tx_writer;
+struct tx_writer_ops {
+    const char *name;
+    int (*write)(struct tx_writer *w, const void *buf, size_t len,
+                 uint64_t off, struct x2k_error *err);
+    int (*zero)(struct tx_writer *w, uint64_t off, uint64_t len,
+                struct x2k_error *err);
+    /* Everything written so far is durable (0), or cannot be (1). */
+    int (*sync)(struct tx_writer *w, uint64_t done, struct x2k_error *err);
+    /* The disk is complete at SIZE bytes. */
+    int (*finish)(struct tx_writer *w, uint64_t size, struct x2k_error *err);
+    /* Release (ABORT: keep what is durable, stop the upload). */
+    void (*close)(struct tx_writer *w, bool abort);
+};
+
+struct tx_writer {
+    const struct tx_writer_ops *ops;
+};
+
+/* A local file, truncated to OFFSET (0: created empty).  PREALLOC
+ * reserves SIZE bytes. */
+struct tx_writer *tx_file_writer_new(const char *path, uint64_t offset,
+                                     uint64_t size, bool prealloc,
+                                     struct x2k_error *err);
+
+/* A libvirt volume upload (sparse stream), from offset 0. */
+struct tx_writer *tx_volume_writer_new(virConnectPtr conn, const char *pool,
+                                       const char *volume, uint64_t size,
+                                       bool prealloc, struct x2k_error *err);
+
+/* Journal beside an output file. */
+enum tx_journal_state {
+    TX_JOURNAL_COPYING,
+    TX_JOURNAL_COPIED,          /* raw complete; verify/convert pending */
+    TX_JOURNAL_COMPLETE,
+    TX_JOURNAL_VERIFY_FAILED,
+};
+struct tx_journal {
+    char *source;
+    uint64_t size;
+    uint64_t mtime;
+    char *format;
+    uint64_t done;
+    enum tx_journal_state state;
+    uint64_t out_size;          /* COMPLETE: the final file's size */
+    int64_t out_mtime_ns;       /* and mtime */
+    char *alg;
+    char *checksum;
+};
+int tx_journal_load(const char *path, struct tx_journal *j);   /* 0 / -1 */
+int tx_journal_save(const char *path, const struct tx_journal *j,
+                    struct x2k_error *err);
+void tx_journal_clear(struct tx_journal *j);
+
+/* md5tree1m: md5 over the md5 of each aligned 1 MiB block. */
+struct tx_tree {
+    EVP_MD_CTX *outer;
+    unsigned char zero_digest[16];
+};
+void tx_tree_init(struct tx_tree *t);
+void tx_tree_add_block(struct tx_tree *t, const void *buf, size_t len);
+void tx_tree_add_zero(struct tx_tree *t, size_t len);
+char *tx_tree_final(struct tx_tree *t);     /* hex; frees the context */
+void tx_tree_free(struct tx_tree *t);
+
+bool tx_is_zero(const void *buf, size_t len);
+
+#endif /* X2K_TRANSFER_INTERNAL_H */

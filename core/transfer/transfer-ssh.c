@@ -1,0 +1,355 @@
+/* The SSH side of the transfer: one core/ssh session per worker thread
+ * (host key check and login always go through it), the streamer over
+ * its exec channel or, after a key or agent login, through the OpenSSH
+ * client (AES-GCM; libssh2 1.10 decrypts 16 bytes per call and is 2-3x
+ * slower), and an SFTP block reader (libssh2 SFTP on the same session;
+ * SFTP cannot find holes, so every byte is sent and zeros are detected
+ * here).  Runs on one transfer worker.
+ */
+#include <config.h>
+
+#include <libssh2.h>
+#include <libssh2_sftp.h>
+
+#include "base/i18n.h"
+#include "base/log.h"
+#include "base/shquote.h"
+#include "ssh/ssh.h"
+#include "transfer/transfer-ssh.h"
+
+/* A stream with no byte for this long means a dead connection (a
+ * streamer skipping a huge zero device still sends records often). */
+#define READ_TIMEOUT_MS (10 * 60 * 1000)
+
+struct tx_ssh {
+    struct x2k_ssh *s;
+    struct x2k_ssh_opts o;      /* borrowed strings */
+    struct x2k_reporter *rep;
+    bool openssh;
+};
+
+struct tx_ssh *
+tx_ssh_connect(const struct x2k_ssh_opts *opts,
+               enum x2k_transfer_transport transport,
+               struct x2k_reporter *rep, struct x2k_error *err)
+{
+    struct tx_ssh *t;
+    const char *method;
+
+    t = x2k_xcalloc(1, sizeof *t);
+    t->o = *opts;
+    t->o.reporter = rep;
+    t->rep = rep;
+    t->s = x2k_ssh_connect(&t->o, err);
+    if (!t->s) {
+        free(t);
+        return NULL;
+    }
+    /* The OpenSSH client can only take over non-interactive logins. */
+    method = x2k_ssh_auth_method(t->s);
+    t->openssh = transport != X2K_TRANSPORT_LIBSSH2 &&
+                 (x2k_str_equal(method, "agent") ||
+                  x2k_str_equal(method, "publickey"));
+    if (transport == X2K_TRANSPORT_OPENSSH && !t->openssh) {
+        x2k_error_set(err, X2K_ERR_UNSUPPORTED,
+                      _("The OpenSSH client can copy the disks only after a key or agent login, not after '%1$s'."),
+                      method);
+        tx_ssh_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+bool
+tx_ssh_uses_openssh(const struct tx_ssh *t)
+{
+    return t->openssh;
+}
+
+void
+tx_ssh_disable_openssh(struct tx_ssh *t)
+{
+    t->openssh = false;
+}
+
+/* The streamer command through `ssh`, with the host key and the login
+ * that core/ssh has just checked. */
+static struct tx_chan *
+openssh_chan(struct tx_ssh *t, const char *cmd, struct x2k_error *err)
+{
+    const char *argv[48];
+    const char *keyfile = x2k_ssh_auth_keyfile(t->s);
+    X2K_AUTOFREE char *kh = NULL;
+    X2K_AUTOFREE char *port = x2k_strdup_printf("%d", t->o.port > 0
+                                                          ? t->o.port : 22);
+    size_t n = 0;
+
+    argv[n++] = "ssh";
+    argv[n++] = "-F";
+    argv[n++] = "/dev/null";
+    argv[n++] = "-o";
+    argv[n++] = "BatchMode=yes";
+    argv[n++] = "-o";
+    argv[n++] = "StrictHostKeyChecking=yes";
+    if (t->o.known_hosts) {
+        kh = x2k_strdup_printf("UserKnownHostsFile=%s", t->o.known_hosts);
+        argv[n++] = "-o";
+        argv[n++] = kh;
+    }
+    /* AES-GCM first: with AES-NI it costs half of chacha20-poly1305
+     * (measured: 1 GiB in 1.1-1.6 s against 2.0-2.3 s on loopback). */
+    argv[n++] = "-o";
+    argv[n++] = t->o.legacy
+        ? "Ciphers=aes128-gcm@openssh.com,aes256-gcm@openssh.com,"
+          "chacha20-poly1305@openssh.com,aes128-ctr,aes256-ctr,aes128-cbc"
+        : "Ciphers=aes128-gcm@openssh.com,aes256-gcm@openssh.com,"
+          "chacha20-poly1305@openssh.com,aes128-ctr,aes256-ctr";
+    argv[n++] = "-o";
+    argv[n++] = "Compression=no";
+    argv[n++] = "-o";
+    argv[n++] = "ConnectTimeout=20";
+    argv[n++] = "-o";
+    argv[n++] = "ServerAliveInterval=15";
+    argv[n++] = "-o";
+    argv[n++] = "ServerAliveCountMax=8";
+    if (t->o.legacy) {
+        argv[n++] = "-o";
+        argv[n++] = "HostKeyAlgorithms=+ssh-rsa";
+        argv[n++] = "-o";
+        argv[n++] = "PubkeyAcceptedAlgorithms=+ssh-rsa";
+        argv[n++] = "-o";
+        argv[n++] = "KexAlgorithms=+diffie-hellman-group14-sha1,diffie-hellman-group1-sha1";
+    }
+    if (keyfile && x2k_str_equal(x2k_ssh_auth_method(t->s), "publickey")) {
+        argv[n++] = "-o";
+        argv[n++] = "IdentitiesOnly=yes";
+        argv[n++] = "-i";
+        argv[n++] = keyfile;
+    }
+    argv[n++] = "-p";
+    argv[n++] = port;
+    argv[n++] = "-l";
+    argv[n++] = t->o.user ? t->o.user : "root";
+    argv[n++] = "--";
+    argv[n++] = t->o.host;
+    argv[n++] = cmd;
+    argv[n] = NULL;
+    return tx_spawn_chan("ssh", (char *const *)argv, NULL, t->rep, err);
+}
+
+void
+tx_ssh_free(struct tx_ssh *t)
+{
+    if (!t)
+        return;
+    x2k_ssh_free(t->s);
+    free(t);
+}
+
+/* ---- The streamer over an exec channel. ---- */
+
+struct ssh_chan {
+    struct tx_chan chan;
+    struct x2k_ssh_chan *c;
+};
+
+static ssize_t
+ssh_chan_read(struct tx_chan *chan, void *buf, size_t n, struct x2k_error *err)
+{
+    struct ssh_chan *sc = (struct ssh_chan *)chan;
+
+    return x2k_ssh_chan_read(sc->c, buf, n, READ_TIMEOUT_MS, err);
+}
+
+static int
+ssh_chan_close(struct tx_chan *chan, bool abort, int *status, char **errtext,
+               struct x2k_error *err)
+{
+    struct ssh_chan *sc = (struct ssh_chan *)chan;
+    int r;
+
+    r = x2k_ssh_chan_close(sc->c, status, errtext, err);
+    free(sc);
+    return r;
+}
+
+struct tx_chan *
+tx_ssh_exec_chan(struct tx_ssh *t, const char *mode, const char *path,
+                 uint64_t offset, bool is_block, bool verify,
+                 const char *remote_path, struct x2k_error *err)
+{
+    X2K_AUTOFREE char *cmd = x2k_transfer_streamer_command(mode, path, offset,
+                                                           is_block, verify,
+                                                           remote_path);
+    struct ssh_chan *sc;
+    struct x2k_ssh_chan *c;
+
+    if (t->openssh)
+        return openssh_chan(t, cmd, err);
+    c = x2k_ssh_exec_start(t->s, cmd, err);
+    if (!c)
+        return NULL;
+    sc = x2k_xcalloc(1, sizeof *sc);
+    sc->c = c;
+    sc->chan.read = ssh_chan_read;
+    sc->chan.close = ssh_chan_close;
+    return &sc->chan;
+}
+
+/* ---- SFTP. ---- */
+
+struct sftp_src {
+    struct tx_ssh *t;
+    LIBSSH2_SESSION *session;
+    LIBSSH2_SFTP *sftp;
+    LIBSSH2_SFTP_HANDLE *h;
+    char *path;
+    uint64_t pos;
+};
+
+static void
+sftp_fail(struct sftp_src *f, struct x2k_error *err)
+{
+    char *msg = NULL;
+
+    x2k_error_set(err, X2K_ERR_SSH, _("Reading a disk over SFTP failed."));
+    libssh2_session_last_error(f->session, &msg, NULL, 0);
+    if (msg && *msg)
+        x2k_error_set_detail(err, msg);
+}
+
+static int
+sftp_read_at(void *h, void *buf, size_t len, uint64_t off,
+             struct x2k_error *err)
+{
+    struct sftp_src *f = h;
+    double start = x2k_now();
+    size_t got = 0;
+    ssize_t n;
+
+    if (off != f->pos) {
+        libssh2_sftp_seek64(f->h, off);
+        f->pos = off;
+    }
+    while (got < len) {
+        n = libssh2_sftp_read(f->h, (char *)buf + got, len - got);
+        if (n > 0) {
+            got += n;
+            f->pos += n;
+            start = x2k_now();
+            continue;
+        }
+        if (n == 0) {
+            x2k_error_set(err, X2K_ERR_REMOTE,
+                          _("Reading the disk '%1$s' on the Xen host failed."),
+                          f->path);
+            x2k_error_set_detail(err, "unexpected end of file");
+            return -1;
+        }
+        if (n != LIBSSH2_ERROR_EAGAIN) {
+            sftp_fail(f, err);
+            return -1;
+        }
+        if (x2k_ssh_wait(f->t->s, start, READ_TIMEOUT_MS, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void
+sftp_close(void *h)
+{
+    struct sftp_src *f = h;
+
+    if (f->h) {
+        while (libssh2_sftp_close_handle(f->h) == LIBSSH2_ERROR_EAGAIN &&
+               x2k_ssh_wait(f->t->s, x2k_now(), 5000, NULL) == 0)
+            ;
+    }
+    if (f->sftp) {
+        while (libssh2_sftp_shutdown(f->sftp) == LIBSSH2_ERROR_EAGAIN &&
+               x2k_ssh_wait(f->t->s, x2k_now(), 5000, NULL) == 0)
+            ;
+    }
+    free(f->path);
+    free(f);
+}
+
+/* The size of a host block device (SFTP reports 0). */
+static int
+remote_device_size(struct tx_ssh *t, const char *path, uint64_t *size,
+                   struct x2k_error *err)
+{
+    X2K_AUTOFREE char *q = x2k_shell_quote(path);
+    X2K_AUTOFREE char *cmd = x2k_strdup_printf(
+        "blockdev --getsize64 %s 2>/dev/null || "
+        "perl -e 'open(F, \"<\", $ARGV[0]) or die; print sysseek(F, 0, 2)' %s",
+        q, q);
+    X2K_AUTOFREE char *out = NULL;
+
+    if (x2k_ssh_run(t->s, cmd, 60000, &out, err) < 0)
+        return -1;
+    *size = strtoull(out, NULL, 10);
+    return 0;
+}
+
+struct tx_reader *
+tx_sftp_reader_new(struct tx_ssh *t, const char *path, bool is_block,
+                   uint64_t offset, bool verify, struct x2k_reporter *rep,
+                   struct x2k_error *err)
+{
+    struct tx_block_src src = {
+        .read_at = sftp_read_at,
+        .seek_data = NULL,
+        .close = sftp_close,
+    };
+    LIBSSH2_SFTP_ATTRIBUTES attrs;
+    struct sftp_src *f = x2k_xcalloc(1, sizeof *f);
+    double start = x2k_now();
+    uint64_t size;
+    int r;
+
+    f->t = t;
+    f->session = x2k_ssh_raw_session(t->s);
+    f->path = x2k_xstrdup(path);
+    while (!(f->sftp = libssh2_sftp_init(f->session))) {
+        if (libssh2_session_last_errno(f->session) != LIBSSH2_ERROR_EAGAIN) {
+            sftp_fail(f, err);
+            goto fail;
+        }
+        if (x2k_ssh_wait(t->s, start, 30000, err) < 0)
+            goto fail;
+    }
+    while (!(f->h = libssh2_sftp_open_ex(f->sftp, path, strlen(path),
+                                         LIBSSH2_FXF_READ, 0,
+                                         LIBSSH2_SFTP_OPENFILE))) {
+        if (libssh2_session_last_errno(f->session) != LIBSSH2_ERROR_EAGAIN) {
+            x2k_error_set(err, X2K_ERR_NOT_FOUND,
+                          _("Cannot open the disk '%1$s' over SFTP."), path);
+            goto fail;
+        }
+        if (x2k_ssh_wait(t->s, start, 30000, err) < 0)
+            goto fail;
+    }
+    while ((r = libssh2_sftp_fstat_ex(f->h, &attrs, 0)) ==
+           LIBSSH2_ERROR_EAGAIN) {
+        if (x2k_ssh_wait(t->s, start, 30000, err) < 0)
+            goto fail;
+    }
+    if (r != 0) {
+        sftp_fail(f, err);
+        goto fail;
+    }
+    size = attrs.filesize;
+    if (is_block || (LIBSSH2_SFTP_S_ISBLK(attrs.permissions) && size == 0)) {
+        if (remote_device_size(t, path, &size, err) < 0)
+            goto fail;
+    }
+    src.h = f;
+    return tx_block_reader_new("sftp", &src, size, attrs.mtime, offset,
+                               verify, rep, err);
+
+fail:
+    sftp_close(f);
+    return NULL;
+}

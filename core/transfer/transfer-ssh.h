@@ -1,0 +1,36 @@
+/* Private to core/transfer*.c: the SSH side of the transfer, one
+ * session per worker thread (libssh2 sessions are not thread-safe).
+ */
+#ifndef X2K_TRANSFER_SSH_H
+#define X2K_TRANSFER_SSH_H
+
+#include "transfer/transfer-internal.h"
+
+struct tx_ssh;
+
+/* Connect with OPTS; REP (cancellation) replaces opts->reporter. */
+struct tx_ssh *tx_ssh_connect(const struct x2k_ssh_opts *opts,
+                              enum x2k_transfer_transport transport,
+                              struct x2k_reporter *rep,
+                              struct x2k_error *err);
+
+/* Whether the next exec channel goes through the OpenSSH client; and
+ * stop using it (it failed: fall back to libssh2). */
+bool tx_ssh_uses_openssh(const struct tx_ssh *s);
+void tx_ssh_disable_openssh(struct tx_ssh *s);
+void tx_ssh_free(struct tx_ssh *s);
+
+/* The streamer in MODE over an exec channel. */
+struct tx_chan *tx_ssh_exec_chan(struct tx_ssh *s, const char *mode,
+                                 const char *path, uint64_t offset,
+                                 bool is_block, bool verify,
+                                 const char *remote_path,
+                                 struct x2k_error *err);
+
+/* An SFTP block reader (zeros found here, so they are sent). */
+struct tx_reader *tx_sftp_reader_new(struct tx_ssh *s, const char *path,
+                                     bool is_block, uint64_t offset,
+                                     bool verify, struct x2k_reporter *rep,
+                                     struct x2k_error *err);
+
+#endif /* X2K_TRANSFER_SSH_H */
