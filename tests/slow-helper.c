@@ -24,13 +24,13 @@
 
 #include "base/error.h"
 #include "base/event.h"
-#include "guest/guest.h"
-#include "convert/kvm.h"
 #include "base/log.h"
+#include "base/shquote.h"
+#include "convert/kvm.h"
+#include "engine/v2v.h"
+#include "guest/guest.h"
 #include "plan/options.h"
 #include "plan/plan.h"
-#include "base/shquote.h"
-#include "engine/v2v.h"
 
 static void
 print_event(const struct x2k_event *ev, void *opaque)

@@ -19,8 +19,8 @@
 
 #include "base/error.h"
 #include "base/event.h"
-#include "source/source.h"
 #include "plan/uri.h"
+#include "source/source.h"
 
 static void
 print_event(const struct x2k_event *ev, void *opaque)

@@ -32,8 +32,8 @@
 #include <unistd.h>
 
 #include "base/error.h"
-#include "source/inventory.h"
 #include "base/shquote.h"
+#include "source/inventory.h"
 #include "ssh/ssh.h"
 
 static int cb_answer = -1;

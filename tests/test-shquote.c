@@ -11,8 +11,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "plan/options.h"
 #include "base/shquote.h"
+#include "plan/options.h"
 #include "testlib.h"
 
 static const char *shells[] = { "/bin/sh", "/bin/bash", "/bin/dash" };

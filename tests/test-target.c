@@ -13,8 +13,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "help.h"
 #include "engine/preflight.h"
+#include "help.h"
 #include "target/target.h"
 
 static char *uri;

@@ -6,10 +6,14 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "base/error.h"
 #include "base/event.h"
+#include "base/fsutil.h"
 #include "base/util.h"
 
 static void
@@ -142,6 +146,101 @@ test_rate(void **state)
     assert_false(x2k_rate_due(&r));   /* at most 10 per second */
 }
 
+static void
+test_format_bytes(void **state)
+{
+    char buf[32];
+
+    (void)state;
+    assert_string_equal(x2k_format_bytes(0, buf, sizeof buf), "0 B");
+    assert_string_equal(x2k_format_bytes(512, buf, sizeof buf), "512 B");
+    assert_string_equal(x2k_format_bytes(1536, buf, sizeof buf), "1.5 KiB");
+    assert_string_equal(x2k_format_bytes(256ULL << 20, buf, sizeof buf),
+                        "256.0 MiB");
+    assert_string_equal(x2k_format_bytes(3ULL << 30, buf, sizeof buf),
+                        "3.0 GiB");
+}
+
+static void
+test_name_sanitize(void **state)
+{
+    static const struct {
+        const char *in;
+        size_t max;
+        const char *out;
+    } cases[] = {
+        { "web01", 0, "web01" },
+        { "../../etc/passwd", 0, "_._.._etc_passwd" },
+        { ".hidden", 0, "_hidden" },
+        { "a\nb\x7f", 0, "a_b_" },
+        { "", 0, "guest" },
+        { NULL, 0, "guest" },
+        { "abcdef", 4, "abcd" },
+        /* Never cut inside a character: 中 is three bytes. */
+        { "\xe4\xb8\xad\xe6\x96\x87", 4, "\xe4\xb8\xad" },
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < X2K_N_ELEMENTS(cases); i++) {
+        char *s = x2k_name_sanitize(cases[i].in, cases[i].max);
+
+        assert_string_equal(s, cases[i].out);
+        free(s);
+    }
+}
+
+static void
+test_fsutil(void **state)
+{
+    char tmpl[] = "/tmp/test-util-XXXXXX";
+    char *dir = mkdtemp(tmpl), *deep, *file, *found;
+    struct x2k_error err = X2K_ERROR_INIT;
+    struct stat st;
+    char buf[16] = "";
+    FILE *fp;
+
+    (void)state;
+    assert_non_null(dir);
+    deep = x2k_strdup_printf("%s/a/b/c", dir);
+    assert_int_equal(x2k_mkdir_p(deep, 0700, &err), 0);
+    assert_int_equal(x2k_mkdir_p(deep, 0700, &err), 0);      /* again */
+    assert_int_equal(stat(deep, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    assert_int_equal(st.st_mode & 0777, 0700);
+
+    file = x2k_strdup_printf("%s/x/y/f.txt", dir);
+    assert_int_equal(x2k_mkdir_parents(file, 0700, &err), 0);
+    assert_int_equal(x2k_write_file_atomic(file, "one", 3, 0600, &err), 0);
+    assert_int_equal(x2k_write_file_atomic(file, "two", 3, 0600, &err), 0);
+    assert_int_equal(stat(file, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    fp = fopen(file, "r");
+    assert_non_null(fp);
+    assert_non_null(fgets(buf, sizeof buf, fp));
+    fclose(fp);
+    assert_string_equal(buf, "two");
+    free(file);
+    /* A directory that does not exist: an error, and no temp file. */
+    file = x2k_strdup_printf("%s/none/f.txt", dir);
+    assert_int_equal(x2k_write_file_atomic(file, "x", 1, 0600, &err), -1);
+    assert_int_equal(err.code, X2K_ERR_IO);
+    x2k_error_clear(&err);
+    free(file);
+
+    found = x2k_find_program("sh");
+    assert_non_null(found);
+    assert_true(found[0] == '/' || found[0] == '.');
+    free(found);
+    assert_null(x2k_find_program("no-such-program-x2k"));
+    assert_null(x2k_find_program("/nonexistent/prog"));
+
+    file = x2k_strdup_printf("rm -rf '%s'", dir);
+    assert_int_equal(system(file), 0);
+    free(file);
+    free(deep);
+}
+
 int
 main(void)
 {
@@ -152,6 +251,9 @@ main(void)
         cmocka_unit_test(test_error),
         cmocka_unit_test(test_reporter),
         cmocka_unit_test(test_rate),
+        cmocka_unit_test(test_format_bytes),
+        cmocka_unit_test(test_name_sanitize),
+        cmocka_unit_test(test_fsutil),
     };
 
     if (!setlocale(LC_ALL, "C.UTF-8"))

@@ -16,9 +16,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "engine/v2v.h"
 #include "plan/options.h"
 #include "testlib.h"
-#include "engine/v2v.h"
 
 /* ---- argv ------------------------------------------------------------ */
 

@@ -16,8 +16,8 @@
 #include <libvirt/virterror.h>
 #include <libxml/xpath.h>
 
-#include "testlib.h"
 #include "convert/xmlconv.h"
+#include "testlib.h"
 
 /* ---- Helpers ----------------------------------------------------------- */
 

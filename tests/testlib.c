@@ -7,9 +7,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/util.h"
 #include "plan/options.h"
 #include "testlib.h"
-#include "base/util.h"
 
 char **
 testlib_sh_words(const char *shell, const char *cmdline)

@@ -10,36 +10,24 @@
 #include <unistd.h>
 
 #include "backend.h"
-#include "source/demo.h"
-#include "engine/engine.h"
-#include "help.h"
+#include "base/fsutil.h"
 #include "base/i18n.h"
-#include "source/inventory.h"
+#include "engine/engine.h"
 #include "engine/preflight.h"
+#include "help.h"
+#include "plan/uri.h"
+#include "source/demo.h"
+#include "source/inventory.h"
 #include "source/source.h"
 #include "ssh/ssh.h"
 #include "target/target.h"
-#include "plan/uri.h"
 
 bool
 tui_backend_have_virt_v2v(void)
 {
-    const char *path = getenv("PATH");
-    char *copy, *dir, *save = NULL;
-    bool found = false;
+    X2K_AUTOFREE char *f = x2k_find_program("virt-v2v");
 
-    if (!path)
-        return false;
-    copy = x2k_xstrdup(path);
-    for (dir = strtok_r(copy, ":", &save); dir && !found;
-         dir = strtok_r(NULL, ":", &save)) {
-        char *p = x2k_strdup_printf("%s/virt-v2v", *dir ? dir : ".");
-
-        found = access(p, X_OK) == 0;
-        free(p);
-    }
-    free(copy);
-    return found;
+    return f != NULL;
 }
 
 /* Remember an unknown host key's fingerprint and refuse it: the

@@ -14,14 +14,14 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "batch.h"
-#include "engine/engine.h"
-#include "help.h"
 #include "base/i18n.h"
 #include "base/json.h"
 #include "base/log.h"
-#include "engine/preflight.h"
+#include "batch.h"
 #include "convert/xmlconv.h"
+#include "engine/engine.h"
+#include "engine/preflight.h"
+#include "help.h"
 
 #define MAX_DISKS 64
 
@@ -82,19 +82,6 @@ clear_status(struct out *o)
 }
 
 static void
-human_size(char *buf, size_t len, double bytes)
-{
-    static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-    size_t u = 0;
-
-    while (bytes >= 1024 && u + 1 < X2K_N_ELEMENTS(units)) {
-        bytes /= 1024;
-        u++;
-    }
-    snprintf(buf, len, u ? "%.1f %s" : "%.0f %s", bytes, units[u]);
-}
-
-static void
 human_eta(char *buf, size_t len, double eta)
 {
     long s = (long)(eta + 0.5);
@@ -114,9 +101,10 @@ progress_text(const struct x2k_event *ev)
     double pct = ev->total ? 100.0 * (double)ev->done / (double)ev->total
                            : 0;
 
-    human_size(done, sizeof done, (double)ev->done);
-    human_size(total, sizeof total, (double)ev->total);
-    human_size(rate, sizeof rate, ev->rate > 0 ? ev->rate : ev->avg_rate);
+    x2k_format_bytes(ev->done, done, sizeof done);
+    x2k_format_bytes(ev->total, total, sizeof total);
+    x2k_format_bytes((uint64_t)(ev->rate > 0 ? ev->rate : ev->avg_rate),
+                     rate, sizeof rate);
     human_eta(eta, sizeof eta, ev->eta);
     /* TRANSLATORS: disk, percent, bytes done, total, rate, time left. */
     return x2k_strdup_printf(_("%1$s %2$5.1f%% %3$s/%4$s %5$s/s ETA %6$s"),

@@ -249,24 +249,6 @@ tui_draw_bar(int y, int x, int w, double frac, const char *text)
 }
 
 const char *
-tui_fmt_bytes(uint64_t n, char *buf, size_t len)
-{
-    static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-    double v = (double)n;
-    size_t u = 0;
-
-    while (v >= 1024 && u + 1 < X2K_N_ELEMENTS(units)) {
-        v /= 1024;
-        u++;
-    }
-    if (u == 0)
-        snprintf(buf, len, "%llu B", (unsigned long long)n);
-    else
-        snprintf(buf, len, "%.1f %s", v, units[u]);
-    return buf;
-}
-
-const char *
 tui_fmt_eta(double secs, char *buf, size_t len)
 {
     long s;

@@ -6,8 +6,8 @@
 #include <libgen.h>
 #include <stdio.h>
 
-#include "frontend.h"
 #include "base/i18n.h"
+#include "frontend.h"
 #include "plan/options.h"
 
 static void

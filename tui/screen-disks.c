@@ -142,7 +142,7 @@ disks_draw(struct tui_ctx *ctx, int top, int rows)
         s = x2k_strdup_printf("%-6s %-6s %-8s %10s", disks[i].dev,
                               disks[i].block ? "block" : "file",
                               disks[i].format ? disks[i].format : "raw",
-                              tui_fmt_bytes(disks[i].size, a, sizeof a));
+                              x2k_format_bytes(disks[i].size, a, sizeof a));
         tui_put(y, 2, w, s, false);
         free(s);
         /* A long path keeps its end, where the file name is. */
@@ -176,8 +176,8 @@ disks_draw(struct tui_ctx *ctx, int top, int rows)
     if (n_disks) {
         s = x2k_strdup_printf(_("Local free space: %1$s; the disks need "
                                 "up to %2$s."),
-                              tui_fmt_bytes(avail, a, sizeof a),
-                              tui_fmt_bytes(need, b, sizeof b));
+                              x2k_format_bytes(avail, a, sizeof a),
+                              x2k_format_bytes(need, b, sizeof b));
         if (avail < need)
             attron(tui_attr(TUI_C_WARN));
         tui_put_wrapped(y + 3, 2, w, 2, s);

@@ -9,9 +9,9 @@
 #include "tcurses.h"
 #include <stdio.h>
 
-#include "engine/engine.h"
 #include "base/i18n.h"
 #include "base/log.h"
+#include "engine/engine.h"
 #include "tui.h"
 
 enum { T_JOB = 700 };
@@ -116,9 +116,9 @@ run_draw(struct tui_ctx *ctx, int top, int rows)
         free(label);
         /* TRANSLATORS: bytes done / total, rate, time left. */
         s = x2k_strdup_printf(_("%1$s of %2$s, %3$s/s, %4$s left"),
-                              tui_fmt_bytes(p->done, a, sizeof a),
-                              tui_fmt_bytes(p->total, b, sizeof b),
-                              tui_fmt_bytes((uint64_t)p->rate, c, sizeof c),
+                              x2k_format_bytes(p->done, a, sizeof a),
+                              x2k_format_bytes(p->total, b, sizeof b),
+                              x2k_format_bytes((uint64_t)p->rate, c, sizeof c),
                               tui_fmt_eta(p->eta, d, sizeof d));
         tui_put(y + 1, 8, w - 6, s, false);
         free(s);

@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "backend.h"
-#include "ssh/ssh.h"
 #include "base/i18n.h"
+#include "ssh/ssh.h"
 #include "tui.h"
 
 enum { B_KEYGEN, B_INSTALL, B_TEST };

@@ -124,7 +124,7 @@ pools_task(void *opaque, void **result, struct x2k_error *err)
         char sz[32];
 
         x2k_buf_printf(&b, "%s%s (%s)", i ? ", " : "", pools[i].name,
-                       tui_fmt_bytes(pools[i].avail, sz, sizeof sz));
+                       x2k_format_bytes(pools[i].avail, sz, sizeof sz));
     }
     tui_pools_free(pools, n);
     *result = rc == 0 ? x2k_buf_steal(&b) : NULL;

@@ -5,8 +5,8 @@
 
 #include "tcurses.h"
 
-#include "help.h"
 #include "base/i18n.h"
+#include "help.h"
 #include "tui.h"
 
 static void

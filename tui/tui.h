@@ -197,7 +197,6 @@ void tui_draw_box(int y, int x, int h, int w);
 void tui_draw_bar(int y, int x, int w, double frac, const char *text);
 
 /* "1.5 GiB", "12 MiB/s"; into BUF of size N. */
-const char *tui_fmt_bytes(uint64_t n, char *buf, size_t len);
 const char *tui_fmt_eta(double secs, char *buf, size_t len);
 
 /* ---- Widgets ---------------------------------------------------- */

@@ -17,10 +17,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "base/i18n.h"
 #include "backend.h"
-#include "source/demo.h"
+#include "base/i18n.h"
 #include "base/log.h"
+#include "source/demo.h"
 #include "term.h"
 #include "tui.h"
 #include "wizard.h"

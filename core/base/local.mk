@@ -4,6 +4,8 @@ libx2k_la_SOURCES += \
 	%reldir%/error.h \
 	%reldir%/event.c \
 	%reldir%/event.h \
+	%reldir%/fsutil.c \
+	%reldir%/fsutil.h \
 	%reldir%/i18n.h \
 	%reldir%/json.c \
 	%reldir%/json.h \
@@ -15,4 +17,6 @@ libx2k_la_SOURCES += \
 	%reldir%/util.h \
 	%reldir%/virt.c \
 	%reldir%/virt.h \
+	%reldir%/xml.c \
+	%reldir%/xml.h \
 	$(NULL)

@@ -280,3 +280,45 @@ x2k_buf_clear(struct x2k_buf *b)
     b->data = NULL;
     b->len = b->cap = 0;
 }
+
+const char *
+x2k_format_bytes(uint64_t n, char *buf, size_t len)
+{
+    static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+    double v = (double)n;
+    size_t u = 0;
+
+    while (v >= 1024 && u + 1 < X2K_N_ELEMENTS(units)) {
+        v /= 1024;
+        u++;
+    }
+    if (u == 0)
+        snprintf(buf, len, "%llu B", (unsigned long long)n);
+    else
+        snprintf(buf, len, "%.1f %s", v, units[u]);
+    return buf;
+}
+
+char *
+x2k_name_sanitize(const char *name, size_t max_bytes)
+{
+    char *s = x2k_xstrdup(name && *name ? name : "guest");
+    unsigned char *p;
+    size_t n;
+
+    for (p = (unsigned char *)s; *p; p++) {
+        if (*p == '/' || *p < 0x20 || *p == 0x7f)
+            *p = '_';
+    }
+    if (s[0] == '.')
+        s[0] = '_';
+    n = strlen(s);
+    if (max_bytes > 0 && n > max_bytes) {
+        n = max_bytes;
+        /* Back up over continuation bytes to a character boundary. */
+        while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+            n--;
+        s[n] = '\0';
+    }
+    return s;
+}

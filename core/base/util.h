@@ -49,6 +49,17 @@ size_t x2k_mbswidth(const char *s);
  * character. */
 size_t x2k_mbs_fit(const char *s, size_t cols);
 
+/* N bytes for people: "512 B", "1.5 KiB", "768.0 MiB" (binary units,
+ * one decimal).  Writes BUF (LEN bytes) and returns it. */
+const char *x2k_format_bytes(uint64_t n, char *buf, size_t len);
+
+/* NAME made safe as one file name component (caller frees): '/',
+ * control characters and DEL become '_', so does a leading '.'; an
+ * empty or NULL name is "guest".  MAX_BYTES > 0 cuts it to at most that
+ * many bytes without splitting a UTF-8 character.  A hostile guest
+ * name must not place a file outside its directory. */
+char *x2k_name_sanitize(const char *name, size_t max_bytes);
+
 /* Monotonic time in seconds. */
 double x2k_now(void);
 

@@ -124,3 +124,23 @@ x2k_virt_last_is_not_found(void)
                  e->code == VIR_ERR_NO_NETWORK ||
                  e->code == VIR_ERR_NO_INTERFACE);
 }
+
+int
+x2k_virt_conn_open(struct x2k_virt_conn *c, const char *uri,
+                   const char *user, const char *password,
+                   struct x2k_error *err)
+{
+    c->conn = x2k_virt_open(uri, user, password, false, err);
+    c->uri = c->conn ? x2k_xstrdup(uri) : NULL;
+    return c->conn ? 0 : -1;
+}
+
+void
+x2k_virt_conn_close(struct x2k_virt_conn *c)
+{
+    if (c->conn)
+        virConnectClose(c->conn);
+    free(c->uri);
+    c->conn = NULL;
+    c->uri = NULL;
+}

@@ -22,6 +22,22 @@ virConnectPtr x2k_virt_open(const char *uri, const char *user,
                             const char *password, bool read_only,
                             struct x2k_error *err) X2K_NONNULL(1);
 
+/* A connection and the URI it was opened with: what core/source and
+ * core/target each wrap. */
+struct x2k_virt_conn {
+    virConnectPtr conn;
+    char *uri;
+};
+
+/* Open C (read-write) with x2k_virt_open.  0, or -1 with ERR set and C
+ * left empty. */
+int x2k_virt_conn_open(struct x2k_virt_conn *c, const char *uri,
+                       const char *user, const char *password,
+                       struct x2k_error *err) X2K_NONNULL(1, 2);
+
+/* Close C's connection and free its URI; an empty C is a no-op. */
+void x2k_virt_conn_close(struct x2k_virt_conn *c) X2K_NONNULL(1);
+
 /* Set ERR to CODE with MSG... and libvirt's last error as the detail. */
 void x2k_virt_error(struct x2k_error *err, enum x2k_errcode code,
                     const char *fmt, ...) X2K_PRINTF(3, 4);

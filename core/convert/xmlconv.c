@@ -16,6 +16,7 @@
 
 #include "base/i18n.h"
 #include "base/log.h"
+#include "base/xml.h"
 #include "convert/xmlconv-internal.h"
 
 /* ---- Small tree helpers ---------------------------------------------- */
@@ -355,24 +356,6 @@ struct conv {
     char *file_stem;            /* the name, safe as a file name */
 };
 
-/* NAME made safe as one file name component: no '/', no leading '.',
- * no control characters (a hostile source XML must not place copies
- * outside the output directory). */
-static char *
-file_stem(const char *name)
-{
-    char *s = x2k_xstrdup(name && *name ? name : "guest");
-    unsigned char *p;
-
-    for (p = (unsigned char *)s; *p; p++) {
-        if (*p == '/' || *p < 0x20 || *p == 0x7f)
-            *p = '_';
-    }
-    if (s[0] == '.')
-        s[0] = '_';
-    return s;
-}
-
 static void
 warn(struct conv *c, const char *id, const char *fmt, ...) X2K_PRINTF(3, 4);
 
@@ -563,7 +546,7 @@ convert_top_level(struct conv *c)
     if (newname)
         set_text(n, newname);
     c->r->name = get_text(n);
-    c->file_stem = file_stem(c->r->name);
+    c->file_stem = x2k_name_sanitize(c->r->name, 0);
 
     if (c->plan->new_uuid)
         remove_node(child(c->root, "uuid"));
@@ -679,7 +662,7 @@ add_boot_file(struct conv *c, xmlNodePtr n, const char *kind)
     base = base ? base + 1 : remote;
     if (!*base)
         base = kind;
-    safe = file_stem(base);
+    safe = x2k_name_sanitize(base, 0);
     local = x2k_strdup_printf("%s/%s-%s", boot_dir(c), c->file_stem, safe);
     set_text(n, local);
     r->boot_files = x2k_xreallocarray(r->boot_files, r->n_boot_files + 1,
@@ -2106,80 +2089,10 @@ x2k_xmlconv_local_sources(const xmlDoc *src,
 
 /* ---- Parsing ----------------------------------------------------------- */
 
-struct parse_err {
-    char *first;
-};
-
-/* Keep the parser's first error message for the error's detail. */
-static void
-on_parse_error(void *opaque, xmlErrorPtr e)
-{
-    xmlParserCtxtPtr ctxt = opaque;
-    struct parse_err *pe = ctxt ? ctxt->_private : NULL;
-    char *msg, *end;
-
-    if (!pe || pe->first || !e || !e->message)
-        return;
-    msg = x2k_strdup_printf("line %d: %s", e->line, e->message);
-    end = msg + strlen(msg);
-    while (end > msg && (end[-1] == '\n' || end[-1] == ' '))
-        *--end = '\0';
-    pe->first = msg;
-}
-
-static void
-init_libxml(void)
-{
-    xmlInitParser();
-}
-
 xmlDocPtr
 x2k_xmlconv_parse(const char *xml, size_t len, struct x2k_error *err)
 {
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    struct parse_err pe = { NULL };
-    xmlParserCtxtPtr ctxt;
-    xmlDocPtr doc;
-
-    /* libxml2 2.9 must be initialised once before threads use it. */
-    pthread_once(&once, init_libxml);
-    if (len > X2K_XMLCONV_MAX_INPUT) {
-        x2k_error_set(err, X2K_ERR_XML,
-                      _("the domain XML is too large (%1$zu bytes; the "
-                        "limit is %2$d)"),
-                      len, X2K_XMLCONV_MAX_INPUT);
-        return NULL;
-    }
-    ctxt = xmlNewParserCtxt();
-    if (!ctxt) {
-        x2k_error_set(err, X2K_ERR_XML, _("cannot create an XML parser"));
-        return NULL;
-    }
-    ctxt->_private = &pe;
-    ctxt->sax->serror = on_parse_error;
-    ctxt->vctxt.error = NULL;
-    ctxt->vctxt.warning = NULL;
-    doc = xmlCtxtReadMemory(ctxt, xml, (int)len, "domain.xml", NULL,
-                            XML_PARSE_NONET | XML_PARSE_NOBLANKS |
-                                XML_PARSE_NOWARNING | XML_PARSE_NOERROR |
-                                XML_PARSE_NOCDATA);
-    if (doc && (!ctxt->wellFormed || pe.first)) {
-        xmlFreeDoc(doc);
-        doc = NULL;
-    }
-    if (!doc) {
-        x2k_error_set(err, X2K_ERR_XML, _("the domain XML is malformed"));
-        x2k_error_set_detail(err, pe.first);
-    } else if (doc->intSubset) {
-        /* Domain XML never has a DTD; refuse entity games. */
-        xmlFreeDoc(doc);
-        doc = NULL;
-        x2k_error_set(err, X2K_ERR_XML,
-                      _("the domain XML must not have a DOCTYPE"));
-    }
-    free(pe.first);
-    xmlFreeParserCtxt(ctxt);
-    return doc;
+    return x2k_xml_parse(xml, len, X2K_XML_DOMAIN, err);
 }
 
 struct x2k_xmlconv_result *

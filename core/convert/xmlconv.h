@@ -12,10 +12,11 @@
 #include <libxml/tree.h>
 
 #include "base/error.h"
+#include "base/xml.h"
 #include "plan/plan.h"
 
 /* Largest domain XML accepted (bytes). */
-#define X2K_XMLCONV_MAX_INPUT (16 * 1024 * 1024)
+#define X2K_XMLCONV_MAX_INPUT X2K_XML_MAX_INPUT
 
 /* ---- Target capabilities ------------------------------------------- */
 
@@ -120,8 +121,7 @@ struct x2k_xmlconv_result {
     size_t n_warnings;
 };
 
-/* Parse domain XML safely (no network, no entity expansion, size
- * limit).  NULL with X2K_ERR_XML and the parser's message in detail. */
+/* Parse domain XML with x2k_xml_parse (X2K_XML_DOMAIN). */
 xmlDocPtr x2k_xmlconv_parse(const char *xml, size_t len,
                             struct x2k_error *err) X2K_NONNULL(1);
 

@@ -23,23 +23,24 @@
 
 #include <libxml/xmlsave.h>
 
-#include "source/demo.h"
-#include "engine/engine.h"
-#include "guest/guest.h"
+#include "base/fsutil.h"
 #include "base/i18n.h"
-#include "source/inventory.h"
-#include "convert/kvm.h"
 #include "base/log.h"
-#include "plan/options.h"
+#include "convert/kvm.h"
+#include "convert/xmlconv.h"
+#include "engine/engine.h"
 #include "engine/preflight.h"
+#include "engine/v2v.h"
+#include "guest/guest.h"
+#include "plan/options.h"
 #include "plan/rundir.h"
+#include "plan/uri.h"
+#include "source/demo.h"
+#include "source/inventory.h"
 #include "source/source.h"
 #include "ssh/ssh.h"
 #include "target/target.h"
 #include "transfer/transfer.h"
-#include "plan/uri.h"
-#include "engine/v2v.h"
-#include "convert/xmlconv.h"
 
 /* One disk the copy stage copies, as the converter placed it. */
 struct eng_disk {

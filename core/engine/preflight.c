@@ -11,12 +11,13 @@
 
 #include <guestfs.h>
 
+#include "base/fsutil.h"
 #include "base/i18n.h"
 #include "base/log.h"
 #include "engine/preflight.h"
+#include "plan/uri.h"
 #include "source/source.h"
 #include "target/target.h"
-#include "plan/uri.h"
 
 static const char *const check_ids[] = {
     "ssh-reachable", "ssh-hostkey", "ssh-auth", "libvirt-uri", "vm-exists",
@@ -69,32 +70,17 @@ skip(struct x2k_preflight *p, const char *id, const char *because)
 static char *
 fmt_size(uint64_t b)
 {
-    static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-    double v = (double)b;
-    size_t u = 0;
+    char buf[32];
 
-    while (v >= 1024 && u + 1 < X2K_N_ELEMENTS(units)) {
-        v /= 1024;
-        u++;
-    }
-    return u ? x2k_strdup_printf("%.1f %s", v, units[u])
-             : x2k_strdup_printf("%llu B", (unsigned long long)b);
+    return x2k_xstrdup(x2k_format_bytes(b, buf, sizeof buf));
 }
 
 static bool
 in_path(const char *prog)
 {
-    const char *path = getenv("PATH");
-    X2K_AUTOFREE char *copy = x2k_xstrdup(path ? path : "/usr/bin:/bin");
-    char *save = NULL, *dir;
+    X2K_AUTOFREE char *f = x2k_find_program(prog);
 
-    for (dir = strtok_r(copy, ":", &save); dir;
-         dir = strtok_r(NULL, ":", &save)) {
-        X2K_AUTOFREE char *f = x2k_strdup_printf("%s/%s", dir, prog);
-        if (access(f, X_OK) == 0)
-            return true;
-    }
-    return false;
+    return f != NULL;
 }
 
 /* The host key is known to this tool.  Over an ssh transport libvirt

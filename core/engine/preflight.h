@@ -9,8 +9,8 @@
 #define X2K_PREFLIGHT_H
 
 #include "base/event.h"
-#include "source/inventory.h"
 #include "plan/plan.h"
+#include "source/inventory.h"
 #include "source/source.h"
 #include "ssh/ssh.h"
 

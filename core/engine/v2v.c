@@ -17,12 +17,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/fsutil.h"
 #include "base/i18n.h"
-#include "convert/kvm.h"
 #include "base/log.h"
-#include "plan/options.h"
 #include "base/shquote.h"
+#include "convert/kvm.h"
 #include "engine/v2v.h"
+#include "plan/options.h"
 
 extern char **environ;
 
@@ -589,30 +590,6 @@ x2k_v2v_has_feature(const struct x2k_v2v_info *info, const char *feature)
     return false;
 }
 
-/* The absolute path of NAME in $PATH, or NULL. */
-static char *
-find_in_path(const char *name)
-{
-    const char *path = getenv("PATH");
-    const char *p;
-
-    if (strchr(name, '/'))
-        return access(name, X_OK) == 0 ? x2k_xstrdup(name) : NULL;
-    if (!path)
-        path = "/usr/bin:/bin";
-    for (p = path;;) {
-        size_t n = strcspn(p, ":");
-        char *f = x2k_strdup_printf("%.*s/%s", (int)n, n ? p : ".", name);
-
-        if (access(f, X_OK) == 0)
-            return f;
-        free(f);
-        if (!p[n])
-            return NULL;
-        p += n + 1;
-    }
-}
-
 /* Run ARGV and collect its stdout (at most 1 MiB); NULL on failure. */
 static char *
 capture(const char *const *argv)
@@ -668,7 +645,7 @@ x2k_v2v_probe(struct x2k_error *err)
     size_t n = 0;
 
     info = x2k_xcalloc(1, sizeof *info);
-    info->path = find_in_path(name && *name ? name : "virt-v2v");
+    info->path = x2k_find_program(name && *name ? name : "virt-v2v");
     if (!info->path) {
         x2k_error_set(err, X2K_ERR_NOT_FOUND,
                       _("virt-v2v is not installed (Debian: apt-get install "
@@ -678,7 +655,7 @@ x2k_v2v_probe(struct x2k_error *err)
     /* virt-v2v 2.x copies with nbdkit and nbdcopy, which Debian's
      * package only recommends: without them every run fails. */
     for (n = 0; n < X2K_N_ELEMENTS(helpers); n++) {
-        char *h = find_in_path(helpers[n]);
+        char *h = x2k_find_program(helpers[n]);
 
         free(h);
         if (!h) {

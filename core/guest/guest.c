@@ -14,10 +14,10 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "guest/guest.h"
 #include "base/i18n.h"
-#include "convert/kvm.h"
 #include "base/log.h"
+#include "convert/kvm.h"
+#include "guest/guest.h"
 
 struct x2k_guest {
     guestfs_h *g;

@@ -11,8 +11,8 @@
 #include <stdio.h>
 
 #include "base/i18n.h"
-#include "plan/options.h"
 #include "base/shquote.h"
+#include "plan/options.h"
 
 enum opt_kind {
     K_STR,                      /* char * in the plan */

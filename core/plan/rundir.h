@@ -24,8 +24,4 @@ char *x2k_rundir_create(const struct x2k_plan *plan, const char *name,
 int x2k_rundir_write(const char *dir, const char *file, const void *data,
                      size_t len, struct x2k_error *err) X2K_NONNULL(1, 2);
 
-/* mkdir -p with MODE for every directory created.  0 or -1 with ERR. */
-int x2k_mkdir_p(const char *path, mode_t mode, struct x2k_error *err)
-    X2K_NONNULL(1);
-
 #endif /* X2K_RUNDIR_H */

@@ -12,10 +12,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "source/demo.h"
+#include "base/fsutil.h"
 #include "base/i18n.h"
-#include "plan/plan.h"
 #include "base/util.h"
+#include "plan/plan.h"
+#include "source/demo.h"
 
 #define MIB (1024 * 1024)
 
@@ -42,28 +43,6 @@ x2k_demo_map_path(const char *path)
     out = x2k_strdup_printf("%s/%s", dir, path + strlen(X2K_DEMO_PREFIX));
     free(dir);
     return out;
-}
-
-/* mkdir -p for the parents of FILE. */
-static int
-make_parents(const char *file, struct x2k_error *err)
-{
-    char *p = x2k_xstrdup(file), *s;
-
-    for (s = p + 1; *s; s++) {
-        if (*s != '/')
-            continue;
-        *s = '\0';
-        if (mkdir(p, 0700) < 0 && errno != EEXIST) {
-            x2k_error_set_errno(err, X2K_ERR_IO, errno,
-                                _("cannot create the directory '%1$s'"), p);
-            free(p);
-            return -1;
-        }
-        *s = '/';
-    }
-    free(p);
-    return 0;
 }
 
 /* Whether MiB number I of an image holds data: three MiB in every
@@ -212,7 +191,6 @@ write_target(struct x2k_error *err)
     char *dir = x2k_demo_cache_dir();
     char *pool = x2k_demo_pool_dir();
     char *file = x2k_strdup_printf("%s/kvmhost.xml", dir);
-    char *tmp = x2k_strdup_printf("%s.tmp", file);
     char *text = NULL, *esc = NULL, *out = NULL;
     struct x2k_buf b = { 0 };
     char chunk[4096];
@@ -232,33 +210,14 @@ write_target(struct x2k_error *err)
     text = x2k_buf_steal(&b);
     esc = xml_escape(pool);
     out = replace_all(text, "@POOL@", esc);
-    if (make_parents(file, err) < 0)
+    if (x2k_mkdir_p(pool, 0700, err) < 0 ||
+        x2k_write_file_atomic(file, out, strlen(out), 0600, err) < 0)
         goto out;
-    if (mkdir(pool, 0700) < 0 && errno != EEXIST) {
-        x2k_error_set_errno(err, X2K_ERR_IO, errno,
-                            _("cannot create the directory '%1$s'"), pool);
-        goto out;
-    }
-    fp = fopen(tmp, "w");
-    if (fp) {
-        bool ok = fputs(out, fp) >= 0;
-
-        ok = fclose(fp) == 0 && ok;
-        if (!ok)
-            fp = NULL;
-    }
-    if (!fp || rename(tmp, file) < 0) {
-        x2k_error_set_errno(err, X2K_ERR_IO, errno,
-                            _("cannot write the demo's target '%1$s'"), file);
-        unlink(tmp);
-        goto out;
-    }
     rc = 0;
 out:
     free(out);
     free(esc);
     free(text);
-    free(tmp);
     free(file);
     free(pool);
     free(dir);
@@ -295,7 +254,7 @@ x2k_demo_prepare(struct x2k_error *err)
         /* (Re)made when missing, resized, or an older, emptier one. */
         if (stat(file, &st) < 0 || st.st_size != (off_t)mib * MIB ||
             (uint64_t)st.st_blocks * 512 < image_data_bytes(mib)) {
-            rc = make_parents(file, err);
+            rc = x2k_mkdir_parents(file, 0700, err);
             if (rc == 0)
                 rc = make_image(file, mib, err);
         }

@@ -17,10 +17,11 @@
 #include <libxml/xpath.h>
 
 #include "base/i18n.h"
-#include "source/demo.h"
-#include "source/inventory.h"
 #include "base/log.h"
 #include "base/shquote.h"
+#include "base/xml.h"
+#include "source/demo.h"
+#include "source/inventory.h"
 
 static void
 disk_clear(struct x2k_disk *d)
@@ -85,13 +86,6 @@ xp_nodes(xmlXPathContextPtr ctx, const char *expr)
     return xmlXPathEvalExpression(BAD_CAST expr, ctx);
 }
 
-static void
-xml_silent(void *ctx, const char *msg, ...)
-{
-    (void)ctx;
-    (void)msg;
-}
-
 static enum x2k_disk_type
 parse_disk_type(const char *s)
 {
@@ -128,10 +122,7 @@ x2k_inventory_from_xml(const char *xml, struct x2k_error *err)
     X2K_AUTOFREE char *s = NULL;
     int i;
 
-    xmlSetGenericErrorFunc(NULL, xml_silent);
-    doc = xmlReadMemory(xml, strlen(xml), "domain.xml", NULL,
-                        XML_PARSE_NONET | XML_PARSE_NOERROR |
-                        XML_PARSE_NOWARNING);
+    doc = x2k_xml_parse(xml, strlen(xml), X2K_XML_DOMAIN, NULL);
     if (!doc || !xmlDocGetRootElement(doc) ||
         !xmlStrEqual(xmlDocGetRootElement(doc)->name, BAD_CAST "domain")) {
         x2k_error_set(err, X2K_ERR_XML,

@@ -8,26 +8,23 @@
 
 #include "base/i18n.h"
 #include "base/log.h"
-#include "source/source.h"
 #include "base/virt.h"
+#include "source/source.h"
 
 struct x2k_source {
-    virConnectPtr conn;
-    char *uri;
+    struct x2k_virt_conn c;
 };
 
 struct x2k_source *
 x2k_source_open(const char *uri, const char *user, const char *password,
                 struct x2k_error *err)
 {
-    virConnectPtr conn = x2k_virt_open(uri, user, password, false, err);
-    struct x2k_source *s;
+    struct x2k_source *s = x2k_xcalloc(1, sizeof(*s));
 
-    if (!conn)
+    if (x2k_virt_conn_open(&s->c, uri, user, password, err) < 0) {
+        free(s);
         return NULL;
-    s = x2k_xcalloc(1, sizeof(*s));
-    s->conn = conn;
-    s->uri = x2k_xstrdup(uri);
+    }
     return s;
 }
 
@@ -36,16 +33,14 @@ x2k_source_free(struct x2k_source *s)
 {
     if (!s)
         return;
-    if (s->conn)
-        virConnectClose(s->conn);
-    free(s->uri);
+    x2k_virt_conn_close(&s->c);
     free(s);
 }
 
 const char *
 x2k_source_uri(const struct x2k_source *s)
 {
-    return s->uri;
+    return s->c.uri;
 }
 
 void
@@ -75,8 +70,8 @@ dom_cmp(const void *pa, const void *pb)
 static int
 list_old_api(struct x2k_source *s, virDomainPtr **doms_out)
 {
-    int nact = virConnectNumOfDomains(s->conn);
-    int ninact = virConnectNumOfDefinedDomains(s->conn);
+    int nact = virConnectNumOfDomains(s->c.conn);
+    int ninact = virConnectNumOfDefinedDomains(s->c.conn);
     int *ids = NULL, i, n = 0;
     char **names = NULL;
     virDomainPtr *doms;
@@ -85,8 +80,8 @@ list_old_api(struct x2k_source *s, virDomainPtr **doms_out)
         return -1;
     ids = x2k_xcalloc(nact + 1, sizeof(*ids));
     names = x2k_xcalloc(ninact + 1, sizeof(*names));
-    nact = virConnectListDomains(s->conn, ids, nact);
-    ninact = virConnectListDefinedDomains(s->conn, names, ninact);
+    nact = virConnectListDomains(s->c.conn, ids, nact);
+    ninact = virConnectListDefinedDomains(s->c.conn, names, ninact);
     if (nact < 0 || ninact < 0) {
         free(ids);
         for (i = 0; i < ninact; i++)
@@ -96,12 +91,12 @@ list_old_api(struct x2k_source *s, virDomainPtr **doms_out)
     }
     doms = x2k_xcalloc(nact + ninact + 1, sizeof(*doms));
     for (i = 0; i < nact; i++) {
-        virDomainPtr d = virDomainLookupByID(s->conn, ids[i]);
+        virDomainPtr d = virDomainLookupByID(s->c.conn, ids[i]);
         if (d)
             doms[n++] = d;
     }
     for (i = 0; i < ninact; i++) {
-        virDomainPtr d = virDomainLookupByName(s->conn, names[i]);
+        virDomainPtr d = virDomainLookupByName(s->c.conn, names[i]);
         if (d)
             doms[n++] = d;
         free(names[i]);
@@ -124,7 +119,7 @@ x2k_source_list(struct x2k_source *s, struct x2k_source_dom **doms_out,
     *doms_out = NULL;
     *n_out = 0;
     /* One round trip for all states when the driver supports it. */
-    ns = virConnectGetAllDomainStats(s->conn, VIR_DOMAIN_STATS_STATE, &stats,
+    ns = virConnectGetAllDomainStats(s->c.conn, VIR_DOMAIN_STATS_STATE, &stats,
                                      0);
     if (ns >= 0) {
         r = x2k_xcalloc(ns ? ns : 1, sizeof(*r));
@@ -143,12 +138,12 @@ x2k_source_list(struct x2k_source *s, struct x2k_source_dom **doms_out,
         virDomainStatsRecordListFree(stats);
         n = ns;
     } else {
-        n = virConnectListAllDomains(s->conn, &doms, 0);
+        n = virConnectListAllDomains(s->c.conn, &doms, 0);
         if (n < 0)
             n = list_old_api(s, &doms);
         if (n < 0) {
             x2k_virt_error(err, X2K_ERR_LIBVIRT,
-                           _("Cannot list the domains of %1$s."), s->uri);
+                           _("Cannot list the domains of %1$s."), s->c.uri);
             return -1;
         }
         r = x2k_xcalloc(n ? n : 1, sizeof(*r));
@@ -219,17 +214,17 @@ x2k_source_format_list(const struct x2k_source_dom *doms, size_t n)
 static virDomainPtr
 lookup(struct x2k_source *s, const char *name, struct x2k_error *err)
 {
-    virDomainPtr d = virDomainLookupByName(s->conn, name);
+    virDomainPtr d = virDomainLookupByName(s->c.conn, name);
 
     if (!d) {
         if (x2k_virt_last_is_not_found())
             x2k_virt_error(err, X2K_ERR_NOT_FOUND,
                            _("There is no guest named '%1$s' on %2$s."),
-                           name, s->uri);
+                           name, s->c.uri);
         else
             x2k_virt_error(err, X2K_ERR_LIBVIRT,
                            _("Cannot look up the guest '%1$s' on %2$s."),
-                           name, s->uri);
+                           name, s->c.uri);
     }
     return d;
 }

@@ -24,11 +24,12 @@
 
 #include <libssh2.h>
 
+#include "base/fsutil.h"
 #include "base/i18n.h"
 #include "base/log.h"
 #include "base/shquote.h"
-#include "ssh/ssh.h"
 #include "plan/uri.h"
+#include "ssh/ssh.h"
 
 extern char **environ;
 
@@ -314,10 +315,8 @@ knownhosts_append(struct x2k_ssh *s, const char *path, const char *key,
     LIBSSH2_KNOWNHOSTS *hosts = libssh2_knownhost_init(s->session);
     struct libssh2_knownhost *store = NULL;
     X2K_AUTOFREE char *name = NULL;
-    X2K_AUTOFREE char *dir = NULL;
     char line[16384];
     size_t len = 0;
-    char *slash;
     int fd, rc = -1;
 
     if (!hosts) {
@@ -339,17 +338,8 @@ knownhosts_append(struct x2k_ssh *s, const char *path, const char *key,
     if (len == 0 || line[len - 1] != '\n')
         line[len++] = '\n';
 
-    dir = x2k_xstrdup(path);
-    slash = strrchr(dir, '/');
-    if (slash && slash != dir) {
-        *slash = '\0';
-        if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-            x2k_error_set_errno(err, X2K_ERR_IO, errno,
-                                _("Could not create the directory %1$s."),
-                                dir);
-            goto out;
-        }
-    }
+    if (x2k_mkdir_parents(path, 0700, err) < 0)
+        goto out;
     fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0 || write(fd, line, len) != (ssize_t)len) {
         x2k_error_set_errno(err, X2K_ERR_IO, errno,
@@ -1351,8 +1341,6 @@ run_quiet(const char *const *argv)
 int
 x2k_ssh_keygen(const char *path, struct x2k_error *err)
 {
-    X2K_AUTOFREE char *dir = x2k_xstrdup(path);
-    char *slash = strrchr(dir, '/');
     const char *argv[] = { "ssh-keygen", "-q", "-t", "ed25519", "-N", "",
                            "-C", "xen2kvm-tui", "-f", path, NULL };
     int r;
@@ -1362,15 +1350,8 @@ x2k_ssh_keygen(const char *path, struct x2k_error *err)
                       _("The key file %1$s already exists."), path);
         return -1;
     }
-    if (slash && slash != dir) {
-        *slash = '\0';
-        if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-            x2k_error_set_errno(err, X2K_ERR_IO, errno,
-                                _("Could not create the directory %1$s."),
-                                dir);
-            return -1;
-        }
-    }
+    if (x2k_mkdir_parents(path, 0700, err) < 0)
+        return -1;
     r = run_quiet(argv);
     if (r != 0) {
         x2k_error_set_errno(err, X2K_ERR_IO, r < 0 ? errno : 0,

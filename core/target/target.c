@@ -10,25 +10,23 @@
 
 #include "base/i18n.h"
 #include "base/log.h"
-#include "target/target.h"
 #include "base/virt.h"
+#include "base/xml.h"
+#include "target/target.h"
 
 struct x2k_target {
-    virConnectPtr conn;
-    char *uri;
+    struct x2k_virt_conn c;
 };
 
 struct x2k_target *
 x2k_target_open(const char *uri, struct x2k_error *err)
 {
-    virConnectPtr conn = x2k_virt_open(uri, NULL, NULL, false, err);
-    struct x2k_target *t;
+    struct x2k_target *t = x2k_xcalloc(1, sizeof(*t));
 
-    if (!conn)
+    if (x2k_virt_conn_open(&t->c, uri, NULL, NULL, err) < 0) {
+        free(t);
         return NULL;
-    t = x2k_xcalloc(1, sizeof(*t));
-    t->conn = conn;
-    t->uri = x2k_xstrdup(uri);
+    }
     return t;
 }
 
@@ -37,16 +35,14 @@ x2k_target_free(struct x2k_target *t)
 {
     if (!t)
         return;
-    if (t->conn)
-        virConnectClose(t->conn);
-    free(t->uri);
+    x2k_virt_conn_close(&t->c);
     free(t);
 }
 
 const char *
 x2k_target_uri(const struct x2k_target *t)
 {
-    return t->uri;
+    return t->c.uri;
 }
 
 void
@@ -63,9 +59,7 @@ x2k_pool_info_clear(struct x2k_pool_info *info)
 static char *
 xml_xpath_str(const char *xml, const char *expr)
 {
-    xmlDocPtr doc = xmlReadMemory(xml, strlen(xml), "pool.xml", NULL,
-                                  XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                  XML_PARSE_NOWARNING);
+    xmlDocPtr doc = x2k_xml_parse(xml, strlen(xml), X2K_XML_LIBVIRT, NULL);
     xmlXPathContextPtr ctx;
     xmlXPathObjectPtr o;
     char *r = NULL;
@@ -91,16 +85,16 @@ x2k_target_pool_info(struct x2k_target *t, const char *name,
     char *xml;
 
     memset(info, 0, sizeof(*info));
-    p = virStoragePoolLookupByName(t->conn, name);
+    p = virStoragePoolLookupByName(t->c.conn, name);
     if (!p) {
         if (x2k_virt_last_is_not_found())
             x2k_virt_error(err, X2K_ERR_NOT_FOUND,
                            _("There is no storage pool '%1$s' on %2$s."),
-                           name, t->uri);
+                           name, t->c.uri);
         else
             x2k_virt_error(err, X2K_ERR_LIBVIRT,
                            _("Cannot look up the storage pool '%1$s' on "
-                             "%2$s."), name, t->uri);
+                             "%2$s."), name, t->c.uri);
         return -1;
     }
     /* Fresh numbers: a refresh fails harmlessly on inactive pools. */
@@ -139,12 +133,12 @@ char **
 x2k_target_list_pools(struct x2k_target *t, struct x2k_error *err)
 {
     virStoragePoolPtr *pools = NULL;
-    int n = virConnectListAllStoragePools(t->conn, &pools, 0), i;
+    int n = virConnectListAllStoragePools(t->c.conn, &pools, 0), i;
     char **r;
 
     if (n < 0) {
         x2k_virt_error(err, X2K_ERR_LIBVIRT,
-                       _("Cannot list the storage pools of %1$s."), t->uri);
+                       _("Cannot list the storage pools of %1$s."), t->c.uri);
         return NULL;
     }
     r = x2k_xcalloc(n + 1, sizeof(*r));
@@ -160,12 +154,12 @@ char **
 x2k_target_list_networks(struct x2k_target *t, struct x2k_error *err)
 {
     virNetworkPtr *nets = NULL;
-    int n = virConnectListAllNetworks(t->conn, &nets, 0), i;
+    int n = virConnectListAllNetworks(t->c.conn, &nets, 0), i;
     char **r;
 
     if (n < 0) {
         x2k_virt_error(err, X2K_ERR_LIBVIRT,
-                       _("Cannot list the networks of %1$s."), t->uri);
+                       _("Cannot list the networks of %1$s."), t->c.uri);
         return NULL;
     }
     r = x2k_xcalloc(n + 1, sizeof(*r));
@@ -180,7 +174,7 @@ x2k_target_list_networks(struct x2k_target *t, struct x2k_error *err)
 bool
 x2k_target_has_network(struct x2k_target *t, const char *name, bool *active)
 {
-    virNetworkPtr n = virNetworkLookupByName(t->conn, name);
+    virNetworkPtr n = virNetworkLookupByName(t->c.conn, name);
 
     if (!n)
         return false;
@@ -203,7 +197,7 @@ x2k_target_has_bridge(struct x2k_target *t, const char *name,
         if (access(p, F_OK) == 0)
             return true;
     }
-    iface = virInterfaceLookupByName(t->conn, name);
+    iface = virInterfaceLookupByName(t->c.conn, name);
     if (iface) {
         char *xml = virInterfaceGetXMLDesc(iface, 0);
         X2K_AUTOFREE char *type = xml
@@ -246,7 +240,7 @@ int
 x2k_target_has_domain(struct x2k_target *t, const char *name, bool *exists,
                       struct x2k_error *err)
 {
-    virDomainPtr d = virDomainLookupByName(t->conn, name);
+    virDomainPtr d = virDomainLookupByName(t->c.conn, name);
 
     if (d) {
         *exists = true;
@@ -259,33 +253,33 @@ x2k_target_has_domain(struct x2k_target *t, const char *name, bool *exists,
     }
     x2k_virt_error(err, X2K_ERR_LIBVIRT,
                    _("Cannot look up the domain '%1$s' on %2$s."), name,
-                   t->uri);
+                   t->c.uri);
     return -1;
 }
 
 virConnectPtr
 x2k_target_conn(struct x2k_target *t)
 {
-    return t->conn;
+    return t->c.conn;
 }
 
 int
 x2k_target_define(struct x2k_target *t, const char *xml, bool start,
                   struct x2k_error *err)
 {
-    virDomainPtr dom = virDomainDefineXML(t->conn, xml);
+    virDomainPtr dom = virDomainDefineXML(t->c.conn, xml);
     int rc = 0;
 
     if (!dom) {
         x2k_virt_error(err, X2K_ERR_LIBVIRT,
                        _("The target %1$s refused the converted domain."),
-                       t->uri);
+                       t->c.uri);
         return -1;
     }
     if (start && virDomainCreate(dom) < 0) {
         x2k_virt_error(err, X2K_ERR_LIBVIRT,
                        _("The domain was defined on %1$s but did not "
-                         "start."), t->uri);
+                         "start."), t->c.uri);
         rc = -1;
     }
     virDomainFree(dom);
@@ -296,7 +290,7 @@ int
 x2k_target_pool_refresh(struct x2k_target *t, const char *name,
                         struct x2k_error *err)
 {
-    virStoragePoolPtr pool = virStoragePoolLookupByName(t->conn, name);
+    virStoragePoolPtr pool = virStoragePoolLookupByName(t->c.conn, name);
     int rc;
 
     if (!pool) {
@@ -316,7 +310,7 @@ char *
 x2k_target_volume_path(struct x2k_target *t, const char *pool,
                        const char *volume, struct x2k_error *err)
 {
-    virStoragePoolPtr p = virStoragePoolLookupByName(t->conn, pool);
+    virStoragePoolPtr p = virStoragePoolLookupByName(t->c.conn, pool);
     virStorageVolPtr v;
     char *path, *r;
 
