@@ -1,7 +1,11 @@
 /* Events from core to the front ends, and cancellation.  A job owns a
  * struct x2k_reporter; modules report through it and poll it for
- * cancellation.  Callbacks run on the engine's thread and must not
- * block; data in an event is borrowed for the call only.
+ * cancellation.  Callbacks may run on any engine thread, at the same
+ * time (transfer workers report progress and warnings from their own
+ * threads), so every front end's callback must be thread-safe; they must
+ * not block; data in an event is borrowed for the call only.  Warnings
+ * go through events only, so they always reach the run's report and
+ * its warning count; x2k_log is for debug and trace text.
  */
 #ifndef X2K_EVENT_H
 #define X2K_EVENT_H
@@ -45,6 +49,7 @@ struct x2k_event {
     const char *text;           /* borrowed */
 };
 
+/* Called on any engine thread, possibly concurrently; must not block. */
 typedef void (*x2k_event_fn)(const struct x2k_event *ev, void *opaque);
 
 struct x2k_reporter {

@@ -15,10 +15,12 @@
 static void *
 oom(void)
 {
-    /* The one allowed abort: out of memory (STYLE §3). */
+    /* The one allowed abort in core: a library that cannot allocate a
+     * few bytes cannot report it either.  fd 2 is the log file while the
+     * wizard runs. */
     static const char msg[] = "xen2kvm: out of memory\n";
     (void)!write(2, msg, sizeof msg - 1);
-    abort();
+    abort(); /* out of memory */
 }
 
 void *

@@ -11,7 +11,7 @@
 
 enum x2k_mode {
     X2K_MODE_XEN,               /* a libvirt source (xen+ssh://, test://...) */
-    X2K_MODE_LIBVIRTXML,        /* a local domain XML file (seed 001 16.1.3.1) */
+    X2K_MODE_LIBVIRTXML,        /* a local domain XML file (offline) */
 };
 
 enum x2k_format {
@@ -58,7 +58,7 @@ struct x2k_plan {
     enum x2k_mode mode;
     char *uri;                  /* libvirt URI of the Xen host */
     char *vm_name;
-    bool block_device;          /* seed 000: disks on host block devices */
+    bool block_device;          /* disks are host block devices */
     char *input_xml;            /* mode libvirtxml: the domain XML file */
     bool demo;                  /* use the bundled fake Xen host */
 

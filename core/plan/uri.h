@@ -1,6 +1,6 @@
 /* libvirt connection URIs: parse any URI into its parts, and build the
- * xen+ssh://[user@]host[:port][/path][?params] form of seed 000 section
- * 2.  Pure functions on caller-owned data; any thread.
+ * xen+ssh://[user@]host[:port][/path][?params] form a Xen host is
+ * reached by.  Pure functions on caller-owned data; any thread.
  */
 #ifndef X2K_URI_H
 #define X2K_URI_H

@@ -2,7 +2,8 @@
  * then real facts about each disk read on the Xen host over SSH (or
  * locally): size, allocation, the real image format from its header,
  * readability.  Any <disk type='block'> turns block-device mode on
- * (seed 000 section 4).  Read-only towards the source: the probes only
+ * (such disks cannot be read as files through libvirt's volume
+ * API; they are streamed over SSH instead).  Read-only towards the source: the probes only
  * stat, ioctl and read the first bytes.  Caller's thread.
  */
 #ifndef X2K_INVENTORY_H

@@ -47,7 +47,7 @@ int x2k_source_list(struct x2k_source *s, struct x2k_source_dom **doms,
                     size_t *n, struct x2k_error *err) X2K_NONNULL(1, 2, 3);
 void x2k_source_doms_free(struct x2k_source_dom *doms, size_t n);
 
-/* The table virsh list --all prints (seed 000 section 3), untranslated
+/* The table virsh list --all prints (Id, Name, State columns), untranslated
  * like virsh's C locale output.  Caller frees. */
 char *x2k_source_format_list(const struct x2k_source_dom *doms, size_t n);
 
