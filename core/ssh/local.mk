@@ -8,3 +8,4 @@ libx2k_la_SOURCES += \
 	%reldir%/ssh.c \
 	%reldir%/ssh.h \
 	$(NULL)
+EXTRA_DIST += %reldir%/README
