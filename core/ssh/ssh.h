@@ -122,7 +122,8 @@ struct _LIBSSH2_SESSION *x2k_ssh_raw_session(struct x2k_ssh *s)
 int x2k_ssh_wait(struct x2k_ssh *s, double start, int timeout_ms,
                  struct x2k_error *err) X2K_NONNULL(1);
 
-/* Key setup (seed 000 section 1). */
+/* Key setup: the tool gives the user a key login to the Xen host (no
+ * password, no prompt), which libvirt's xen+ssh transport needs. */
 
 /* Default private key path to use: IDENTITY if set, else the first of
  * ~/.ssh/id_ed25519, id_ecdsa, id_rsa that exists, else NULL. */
@@ -162,7 +163,8 @@ enum x2k_agent_state {
  * key). */
 enum x2k_agent_state x2k_ssh_agent_state(const char *pubkey_path);
 
-/* The whole key setup of seed 000 section 1, done by the tool. */
+/* The outcome of the whole key setup: pick or create a key, install it
+ * with one password login, prove that the key alone logs in. */
 struct x2k_key_setup {
     char *key_path;                /* private key used */
     bool created;                  /* a new ed25519 pair was generated */
