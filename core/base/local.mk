@@ -20,3 +20,5 @@ libx2k_la_SOURCES += \
 	%reldir%/xml.c \
 	%reldir%/xml.h \
 	$(NULL)
+
+EXTRA_DIST += %reldir%/README

@@ -9,3 +9,5 @@ libx2k_la_SOURCES += \
 	%reldir%/uri.c \
 	%reldir%/uri.h \
 	$(NULL)
+
+EXTRA_DIST += %reldir%/README

@@ -7,3 +7,5 @@ libx2k_la_SOURCES += \
 	%reldir%/source.c \
 	%reldir%/source.h \
 	$(NULL)
+
+EXTRA_DIST += %reldir%/README

@@ -3,3 +3,5 @@ libx2k_la_SOURCES += \
 	%reldir%/target.c \
 	%reldir%/target.h \
 	$(NULL)
+
+EXTRA_DIST += %reldir%/README
