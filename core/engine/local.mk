@@ -4,6 +4,7 @@ libx2k_la_SOURCES += \
 	%reldir%/engine.h \
 	%reldir%/preflight.c \
 	%reldir%/preflight.h \
+	%reldir%/v2v-parse.c \
 	%reldir%/v2v.c \
 	%reldir%/v2v.h \
 	$(NULL)
