@@ -1,5 +1,10 @@
 # core/engine: listed here, built into libx2k (core/Makefile.am).
 libx2k_la_SOURCES += \
+	%reldir%/engine-convert.c \
+	%reldir%/engine-copy.c \
+	%reldir%/engine-define.c \
+	%reldir%/engine-internal.h \
+	%reldir%/engine-report.c \
 	%reldir%/engine.c \
 	%reldir%/engine.h \
 	%reldir%/preflight.c \
