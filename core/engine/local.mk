@@ -13,3 +13,6 @@ libx2k_la_SOURCES += \
 	%reldir%/v2v.c \
 	%reldir%/v2v.h \
 	$(NULL)
+
+# Plain text: what the folder owns and who may call it.
+EXTRA_DIST += %reldir%/README
