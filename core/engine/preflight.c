@@ -335,7 +335,8 @@ check_target(struct x2k_preflight *p, const struct x2k_plan *plan,
         x2k_pool_info_clear(&pi);
     }
     if (have_inv && plan->block_device) {
-        /* Seed 000: block devices are staged on this machine too. */
+        /* Block devices are staged on this machine too: the state
+         * directory needs room for them as well. */
         struct statvfs sv;
         const char *dir = plan->state_dir ? plan->state_dir : ".";
         if (statvfs(dir, &sv) == 0 &&

@@ -1,9 +1,10 @@
-/* Preflight: the ordered checks that must pass before a plan runs
- * (issue 4, seed 000/002).  Each check is {id, status, message}; its
- * remedy is the help entry "check-<id>" (help/help.c).  A check whose
- * precondition failed is reported as skipped.  Runs on the caller's
- * thread (the wizard's worker, or batch's main thread); never prompts:
- * host-key questions go through the callback in the options.
+/* Preflight: the ordered checks that must pass before a plan runs, so
+ * that a run that cannot succeed stops before anything is copied or
+ * changed.  Each check is {id, status, message}; its remedy is the help
+ * entry "check-<id>" (help/help.c).  A check whose precondition failed
+ * is reported as skipped.  Runs on the caller's thread (the wizard's
+ * worker, or batch's main thread); never prompts: host-key questions go
+ * through the callback in the options.
  */
 #ifndef X2K_PREFLIGHT_H
 #define X2K_PREFLIGHT_H

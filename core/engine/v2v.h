@@ -29,8 +29,9 @@ struct x2k_v2v_info {
 };
 
 /* Find virt-v2v in PATH (or $X2K_VIRT_V2V) and the nbdkit and nbdcopy
- * it runs, and ask its version and features.  NULL with X2K_ERR_NOT_FOUND and a translated sentence that
- * the wizard shows beside the greyed option when it is missing. */
+ * it runs, and ask its version and features.  NULL with
+ * X2K_ERR_NOT_FOUND and a translated sentence that the wizard shows
+ * beside the greyed option when it is missing. */
 struct x2k_v2v_info *x2k_v2v_probe(struct x2k_error *err);
 void x2k_v2v_info_free(struct x2k_v2v_info *info);
 X2K_DEFINE_AUTO(x2k_v2v_info, x2k_v2v_info_free)
@@ -100,12 +101,12 @@ const struct x2k_v2v_stats *x2k_v2v_parser_stats(const struct x2k_v2v_parser *p)
 /* Run ARGV (no shell; argv[0] looked up in PATH) with stdin from
  * /dev/null and LIBGUESTFS_BACKEND_SETTINGS=force_tcg added to its
  * environment when KVM is unusable here (x2k_kvm_is_usable) and the
- * user did not set it, parse its output into events on REP (stage STAGE), append
- * every byte it writes to LOG_PATH (created 0600 if missing).  REP's
- * cancel flag stops it (SIGTERM, SIGKILL after 10 s).  0 when it exits
- * 0; -1 with ERR set otherwise: X2K_ERR_NOT_FOUND if it cannot be run,
- * X2K_ERR_CANCELLED, or X2K_ERR_V2V whose detail is virt-v2v's own
- * error and whose message names the log. */
+ * user did not set it, parse its output into events on REP (stage
+ * STAGE), append every byte it writes to LOG_PATH (created 0600 if
+ * missing).  REP's cancel flag stops it (SIGTERM, SIGKILL after 10 s).
+ * 0 when it exits 0; -1 with ERR set otherwise: X2K_ERR_NOT_FOUND if it
+ * cannot be run, X2K_ERR_CANCELLED, or X2K_ERR_V2V whose detail is
+ * virt-v2v's own error and whose message names the log. */
 int x2k_v2v_run(char *const *argv, const char *log_path,
                 struct x2k_reporter *rep, enum x2k_stage stage,
                 struct x2k_error *err) X2K_NONNULL(1, 2);

@@ -1,0 +1,228 @@
+/* The copy stage: where each disk goes (a trial conversion names it,
+ * the target's pool says whether it is a file or a volume upload), then
+ * core/transfer copies the disks, verifying them when the plan asks.
+ * A qcow2 source, and every virt-v2v staging copy, is a byte copy.
+ * Runs on the engine's thread.
+ */
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/fsutil.h"
+#include "base/i18n.h"
+#include "engine/engine-internal.h"
+#include "source/demo.h"
+
+/* Free what D owns. */
+void
+eng_disk_clear(struct eng_disk *d)
+{
+    free(d->source);
+    free(d->old_target);
+    free(d->new_target);
+    free(d->detected_format);
+    free(d->new_format);
+    free(d->dest_path);
+    free(d->pool);
+    free(d->volume);
+    free(d->label);
+    x2k_transfer_result_clear(&d->res);
+}
+
+/* Decide where each copied disk goes: the converter names it (a trial
+ * conversion), then a dir pool's volume becomes a file in the pool's
+ * directory, another pool's a volume upload, --output local a file in
+ * the output directory.  virt-v2v's staging copies go into the run
+ * directory. */
+static int
+place_disks(struct x2k_engine *eng, struct x2k_error *err)
+{
+    X2K_AUTOFREE struct x2k_xmlconv_disk_in *in = eng_disks_in(eng, false);
+    struct x2k_xmlconv_opts o;
+    struct x2k_caps *caps = NULL;
+    struct x2k_xmlconv_result *r;
+    size_t i;
+
+    eng_conv_opts(eng, &o, &caps, in);
+    r = x2k_xmlconv_convert_string(eng->orig_xml, strlen(eng->orig_xml),
+                                   &eng->plan, &o, err);
+    x2k_caps_free(caps);
+    if (!r)
+        return -1;
+    for (i = 0; i < r->n_disks; i++) {
+        const struct x2k_xmlconv_disk *cd = &r->disks[i];
+        struct eng_disk *d;
+        size_t j;
+
+        if (!cd->copy || !cd->old_source)
+            continue;
+        eng->disks = x2k_xreallocarray(eng->disks, eng->n_disks + 1,
+                                       sizeof *eng->disks);
+        d = &eng->disks[eng->n_disks++];
+        memset(d, 0, sizeof *d);
+        d->source = x2k_xstrdup(cd->old_source);
+        d->old_target = x2k_xstrdup(cd->old_target);
+        d->new_target = x2k_xstrdup(cd->new_target);
+        d->is_block = cd->old_block;
+        d->detected_format = x2k_xstrdup(cd->old_format);
+        for (j = 0; j < eng->inv->n_disks; j++) {
+            const struct x2k_disk *id = &eng->inv->disks[j];
+
+            if (x2k_str_equal(id->path, cd->old_source)) {
+                d->size = id->size;
+                d->is_block = d->is_block || id->is_block;
+            }
+        }
+        /* A qcow2 source is copied byte for byte and stays qcow2. */
+        if (x2k_str_equal(d->detected_format, "qcow2"))
+            d->new_format = x2k_xstrdup("qcow2");
+        else
+            d->new_format = x2k_xstrdup(cd->new_format);
+        if (eng_is_v2v(eng)) {
+            X2K_AUTOFREE char *dir =
+                x2k_strdup_printf("%s/disks", eng->run_dir);
+
+            if (x2k_mkdir_p(dir, 0700, err) < 0)
+                goto fail;
+            free(d->new_format);
+            d->new_format = x2k_xstrdup(x2k_str_equal(d->detected_format,
+                                                      "qcow2") ? "qcow2"
+                                                               : "raw");
+            d->dest_path = x2k_strdup_printf("%s/%s.%s", dir, d->new_target,
+                                             d->new_format);
+        } else if (cd->new_path) {
+            d->dest_path = x2k_xstrdup(cd->new_path);
+        } else if (eng->pool_path) {
+            d->dest_path = x2k_strdup_printf("%s/%s", eng->pool_path,
+                                             cd->new_volume);
+        } else {
+            d->pool = x2k_xstrdup(cd->new_pool);
+            d->volume = x2k_xstrdup(cd->new_volume);
+        }
+        d->label = d->dest_path ? x2k_xstrdup(d->dest_path)
+                                : x2k_strdup_printf("%s/%s", d->pool,
+                                                    d->volume);
+    }
+    x2k_xmlconv_result_free(r);
+    return 0;
+fail:
+    x2k_xmlconv_result_free(r);
+    return -1;
+}
+
+/* Copy with core/transfer the disks whose copy format is (or is not)
+ * the plan's; a qcow2 source is a byte copy. */
+static int
+copy_group(struct x2k_engine *eng, bool byte_copy, struct x2k_error *err)
+{
+    struct x2k_transfer_disk *td;
+    struct x2k_transfer_result *res;
+    char **srcs;                /* the sources' local paths (demo) */
+    size_t *idx;
+    struct x2k_transfer_opts o = { 0 };
+    size_t i, n = 0;
+    const char *bw = getenv("X2K_BWLIMIT");
+    double t0 = x2k_now();
+    int rc;
+
+    td = x2k_xcalloc(eng->n_disks + 1, sizeof *td);
+    srcs = x2k_xcalloc(eng->n_disks + 1, sizeof *srcs);
+    res = x2k_xcalloc(eng->n_disks + 1, sizeof *res);
+    idx = x2k_xcalloc(eng->n_disks + 1, sizeof *idx);
+    for (i = 0; i < eng->n_disks; i++) {
+        struct eng_disk *d = &eng->disks[i];
+        bool bc = eng_is_v2v(eng) || x2k_str_equal(d->detected_format, "qcow2");
+
+        if (bc != byte_copy)
+            continue;
+        td[n].source = srcs[n] = eng->plan.demo
+                                     ? x2k_demo_map_path(d->source)
+                                     : x2k_xstrdup(d->source);
+        td[n].is_block = d->is_block;
+        /* A qcow2 file is copied as the file it is: its size is the
+         * file's, not the virtual disk's (learned when opened). */
+        td[n].size = x2k_str_equal(d->detected_format, "qcow2") ? 0
+                                                                : d->size;
+        td[n].name = d->new_target;
+        td[n].dest_path = d->dest_path;
+        if (!d->dest_path) {
+            td[n].conn = x2k_target_conn(eng->tgt);
+            td[n].pool = d->pool;
+            td[n].volume = d->volume;
+        }
+        idx[n++] = i;
+    }
+    if (n == 0) {
+        rc = 0;
+        goto out;
+    }
+    o.format = byte_copy ? X2K_FORMAT_RAW : eng->plan.format;
+    o.allocation = eng->plan.allocation;
+    o.verify = eng->plan.verify;
+    o.parallel = eng->plan.parallel;
+    o.ssh = eng->have_ssh_opts ? &eng->ssh_opts : NULL;
+    o.reporter = &eng->reporter;
+    if (bw)
+        o.bwlimit = strtoull(bw, NULL, 10);
+    rc = x2k_transfer_run(td, n, &o, res, err);
+    for (i = 0; i < n; i++) {
+        struct eng_disk *d = &eng->disks[idx[i]];
+
+        x2k_transfer_result_clear(&d->res);
+        d->res = res[i];
+        d->seconds = x2k_now() - t0;
+        x2k_report_log(&eng->reporter,
+                       "copied %s -> %s: %llu bytes, %llu data bytes "
+                       "(%s%s%s)", d->source, d->label,
+                       (unsigned long long)d->res.size,
+                       (unsigned long long)d->res.data_bytes,
+                       d->res.reader ? d->res.reader : "?",
+                       d->res.already_done ? ", already done" : "",
+                       d->res.verified ? ", verified" : "");
+    }
+out:
+    for (i = 0; i < eng->n_disks; i++)
+        free(srcs[i]);
+    free(srcs);
+    free(td);
+    free(res);
+    free(idx);
+    return rc;
+}
+
+/* Copy every disk into the target. */
+int
+eng_stage_copy(struct x2k_engine *eng, struct x2k_error *err)
+{
+    if (eng_is_v2v(eng) && !eng->inv->block_device) {
+        x2k_report_log(&eng->reporter,
+                       "virt-v2v reads the disks itself: nothing to copy");
+        return 0;
+    }
+    if (eng->plan.output == X2K_OUTPUT_LOCAL) {
+        if (!eng->plan.output_dir) {
+            x2k_error_set(err, X2K_ERR_INVALID,
+                          _("--output local needs --output-dir."));
+            return -1;
+        }
+        if (x2k_mkdir_p(eng->plan.output_dir, 0755, err) < 0)
+            return -1;
+    } else if (!eng_is_v2v(eng)) {
+        struct x2k_pool_info pi;
+
+        eng->tgt = x2k_target_open(eng_target_uri(eng), err);
+        if (!eng->tgt)
+            return -1;
+        if (x2k_target_pool_info(eng->tgt, eng_pool_name(eng), &pi, err) < 0)
+            return -1;
+        if (x2k_str_equal(pi.type, "dir") && pi.path)
+            eng->pool_path = x2k_xstrdup(pi.path);
+        x2k_pool_info_clear(&pi);
+    }
+    if (place_disks(eng, err) < 0)
+        return -1;
+    if (copy_group(eng, false, err) < 0 || copy_group(eng, true, err) < 0)
+        return -1;
+    return 0;
+}
