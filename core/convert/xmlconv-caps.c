@@ -12,6 +12,7 @@
 #include <libxml/xpath.h>
 
 #include "base/i18n.h"
+#include "base/xml.h"
 #include "convert/xmlconv-internal.h"
 
 static char *
@@ -166,7 +167,7 @@ x2k_caps_parse(const char *caps_xml, const char *domcaps_xml,
     xmlNodePtr root, n, c;
     struct x2k_caps *caps;
 
-    doc = x2k_xmlconv_parse(caps_xml, strlen(caps_xml), err);
+    doc = x2k_xml_parse(caps_xml, strlen(caps_xml), X2K_XML_LIBVIRT, err);
     if (!doc)
         return NULL;
     root = xmlDocGetRootElement(doc);
@@ -197,7 +198,8 @@ x2k_caps_parse(const char *caps_xml, const char *domcaps_xml,
     }
     xmlFreeDoc(doc);
     if (domcaps_xml) {
-        ddoc = x2k_xmlconv_parse(domcaps_xml, strlen(domcaps_xml), err);
+        ddoc = x2k_xml_parse(domcaps_xml, strlen(domcaps_xml), X2K_XML_LIBVIRT,
+                             err);
         if (!ddoc) {
             x2k_caps_free(caps);
             return NULL;
