@@ -15,6 +15,7 @@
 #include "base/xml.h"
 #include "convert/xmlconv-internal.h"
 
+/* N's text, "" if it has none.  Caller frees. */
 static char *
 node_text(xmlNodePtr n)
 {
@@ -25,6 +26,7 @@ node_text(xmlNodePtr n)
     return s;
 }
 
+/* N's attribute NAME, or NULL.  Caller frees. */
 static char *
 node_attr(xmlNodePtr n, const char *name)
 {
@@ -35,6 +37,7 @@ node_attr(xmlNodePtr n, const char *name)
     return s;
 }
 
+/* Is N an element named NAME (in any namespace)? */
 static bool
 is_elem(xmlNodePtr n, const char *name)
 {
@@ -42,6 +45,7 @@ is_elem(xmlNodePtr n, const char *name)
            strcmp((const char *)n->name, name) == 0;
 }
 
+/* Add machine type M's name to G, once. */
 static void
 add_machine(struct x2k_caps_guest *g, xmlNodePtr m)
 {
@@ -117,6 +121,7 @@ parse_guest(struct x2k_caps *caps, xmlNodePtr guest)
     }
 }
 
+/* Is PATH an OVMF build that enforces Secure Boot? */
 static bool
 is_secure_boot_firmware(const char *path)
 {
@@ -124,6 +129,7 @@ is_secure_boot_firmware(const char *path)
            strstr(path, "_ms") || strstr(path, "snakeoil");
 }
 
+/* Read OVMF path, firmware='efi' support and arch from domain caps DOC. */
 static void
 parse_domcaps(struct x2k_caps *caps, xmlDocPtr doc)
 {
@@ -159,6 +165,7 @@ parse_domcaps(struct x2k_caps *caps, xmlDocPtr doc)
     xmlXPathFreeContext(ctx);
 }
 
+/* Parse capabilities and optional domain capabilities XML. */
 struct x2k_caps *
 x2k_caps_parse(const char *caps_xml, const char *domcaps_xml,
                struct x2k_error *err)
@@ -210,17 +217,20 @@ x2k_caps_parse(const char *caps_xml, const char *domcaps_xml,
     return caps;
 }
 
+/* libvirt's error callback: print nothing. */
 static void
 silent_virt_error(void *opaque, virErrorPtr e)
 {
 }
 
+/* libvirt's default event loop, for embedded drivers. */
 static void
 register_event_loop(void)
 {
     virEventRegisterDefaultImpl();
 }
 
+/* Read the capabilities of the libvirt connection URI. */
 struct x2k_caps *
 x2k_caps_from_uri(const char *uri, struct x2k_error *err)
 {
@@ -262,6 +272,7 @@ x2k_caps_from_uri(const char *uri, struct x2k_error *err)
     return caps;
 }
 
+/* Free CAPS; NULL is a no-op. */
 void
 x2k_caps_free(struct x2k_caps *caps)
 {
@@ -286,12 +297,14 @@ x2k_caps_free(struct x2k_caps *caps)
     free(caps);
 }
 
+/* Did CAPS come from libvirt's test driver only? */
 bool
 x2k_caps_is_test_driver(const struct x2k_caps *caps)
 {
     return caps && caps->test_domains && !caps->real_domains;
 }
 
+/* The hvm guest of CAPS for ARCH, or NULL. */
 const struct x2k_caps_guest *
 x2k_caps_guest_for(const struct x2k_caps *caps, const char *arch)
 {
@@ -304,6 +317,7 @@ x2k_caps_guest_for(const struct x2k_caps *caps, const char *arch)
     return NULL;
 }
 
+/* Does G offer machine type M (name or alias)? */
 bool
 x2k_caps_guest_has_machine(const struct x2k_caps_guest *g, const char *m)
 {

@@ -12,6 +12,7 @@
 #include "base/i18n.h"
 #include "convert/xmlconv-internal.h"
 
+/* The index of disk name NAME (xvdb -> 1), or -1. */
 int
 x2k_xmlconv_disk_index(const char *name, const char **prefix_end)
 {
@@ -41,6 +42,7 @@ x2k_xmlconv_disk_index(const char *name, const char **prefix_end)
     return (int)(idx - 1);
 }
 
+/* PREFIX followed by the letters of INDEX (1 -> "b"). */
 char *
 x2k_xmlconv_disk_name(const char *prefix, int index)
 {
@@ -61,7 +63,7 @@ x2k_xmlconv_disk_name(const char *prefix, int index)
 
 struct disk_slot {
     xmlNodePtr node;
-    int old_index;              /* from the old name; INT_MAX if none */
+    int old_index;              /* from the old name; past any if none */
     size_t order;               /* document order */
 };
 
@@ -292,7 +294,7 @@ convert_disk(struct conv *c, xmlNodePtr disk, const char *newdev)
         d->new_format = x2k_xstrdup("raw");
         set_driver(disk, "raw");
     } else if (c->opts->disk_policy == X2K_DISKS_KEEP && !in) {
-        /* The disk stays where it is (seed 001 16.2.4). */
+        /* Not copied: the KVM guest uses the Xen image in place. */
         d->new_format = x2k_xstrdup(d->old_format ? d->old_format : "raw");
         if (d->old_block) {
             d->new_path = x2k_xstrdup(d->old_source);

@@ -328,6 +328,7 @@ is_xen_only_param(const char *tok)
     return strcmp(tok, "xen") == 0;
 }
 
+/* Rewrite a Linux kernel command line for KVM, with the disk MAP. */
 char *
 x2k_xmlconv_cmdline(const char *cmdline, const char *const *map)
 {

@@ -436,6 +436,7 @@ check_source(xmlNodePtr root, struct x2k_error *err)
     return 0;
 }
 
+/* Convert SRC for PLAN: run every pass on a copy, then serialise. */
 struct x2k_xmlconv_result *
 x2k_xmlconv_convert(const xmlDoc *src, const struct x2k_plan *plan,
                     const struct x2k_xmlconv_opts *opts,
@@ -508,6 +509,7 @@ x2k_xmlconv_convert(const xmlDoc *src, const struct x2k_plan *plan,
     return r;
 }
 
+/* SRC with each disk of DISKS on its local copy (virt-v2v input). */
 char *
 x2k_xmlconv_local_sources(const xmlDoc *src,
                           const struct x2k_xmlconv_disk_in *disks,
@@ -570,12 +572,14 @@ x2k_xmlconv_local_sources(const xmlDoc *src,
 
 /* ---- Parsing ----------------------------------------------------------- */
 
+/* Parse domain XML with the hardened parser. */
 xmlDocPtr
 x2k_xmlconv_parse(const char *xml, size_t len, struct x2k_error *err)
 {
     return x2k_xml_parse(xml, len, X2K_XML_DOMAIN, err);
 }
 
+/* Parse XML, then convert it. */
 struct x2k_xmlconv_result *
 x2k_xmlconv_convert_string(const char *xml, size_t len,
                            const struct x2k_plan *plan,
@@ -592,6 +596,7 @@ x2k_xmlconv_convert_string(const char *xml, size_t len,
     return r;
 }
 
+/* Read the domain XML file PATH, up to the size limit. */
 char *
 x2k_xmlconv_read_file(const char *path, size_t *len, struct x2k_error *err)
 {
@@ -630,6 +635,7 @@ x2k_xmlconv_read_file(const char *path, size_t *len, struct x2k_error *err)
     return x2k_buf_steal(&b);
 }
 
+/* Free R; NULL is a no-op. */
 void
 x2k_xmlconv_result_free(struct x2k_xmlconv_result *r)
 {
