@@ -11,3 +11,6 @@ libx2k_la_SOURCES += \
 	%reldir%/xmlconv.c \
 	%reldir%/xmlconv.h \
 	$(NULL)
+
+# What each file owns, and who may call the folder.
+EXTRA_DIST += %reldir%/README
