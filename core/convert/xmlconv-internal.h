@@ -1,10 +1,9 @@
-/* Private to core/convert/xmlconv*.c (and their unit test): the parsed
- * form of a target's capabilities (xmlconv-caps.c), the state of one
- * conversion that the passes share, the tree helpers and the warning
- * list (xmlconv-tree.c), and the passes that x2k_xmlconv_convert
- * (xmlconv.c) runs from xmlconv-os.c, xmlconv-disks.c and
- * xmlconv-devices.c.  One struct conv belongs to one call, on the
- * caller's thread.
+/* Private to core/convert/xmlconv*.c: the parsed form of a target's
+ * capabilities (xmlconv-caps.c), the state of one conversion that the
+ * passes share, the tree helpers and the warning list (xmlconv-tree.c),
+ * and the passes that x2k_xmlconv_convert (xmlconv.c) runs from
+ * xmlconv-os.c, xmlconv-disks.c and xmlconv-devices.c.  One struct conv
+ * belongs to one call, on the caller's thread.
  */
 #ifndef X2K_XMLCONV_INTERNAL_H
 #define X2K_XMLCONV_INTERNAL_H
