@@ -34,6 +34,7 @@ enum {
 #define PROBE_TIMEOUT_MS 5000
 #define MSR_IA32_ARCH_CAPABILITIES 0x10a
 
+/* In the forked child: run a vCPU of a new VM to HLT; a PROBE_ code. */
 static int
 probe_child(void)
 {
@@ -104,6 +105,7 @@ probe_child(void)
     return run->exit_reason == KVM_EXIT_HLT ? PROBE_OK : PROBE_EXIT;
 }
 
+/* The sentence for the probe child's exit STATUS. */
 static const char *
 probe_reason(int status)
 {
@@ -125,6 +127,7 @@ probe_reason(int status)
 static bool kvm_usable;
 static char *kvm_reason;
 
+/* Fork the probe child and wait for it, within the time limit. */
 static void
 probe_once(void)
 {
@@ -167,6 +170,7 @@ probe_once(void)
                                  : "the KVM probe crashed");
 }
 
+/* Probe once per process; say whether KVM works, and why not. */
 bool
 x2k_kvm_is_usable(char **reason)
 {

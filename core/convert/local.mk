@@ -3,7 +3,14 @@ libx2k_la_SOURCES += \
 	%reldir%/kvm.c \
 	%reldir%/kvm.h \
 	%reldir%/xmlconv-caps.c \
+	%reldir%/xmlconv-devices.c \
+	%reldir%/xmlconv-disks.c \
 	%reldir%/xmlconv-internal.h \
+	%reldir%/xmlconv-os.c \
+	%reldir%/xmlconv-tree.c \
 	%reldir%/xmlconv.c \
 	%reldir%/xmlconv.h \
 	$(NULL)
+
+# What each file owns, and who may call the folder.
+EXTRA_DIST += %reldir%/README

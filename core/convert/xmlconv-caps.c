@@ -12,8 +12,10 @@
 #include <libxml/xpath.h>
 
 #include "base/i18n.h"
+#include "base/xml.h"
 #include "convert/xmlconv-internal.h"
 
+/* N's text, "" if it has none.  Caller frees. */
 static char *
 node_text(xmlNodePtr n)
 {
@@ -24,6 +26,7 @@ node_text(xmlNodePtr n)
     return s;
 }
 
+/* N's attribute NAME, or NULL.  Caller frees. */
 static char *
 node_attr(xmlNodePtr n, const char *name)
 {
@@ -34,6 +37,7 @@ node_attr(xmlNodePtr n, const char *name)
     return s;
 }
 
+/* Is N an element named NAME (in any namespace)? */
 static bool
 is_elem(xmlNodePtr n, const char *name)
 {
@@ -41,6 +45,7 @@ is_elem(xmlNodePtr n, const char *name)
            strcmp((const char *)n->name, name) == 0;
 }
 
+/* Add machine type M's name to G, once. */
 static void
 add_machine(struct x2k_caps_guest *g, xmlNodePtr m)
 {
@@ -116,6 +121,7 @@ parse_guest(struct x2k_caps *caps, xmlNodePtr guest)
     }
 }
 
+/* Is PATH an OVMF build that enforces Secure Boot? */
 static bool
 is_secure_boot_firmware(const char *path)
 {
@@ -123,6 +129,7 @@ is_secure_boot_firmware(const char *path)
            strstr(path, "_ms") || strstr(path, "snakeoil");
 }
 
+/* Read OVMF path, firmware='efi' support and arch from domain caps DOC. */
 static void
 parse_domcaps(struct x2k_caps *caps, xmlDocPtr doc)
 {
@@ -158,6 +165,7 @@ parse_domcaps(struct x2k_caps *caps, xmlDocPtr doc)
     xmlXPathFreeContext(ctx);
 }
 
+/* Parse capabilities and optional domain capabilities XML. */
 struct x2k_caps *
 x2k_caps_parse(const char *caps_xml, const char *domcaps_xml,
                struct x2k_error *err)
@@ -166,7 +174,7 @@ x2k_caps_parse(const char *caps_xml, const char *domcaps_xml,
     xmlNodePtr root, n, c;
     struct x2k_caps *caps;
 
-    doc = x2k_xmlconv_parse(caps_xml, strlen(caps_xml), err);
+    doc = x2k_xml_parse(caps_xml, strlen(caps_xml), X2K_XML_LIBVIRT, err);
     if (!doc)
         return NULL;
     root = xmlDocGetRootElement(doc);
@@ -197,7 +205,8 @@ x2k_caps_parse(const char *caps_xml, const char *domcaps_xml,
     }
     xmlFreeDoc(doc);
     if (domcaps_xml) {
-        ddoc = x2k_xmlconv_parse(domcaps_xml, strlen(domcaps_xml), err);
+        ddoc = x2k_xml_parse(domcaps_xml, strlen(domcaps_xml), X2K_XML_LIBVIRT,
+                             err);
         if (!ddoc) {
             x2k_caps_free(caps);
             return NULL;
@@ -208,17 +217,20 @@ x2k_caps_parse(const char *caps_xml, const char *domcaps_xml,
     return caps;
 }
 
+/* libvirt's error callback: print nothing. */
 static void
 silent_virt_error(void *opaque, virErrorPtr e)
 {
 }
 
+/* libvirt's default event loop, for embedded drivers. */
 static void
 register_event_loop(void)
 {
     virEventRegisterDefaultImpl();
 }
 
+/* Read the capabilities of the libvirt connection URI. */
 struct x2k_caps *
 x2k_caps_from_uri(const char *uri, struct x2k_error *err)
 {
@@ -260,6 +272,7 @@ x2k_caps_from_uri(const char *uri, struct x2k_error *err)
     return caps;
 }
 
+/* Free CAPS; NULL is a no-op. */
 void
 x2k_caps_free(struct x2k_caps *caps)
 {
@@ -284,12 +297,14 @@ x2k_caps_free(struct x2k_caps *caps)
     free(caps);
 }
 
+/* Did CAPS come from libvirt's test driver only? */
 bool
 x2k_caps_is_test_driver(const struct x2k_caps *caps)
 {
     return caps && caps->test_domains && !caps->real_domains;
 }
 
+/* The hvm guest of CAPS for ARCH, or NULL. */
 const struct x2k_caps_guest *
 x2k_caps_guest_for(const struct x2k_caps *caps, const char *arch)
 {
@@ -302,6 +317,7 @@ x2k_caps_guest_for(const struct x2k_caps *caps, const char *arch)
     return NULL;
 }
 
+/* Does G offer machine type M (name or alias)? */
 bool
 x2k_caps_guest_has_machine(const struct x2k_caps_guest *g, const char *m)
 {

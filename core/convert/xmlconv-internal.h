@@ -1,10 +1,16 @@
-/* Shared between xmlconv.c and xmlconv-caps.c (and their unit test):
- * the parsed form of a target's capabilities.
+/* Private to core/convert/xmlconv*.c: the parsed form of a target's
+ * capabilities (xmlconv-caps.c), the state of one conversion that the
+ * passes share, the tree helpers and the warning list (xmlconv-tree.c),
+ * and the passes that x2k_xmlconv_convert (xmlconv.c) runs from
+ * xmlconv-os.c, xmlconv-disks.c and xmlconv-devices.c.  One struct conv
+ * belongs to one call, on the caller's thread.
  */
 #ifndef X2K_XMLCONV_INTERNAL_H
 #define X2K_XMLCONV_INTERNAL_H
 
 #include "convert/xmlconv.h"
+
+/* ---- Target capabilities (xmlconv-caps.c) ---------------------------- */
 
 struct x2k_caps_guest {
     char *arch;                 /* "x86_64", "i686" */
@@ -31,5 +37,85 @@ const struct x2k_caps_guest *x2k_caps_guest_for(const struct x2k_caps *caps,
                                                 const char *arch);
 bool x2k_caps_guest_has_machine(const struct x2k_caps_guest *g,
                                 const char *machine);
+
+/* ---- One conversion ---------------------------------------------------- */
+
+/* What the passes of one x2k_xmlconv_convert call share.  DOC is the
+ * copy being rewritten; R collects what the caller gets back. */
+struct conv {
+    xmlDocPtr doc;
+    xmlNodePtr root;
+    xmlNodePtr os;              /* NULL until xc_convert_os adds one */
+    xmlNodePtr devices;
+    const struct x2k_plan *plan;
+    const struct x2k_xmlconv_opts *opts;
+    struct x2k_xmlconv_result *r;
+    const struct x2k_caps_guest *cg;    /* the target's, for ARCH */
+    char *arch;
+    char *machine;              /* NULL: libvirt's default */
+    bool pv;
+    bool windows;
+    bool virtio;                /* the guest can use virtio devices */
+    bool uefi;
+    const char *disk_prefix;    /* vd or sd */
+    const char *disk_bus;       /* virtio or sata */
+    const char *cdrom_prefix;
+    const char *cdrom_bus;
+    char **map;                 /* old,new,old,new,...,NULL */
+    size_t n_map;
+    bool pinning_warned;
+    bool bootloader;            /* the source had <bootloader> */
+    char *file_stem;            /* the name, safe as a file name */
+};
+
+/* ---- Tree helpers and warnings (xmlconv-tree.c) ------------------------ */
+
+/* Only elements without a namespace count; N or PARENT may be NULL
+ * where a function reads (get, child, is), not where it writes. */
+bool xc_is_elem(xmlNodePtr n, const char *name);
+xmlNodePtr xc_child(xmlNodePtr parent, const char *name);
+xmlNodePtr xc_add_child(xmlNodePtr parent, const char *name);
+char *xc_get_attr(xmlNodePtr n, const char *name);      /* caller frees */
+bool xc_attr_is(xmlNodePtr n, const char *name, const char *value);
+void xc_set_attr(xmlNodePtr n, const char *name, const char *value);
+void xc_unset_attr(xmlNodePtr n, const char *name);
+void xc_remove_node(xmlNodePtr n);
+/* KEEP lists names and ends with NULL. */
+void xc_keep_attrs(xmlNodePtr n, const char *const *keep);
+void xc_keep_children(xmlNodePtr n, const char *const *keep);
+void xc_remove_children_named(xmlNodePtr n, const char *name);
+char *xc_get_text(xmlNodePtr n);                        /* caller frees */
+void xc_set_text(xmlNodePtr n, const char *text);
+/* A snapshot of PARENT's NAME children; caller frees the array. */
+xmlNodePtr *xc_elems(xmlNodePtr parent, const char *name, size_t *n);
+bool xc_in_list(const char *s, const char *const *list);
+/* Drop a device's <address> and run-time <alias>. */
+void xc_strip_device(xmlNodePtr dev);
+
+/* Add the warning ID (stable) with a translated message, once. */
+void xc_warn(struct conv *c, const char *id, const char *fmt, ...)
+    X2K_PRINTF(3, 4);
+
+/* ---- Passes of x2k_xmlconv_convert, in the order it runs them ---------- */
+
+/* xmlconv-os.c: arch, domain type, machine, firmware, kernel files.
+ * Sets ARCH, CG, MACHINE, PV, UEFI and the cdrom bus. */
+void xc_convert_os(struct conv *c);
+/* xmlconv-disks.c: every <disk>; fills R's disks and MAP. */
+void xc_convert_disks(struct conv *c);
+/* xmlconv-os.c: the kernel command line, with MAP. */
+void xc_convert_cmdline(struct conv *c);
+/* xmlconv-devices.c */
+void xc_convert_interfaces(struct conv *c);
+void xc_convert_consoles(struct conv *c);
+void xc_convert_inputs_graphics(struct conv *c);
+void xc_convert_other_devices(struct conv *c);
+/* xmlconv-os.c: <boot dev='hd'/> unless devices carry their order. */
+void xc_convert_boot_order(struct conv *c);
+
+/* xmlconv-disks.c: the caller's facts about the disk with SOURCE (in
+ * C's opts), or NULL. */
+const struct x2k_xmlconv_disk_in *xc_find_disk_in(struct conv *c,
+                                                  const char *source);
 
 #endif /* X2K_XMLCONV_INTERNAL_H */

@@ -1,10 +1,17 @@
-/* The Xen -> KVM domain XML converter: every rule of seed 001
- * §16.2.4.2 plus what a real migration needs (disk and NIC mapping,
- * firmware, consoles, direct kernel boot, warnings for what cannot be
- * carried).  Pure: it reads only what the caller passes (the parsed
- * source XML, the plan, the target's capabilities) and does no I/O,
- * except x2k_caps_from_uri which asks a libvirt connection.  Runs on
- * the caller's thread; different calls share nothing.
+/* The Xen -> KVM domain XML converter.  It applies the general rules
+ * for running a Xen guest under KVM: domain type kvm, no <bootloader>,
+ * os type hvm with an arch and <boot dev='hd'/>, the target's
+ * emulator, disks on driver qemu with a format and xvdX -> vdX on
+ * virtio, NICs on virtio without <script> or run-time vif/vnet/veth
+ * targets, no Xen console or serial, inputs on ps2, a virtio balloon,
+ * and root=/resume= of the kernel command line on the new disk names.
+ * It adds what a real migration needs (disk and NIC mapping, firmware,
+ * consoles, direct kernel boot, warnings for what cannot be carried).
+ * Pure: it reads only what the caller passes (the parsed source XML,
+ * the plan, the target's capabilities) and does no I/O, except
+ * x2k_caps_from_uri which asks a libvirt connection and
+ * x2k_xmlconv_read_file.  Runs on the caller's thread; different calls
+ * share nothing.
  */
 #ifndef X2K_XMLCONV_H
 #define X2K_XMLCONV_H
