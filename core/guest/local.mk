@@ -4,6 +4,8 @@ libx2k_la_SOURCES += \
 	%reldir%/guest-inspect.c \
 	%reldir%/guest-internal.h \
 	%reldir%/guest-io.c \
+	%reldir%/guest-rewrite-boot.c \
+	%reldir%/guest-rewrite-internal.h \
 	%reldir%/guest-rewrite.c \
 	%reldir%/guest-rewrite.h \
 	%reldir%/guest.c \
