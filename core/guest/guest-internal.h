@@ -23,6 +23,7 @@ struct x2k_guest {
     /* "sda", "vda", "sdb", "vdb", ..., NULL: the appliance's names of
      * the disks (in the order they were added) -> their KVM names. */
     char **appliance_map;
+    char **unreadable;          /* files already reported unreadable */
 };
 
 /* What the fix steps of one x2k_guest_fix share. */
@@ -35,7 +36,7 @@ struct guest_fixer {
 
 /* ---- guest-io.c: files and commands in the guest ------------------- */
 
-/* Free a NULL-terminated string list from libguestfs (NULL is a no-op). */
+/* Free a NULL-terminated list of strings (NULL is a no-op). */
 void guest_strv_free(char **v);
 
 /* True, with ERR set to X2K_ERR_CANCELLED, once the job is cancelled. */
@@ -45,7 +46,8 @@ bool guest_exists(struct x2k_guest *g, const char *path);
 bool guest_is_file(struct x2k_guest *g, const char *path);
 
 /* A text file's content (caller frees), or NULL if it is not a regular
- * file or cannot be read (logged). */
+ * file or cannot be read.  An unreadable file is reported once as a
+ * warning (x2k_report_warning: the run's report and warning count). */
 char *guest_read_text(struct x2k_guest *g, const char *path);
 
 /* Write NEW_TEXT over PATH if it differs from OLD_TEXT and record the

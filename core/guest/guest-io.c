@@ -37,7 +37,7 @@ x2k_error_from_guestfs(struct x2k_error *err, struct guestfs_h *g,
 
 /* ---- Lists, cancellation ------------------------------------------- */
 
-/* Free a string list that libguestfs returned. */
+/* Free a NULL-terminated list of strings. */
 void
 guest_strv_free(char **v)
 {
@@ -75,6 +75,28 @@ guest_is_file(struct x2k_guest *g, const char *path)
     return guestfs_is_file_opts(g->g, path, -1) > 0;
 }
 
+/* Warn once per PATH that it exists but cannot be read: the fixes that
+ * read it skip it, and the admin must know which files were left as
+ * they were. */
+static void
+warn_unreadable(struct x2k_guest *g, const char *path)
+{
+    const char *why = guestfs_last_error(g->g);
+    size_t n;
+
+    for (n = 0; g->unreadable && g->unreadable[n]; n++)
+        if (strcmp(g->unreadable[n], path) == 0)
+            return;
+    g->unreadable = x2k_xreallocarray(g->unreadable, n + 2,
+                                      sizeof *g->unreadable);
+    g->unreadable[n] = x2k_xstrdup(path);
+    g->unreadable[n + 1] = NULL;
+    x2k_report_warning(g->rep,
+                       _("cannot read '%1$s' in the guest, so it was not "
+                         "checked or fixed: %2$s"),
+                       path, why ? why : "?");
+}
+
 /* A text file's content, or NULL if it does not exist or is unreadable. */
 char *
 guest_read_text(struct x2k_guest *g, const char *path)
@@ -86,8 +108,7 @@ guest_read_text(struct x2k_guest *g, const char *path)
         return NULL;
     buf = guestfs_read_file(g->g, path, &size);
     if (!buf) {
-        x2k_log(X2K_LOG_WARN, "guest: cannot read %s: %s", path,
-                guestfs_last_error(g->g));
+        warn_unreadable(g, path);
         return NULL;
     }
     ret = x2k_xstrndup(buf, size);

@@ -204,13 +204,8 @@ x2k_guest_free(struct x2k_guest *g)
     if (g->g)
         guestfs_close(g->g);
     guest_info_clear(&g->info);
-    if (g->appliance_map) {
-        size_t i;
-
-        for (i = 0; g->appliance_map[i]; i++)
-            free(g->appliance_map[i]);
-        free(g->appliance_map);
-    }
+    guest_strv_free(g->appliance_map);
+    guest_strv_free(g->unreadable);
     free(g);
 }
 
