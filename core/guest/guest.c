@@ -42,6 +42,7 @@ guestfs_event_cb(guestfs_h *g, void *opaque, uint64_t event, int handle,
 
 /* ---- Backend ------------------------------------------------------- */
 
+/* Does a server accept connections on the Unix socket PATH? */
 static bool
 socket_accepts(const char *path)
 {
@@ -60,6 +61,7 @@ socket_accepts(const char *path)
     return ok;
 }
 
+/* Does a libvirtd (system or session) answer on its socket? */
 static bool
 libvirtd_reachable(void)
 {

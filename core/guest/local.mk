@@ -11,3 +11,4 @@ libx2k_la_SOURCES += \
 	%reldir%/guest.c \
 	%reldir%/guest.h \
 	$(NULL)
+EXTRA_DIST += %reldir%/README
