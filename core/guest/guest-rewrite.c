@@ -1,20 +1,24 @@
-/* Pure text rewrites for the guest fixes and the conversion report (see
- * guest-rewrite.h).  Every function takes a whole file as a string and
- * returns a new string; lines are processed one at a time and kept
- * byte-identical unless a rule applies.  Any thread.
+/* Pure text rewrites for the guest fixes (see guest-rewrite.h), the
+ * part about names: the conversion report, the line helpers, Xen and
+ * IDE disk names (device names, fstab, crypttab) and Xen driver names
+ * (initrd module lists, modprobe aliases), plus the Xen kernel test.
+ * The bootloader, kernel command line and console rewrites are in
+ * guest-rewrite-boot.c, which uses the helpers here (declared in
+ * guest-rewrite-internal.h).  Every function takes a whole file as a
+ * string and returns a new string; lines are processed one at a time
+ * and kept byte-identical unless a rule applies.  Any thread.
  */
 #include <config.h>
 
 #include <ctype.h>
-#include <stdio.h>
 
-#include "guest/guest-rewrite.h"
+#include "guest/guest-rewrite-internal.h"
 
 static const char *const virtio_modules[] = {
     "virtio_blk", "virtio_pci", "virtio_net", "virtio_balloon",
 };
 
-/* ---- Report ------------------------------------------------------- */
+/* ---- Report -------------------------------------------------------- */
 
 struct x2k_guest_report *
 x2k_guest_report_new(void)
@@ -58,6 +62,7 @@ x2k_guest_report_add(struct x2k_guest_report *rep, const char *file,
     c->after = x2k_xstrdup(after);
 }
 
+/* Append a formatted string to the list V of N. */
 static void
 push_string(char ***v, size_t *n, const char *fmt, va_list ap)
 {
@@ -85,15 +90,9 @@ x2k_guest_report_note(struct x2k_guest_report *rep, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Lines of TEXT (without their newlines), as pointers into a copy. */
-struct lines {
-    char *copy;
-    char **v;
-    size_t n;
-};
-
-static void
-lines_split(struct lines *l, const char *text)
+/* Split TEXT into lines (pointers into a copy). */
+void
+rw_lines_split(struct rw_lines *l, const char *text)
 {
     char *p;
 
@@ -113,8 +112,9 @@ lines_split(struct lines *l, const char *text)
     }
 }
 
-static void
-lines_free(struct lines *l)
+/* Free what rw_lines_split allocated. */
+void
+rw_lines_free(struct rw_lines *l)
 {
     free(l->copy);
     free(l->v);
@@ -127,18 +127,18 @@ size_t
 x2k_guest_report_diff(struct x2k_guest_report *rep, const char *file,
                       const char *old_text, const char *new_text)
 {
-    struct lines a, b;
+    struct rw_lines a, b;
     size_t i, j, n = 0;
     unsigned *lcs;
 
     if (strcmp(old_text, new_text) == 0)
         return 0;
-    lines_split(&a, old_text);
-    lines_split(&b, new_text);
+    rw_lines_split(&a, old_text);
+    rw_lines_split(&b, new_text);
     if (a.n > DIFF_MAX_LINES || b.n > DIFF_MAX_LINES) {
         x2k_guest_report_add(rep, file, old_text, new_text);
-        lines_free(&a);
-        lines_free(&b);
+        rw_lines_free(&a);
+        rw_lines_free(&b);
         return 1;
     }
     /* Longest common subsequence from the end, then walk forward. */
@@ -169,8 +169,8 @@ x2k_guest_report_diff(struct x2k_guest_report *rep, const char *file,
     }
 #undef L
     free(lcs);
-    lines_free(&a);
-    lines_free(&b);
+    rw_lines_free(&a);
+    rw_lines_free(&b);
     return n;
 }
 
@@ -195,16 +195,15 @@ x2k_guest_report_format(const struct x2k_guest_report *rep)
     return x2k_buf_steal(&b);
 }
 
-/* ---- Line-by-line driver ------------------------------------------ */
+/* ---- Line-by-line driver ------------------------------------------- */
 
-/* Called with one line (no newline); returns a new line, or NULL to
- * keep it, or DROP_LINE to delete it. */
-typedef char *(*line_fn)(const char *line, void *opaque);
+/* An rw_line_fn here may also return DROP_LINE to delete the line. */
 static char drop_line_marker;
 #define DROP_LINE (&drop_line_marker)
 
-static char *
-map_lines(const char *text, line_fn fn, void *opaque)
+/* TEXT with FN applied to each line. */
+char *
+rw_map_lines(const char *text, rw_line_fn fn, void *opaque)
 {
     struct x2k_buf b = { 0 };
     const char *p = text;
@@ -227,24 +226,27 @@ map_lines(const char *text, line_fn fn, void *opaque)
     return x2k_buf_steal(&b);
 }
 
-static const char *
-skip_space(const char *s)
+/* S past its leading blanks. */
+const char *
+rw_skip_space(const char *s)
 {
     while (*s == ' ' || *s == '\t')
         s++;
     return s;
 }
 
+/* Does P start with the word "alias"? */
 static bool
 word_is_alias(const char *p)
 {
     return strncmp(p, "alias", 5) == 0 && (p[5] == ' ' || p[5] == '\t');
 }
 
-static bool
-is_comment_or_blank(const char *line)
+/* Is LINE blank or a comment? */
+bool
+rw_is_comment_or_blank(const char *line)
 {
-    line = skip_space(line);
+    line = rw_skip_space(line);
     return *line == '#' || *line == '\0';
 }
 
@@ -279,7 +281,7 @@ parse_xen_disk(const char *name, size_t len, size_t *plen, size_t *llen)
 /* Like parse_xen_disk for an "sdX[N]" name, but only when MAP renames
  * that very disk: sdX is not a Xen name in general, but it is what the
  * libguestfs appliance calls the disks, and a guest's own grub-mkconfig
- * run there writes it (see guest.c). */
+ * run there writes it (see guest-boot.c). */
 static bool
 parse_mapped_sd_disk(const char *name, size_t len, const char *const *map,
                      size_t *plen, size_t *llen)
@@ -305,8 +307,8 @@ parse_mapped_sd_disk(const char *name, size_t len, const char *const *map,
 }
 
 /* The new name of the disk/partition NAME[0..LEN); NULL if not Xen. */
-static char *
-rename_disk(const char *name, size_t len, const char *const *map)
+char *
+rw_rename_disk(const char *name, size_t len, const char *const *map)
 {
     size_t plen, llen, i;
     char *disk;
@@ -337,7 +339,7 @@ x2k_guest_rewrite_devname(const char *dev, const char *const *map)
 {
     bool slash = x2k_str_has_prefix(dev, "/dev/");
     const char *name = slash ? dev + 5 : dev;
-    char *n = rename_disk(name, strlen(name), map);
+    char *n = rw_rename_disk(name, strlen(name), map);
     char *ret;
 
     if (!n || !slash)
@@ -347,6 +349,7 @@ x2k_guest_rewrite_devname(const char *dev, const char *const *map)
     return ret;
 }
 
+/* Can C be part of a disk name after "/dev/"? */
 static bool
 is_name_char(char c)
 {
@@ -372,7 +375,7 @@ x2k_guest_rewrite_devices(const char *text, const char *const *map)
         for (end = name; is_name_char(*end); end++)
             ;
         x2k_buf_append(&b, p, (size_t)(name - p));
-        n = rename_disk(name, (size_t)(end - name), map);
+        n = rw_rename_disk(name, (size_t)(end - name), map);
         if (n)
             x2k_buf_puts(&b, n);
         else
@@ -383,7 +386,7 @@ x2k_guest_rewrite_devices(const char *text, const char *const *map)
     return x2k_buf_steal(&b);
 }
 
-/* ---- fstab, crypttab ------------------------------------------------ */
+/* ---- fstab, crypttab ----------------------------------------------- */
 
 struct tab_ctx {
     const char *const *map;
@@ -391,6 +394,7 @@ struct tab_ctx {
     int field;                  /* 0-based field holding the device */
 };
 
+/* The UUID of new device DEV in UUIDS, or NULL. */
 static const char *
 uuid_of(const char *const *uuids, const char *dev)
 {
@@ -402,6 +406,7 @@ uuid_of(const char *const *uuids, const char *dev)
     return NULL;
 }
 
+/* rw_line_fn for fstab and crypttab: the device field renamed. */
 static char *
 tab_line(const char *line, void *opaque)
 {
@@ -412,10 +417,10 @@ tab_line(const char *line, void *opaque)
     struct x2k_buf b = { 0 };
     int f;
 
-    if (is_comment_or_blank(line))
+    if (rw_is_comment_or_blank(line))
         return NULL;
     for (f = 0;; f++) {
-        p = skip_space(p);
+        p = rw_skip_space(p);
         start = p;
         while (*p && *p != ' ' && *p != '\t')
             p++;
@@ -427,7 +432,7 @@ tab_line(const char *line, void *opaque)
     }
     if (end - start <= 5 || strncmp(start, "/dev/", 5) != 0)
         return NULL;
-    newdev = rename_disk(start + 5, (size_t)(end - start - 5), ctx->map);
+    newdev = rw_rename_disk(start + 5, (size_t)(end - start - 5), ctx->map);
     if (!newdev)
         return NULL;
     repl = x2k_strdup_printf("/dev/%s", newdev);
@@ -449,7 +454,7 @@ x2k_guest_rewrite_fstab(const char *text, const char *const *map,
 {
     struct tab_ctx ctx = { map, uuids, 0 };
 
-    return map_lines(text, tab_line, &ctx);
+    return rw_map_lines(text, tab_line, &ctx);
 }
 
 char *
@@ -458,118 +463,10 @@ x2k_guest_rewrite_crypttab(const char *text, const char *const *map,
 {
     struct tab_ctx ctx = { map, uuids, 1 };
 
-    return map_lines(text, tab_line, &ctx);
+    return rw_map_lines(text, tab_line, &ctx);
 }
 
-/* ---- Kernel command line ------------------------------------------- */
-
-static bool
-is_xen_console(const char *dev, size_t len)
-{
-    return (len >= 4 && (strncmp(dev, "xvc", 3) == 0 ||
-                         strncmp(dev, "hvc", 3) == 0) &&
-            strspn(dev + 3, "0123456789") == len - 3);
-}
-
-/* The console device of a "console=DEV[,opts]" word, or NULL. */
-static const char *
-console_dev(const char *w, size_t len, size_t *dlen)
-{
-    const char *c;
-
-    if (len < 9 || strncmp(w, "console=", 8) != 0)
-        return NULL;
-    c = memchr(w + 8, ',', len - 8);
-    *dlen = c ? (size_t)(c - w - 8) : len - 8;
-    return w + 8;
-}
-
-static bool
-has_console(const char *cmdline, const char *dev)
-{
-    const char *p = cmdline;
-    size_t dl = strlen(dev);
-
-    while ((p = strstr(p, "console=")) != NULL) {
-        if ((p == cmdline || isspace((unsigned char)p[-1])) &&
-            strncmp(p + 8, dev, dl) == 0 &&
-            (p[8 + dl] == '\0' || p[8 + dl] == ',' ||
-             isspace((unsigned char)p[8 + dl])))
-            return true;
-        p += 8;
-    }
-    return false;
-}
-
-char *
-x2k_guest_rewrite_cmdline(const char *cmdline, const char *const *map)
-{
-    struct x2k_buf b = { 0 };
-    const char *p = cmdline, *lead = cmdline;
-    size_t leadlen = strspn(cmdline, " \t\n");
-    bool have_ttys0 = has_console(cmdline, "ttyS0");
-    bool emitted = false;
-
-    for (;;) {
-        const char *sep = p, *w, *e, *eq, *dev;
-        size_t seplen, len, dlen;
-        char *nw = NULL;
-        bool drop = false;
-
-        while (*p && isspace((unsigned char)*p))
-            p++;
-        seplen = (size_t)(p - sep);
-        if (!*p) {
-            /* Trailing blanks are kept as they were. */
-            if (emitted)
-                x2k_buf_append(&b, sep, seplen);
-            else
-                x2k_buf_append(&b, lead, leadlen);
-            break;
-        }
-        for (w = e = p; *e && !isspace((unsigned char)*e); e++)
-            ;
-        len = (size_t)(e - w);
-        p = e;
-
-        if ((dev = console_dev(w, len, &dlen)) && is_xen_console(dev, dlen)) {
-            if (have_ttys0)
-                drop = true;
-            else {
-                nw = x2k_xstrdup("console=ttyS0");
-                have_ttys0 = true;
-            }
-        } else if (len >= 8 && strncmp(w, "xencons=", 8) == 0) {
-            drop = true;
-        } else if ((eq = memchr(w, '=', len)) != NULL &&
-                   (size_t)(e - eq) > 6 && strncmp(eq + 1, "/dev/", 5) == 0) {
-            char *n = rename_disk(eq + 6, (size_t)(e - eq - 6), map);
-
-            if (n) {
-                nw = x2k_strdup_printf("%.*s/dev/%s", (int)(eq + 1 - w), w,
-                                       n);
-                free(n);
-            }
-        }
-        if (drop)
-            continue;
-        /* A dropped word takes its leading blanks with it; the first
-         * word kept gets the line's original leading blanks. */
-        if (emitted)
-            x2k_buf_append(&b, sep, seplen);
-        else
-            x2k_buf_append(&b, lead, leadlen);
-        emitted = true;
-        if (nw)
-            x2k_buf_puts(&b, nw);
-        else
-            x2k_buf_append(&b, w, len);
-        free(nw);
-    }
-    return x2k_buf_steal(&b);
-}
-
-/* ---- Xen drivers and kernels ----------------------------------------- */
+/* ---- Xen drivers and kernels --------------------------------------- */
 
 bool
 x2k_guest_is_xen_module(const char *module)
@@ -603,7 +500,7 @@ x2k_guest_is_xen_kernel(const char *name)
            (len >= 3 && strcmp(base + len - 3, "xen") == 0);
 }
 
-/* ---- Module lists --------------------------------------------------- */
+/* ---- Module lists -------------------------------------------------- */
 
 /* Rewrite a blank-separated module list: Xen drivers removed and, when
  * any was, the virtio drivers appended.  NULL when unchanged. */
@@ -652,12 +549,12 @@ rewrite_module_list(const char *list, size_t len)
 
 /* Rewrite the value of a shell assignment KEY=VALUE / KEY+=VALUE on
  * LINE when its key is one of KEYS.  The value may be quoted. */
-static char *
-assignment_line(const char *line, const char *const *keys,
-                char *(*fn)(const char *val, size_t len, void *opaque),
-                void *opaque)
+char *
+rw_assignment_line(const char *line, const char *const *keys,
+                   char *(*fn)(const char *val, size_t len, void *opaque),
+                   void *opaque)
 {
-    const char *p = skip_space(line), *k = p, *v, *end;
+    const char *p = rw_skip_space(line), *k = p, *v, *end;
     size_t klen, i;
     bool match = false;
     char *nv, *ret;
@@ -665,7 +562,7 @@ assignment_line(const char *line, const char *const *keys,
     if (*p == '#')
         return NULL;
     if (x2k_str_has_prefix(p, "export "))
-        p = k = skip_space(p + 7);
+        p = k = rw_skip_space(p + 7);
     while (isalnum((unsigned char)*p) || *p == '_')
         p++;
     klen = (size_t)(p - k);
@@ -699,16 +596,18 @@ assignment_line(const char *line, const char *const *keys,
     return ret;
 }
 
+/* rw_assignment_line callback: a module list rewritten. */
 static char *
 module_value(const char *val, size_t len, void *opaque)
 {
     return rewrite_module_list(val, len);
 }
 
+/* rw_line_fn: module list assignments (OPAQUE: the keys). */
 static char *
 modules_assignment_line(const char *line, void *opaque)
 {
-    return assignment_line(line, opaque, module_value, NULL);
+    return rw_assignment_line(line, opaque, module_value, NULL);
 }
 
 char *
@@ -716,7 +615,7 @@ x2k_guest_rewrite_sysconfig_kernel(const char *text)
 {
     static const char *const keys[] = { "INITRD_MODULES", NULL };
 
-    return map_lines(text, modules_assignment_line, (void *)keys);
+    return rw_map_lines(text, modules_assignment_line, (void *)keys);
 }
 
 char *
@@ -726,7 +625,7 @@ x2k_guest_rewrite_dracut_conf(const char *text)
         "add_drivers", "force_drivers", "drivers", NULL,
     };
 
-    return map_lines(text, modules_assignment_line, (void *)keys);
+    return rw_map_lines(text, modules_assignment_line, (void *)keys);
 }
 
 struct modfile_ctx {
@@ -734,16 +633,17 @@ struct modfile_ctx {
     bool have[X2K_N_ELEMENTS(virtio_modules)];
 };
 
+/* rw_line_fn for initramfs-tools/modules: Xen module lines dropped. */
 static char *
 initramfs_modules_line(const char *line, void *opaque)
 {
     struct modfile_ctx *ctx = opaque;
-    const char *p = skip_space(line);
+    const char *p = rw_skip_space(line);
     size_t len = strcspn(p, " \t#");
     char *mod;
     size_t i;
 
-    if (is_comment_or_blank(line))
+    if (rw_is_comment_or_blank(line))
         return NULL;
     mod = x2k_xstrndup(p, len);
     for (i = 0; i < X2K_N_ELEMENTS(virtio_modules); i++)
@@ -763,7 +663,7 @@ x2k_guest_rewrite_initramfs_modules(const char *text)
 {
     struct modfile_ctx ctx = { 0 };
     struct x2k_buf b = { 0 };
-    char *out = map_lines(text, initramfs_modules_line, &ctx);
+    char *out = rw_map_lines(text, initramfs_modules_line, &ctx);
     size_t i;
 
     if (!ctx.removed) {
@@ -780,18 +680,19 @@ x2k_guest_rewrite_initramfs_modules(const char *text)
     return x2k_buf_steal(&b);
 }
 
+/* rw_line_fn for modprobe configuration: Xen aliases to virtio. */
 static char *
 modprobe_line(const char *line, void *opaque)
 {
-    const char *p = skip_space(line), *name, *mod;
+    const char *p = rw_skip_space(line), *name, *mod;
     size_t nlen, mlen;
     char *m, *ret = NULL;
 
     if (!word_is_alias(p))
         return NULL;
-    name = skip_space(p + 5);
+    name = rw_skip_space(p + 5);
     nlen = strcspn(name, " \t");
-    mod = skip_space(name + nlen);
+    mod = rw_skip_space(name + nlen);
     mlen = strcspn(mod, " \t#");
     if (nlen == 0 || mlen == 0)
         return NULL;
@@ -809,567 +710,6 @@ modprobe_line(const char *line, void *opaque)
 char *
 x2k_guest_rewrite_modprobe(const char *text)
 {
-    return map_lines(text, modprobe_line, NULL);
+    return rw_map_lines(text, modprobe_line, NULL);
 }
 
-/* ---- Bootloaders ---------------------------------------------------- */
-
-struct boot_entry {
-    bool xen;
-    char *title;                /* menu title, or NULL */
-};
-
-struct boot_entries {
-    struct boot_entry *v;
-    size_t n;
-};
-
-static bool
-word_is(const char *p, const char *word)
-{
-    size_t n = strlen(word);
-
-    return strncmp(p, word, n) == 0 && (p[n] == ' ' || p[n] == '\t' ||
-                                        p[n] == '=' || p[n] == '\0');
-}
-
-/* The first word after the keyword at P (a kernel path), as a copy. */
-static char *
-first_arg(const char *p)
-{
-    p += strcspn(p, " \t=");
-    p += strspn(p, " \t=");
-    return x2k_xstrndup(p, strcspn(p, " \t"));
-}
-
-/* The title after a "title" or "menuentry" keyword at P. */
-static char *
-entry_title(const char *p)
-{
-    size_t n;
-
-    p += strcspn(p, " \t");
-    p = skip_space(p);
-    if (*p == '\'' || *p == '"') {
-        const char *q = strchr(p + 1, *p);
-
-        return q ? x2k_xstrndup(p + 1, (size_t)(q - p - 1)) : NULL;
-    }
-    n = strlen(p);
-    while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '{'))
-        n--;
-    return x2k_xstrndup(p, n);
-}
-
-static void
-entries_add(struct boot_entries *e, const char *line)
-{
-    e->v = x2k_xreallocarray(e->v, e->n + 1, sizeof *e->v);
-    e->v[e->n].xen = false;
-    e->v[e->n++].title = entry_title(line);
-}
-
-static void
-entries_free(struct boot_entries *e)
-{
-    size_t i;
-
-    for (i = 0; i < e->n; i++)
-        free(e->v[i].title);
-    free(e->v);
-}
-
-/* Collect the boot entries of a configuration. */
-static void
-collect_entries(const char *cfg, bool legacy, struct boot_entries *e)
-{
-    struct lines l;
-    size_t i;
-    int depth = 0;
-    bool in_entry = false;
-
-    e->v = NULL;
-    e->n = 0;
-    lines_split(&l, cfg);
-    for (i = 0; i < l.n; i++) {
-        const char *p = skip_space(l.v[i]);
-
-        if (*p == '#')
-            continue;
-        if (legacy) {
-            if (word_is(p, "title")) {
-                entries_add(e, p);
-                in_entry = true;
-            } else if (in_entry && (word_is(p, "kernel") ||
-                                    word_is(p, "module"))) {
-                char *k = first_arg(p);
-
-                if (x2k_guest_is_xen_kernel(k))
-                    e->v[e->n - 1].xen = true;
-                free(k);
-            }
-            continue;
-        }
-        /* GRUB 2: top-level menuentry/submenu, braces for depth. */
-        if (depth == 0 && (word_is(p, "menuentry") || word_is(p, "submenu"))) {
-            entries_add(e, p);
-            /* A submenu is never picked: its entries are unknown. */
-            e->v[e->n - 1].xen = word_is(p, "submenu");
-        } else if (depth > 0 && e->n &&
-                   (word_is(p, "linux") || word_is(p, "linux16") ||
-                    word_is(p, "linuxefi") || word_is(p, "multiboot") ||
-                    word_is(p, "multiboot2") || word_is(p, "module") ||
-                    word_is(p, "module2"))) {
-            char *k = first_arg(p);
-
-            if (x2k_guest_is_xen_kernel(k))
-                e->v[e->n - 1].xen = true;
-            free(k);
-        }
-        for (; *p; p++) {
-            if (*p == '{')
-                depth++;
-            else if (*p == '}' && depth > 0)
-                depth--;
-            else if (*p == '"' || *p == '\'') {
-                const char *q = strchr(p + 1, *p);
-
-                if (!q)
-                    break;
-                p = q;
-            }
-        }
-    }
-    lines_free(&l);
-}
-
-void
-x2k_guest_grub_count(const char *cfg, bool legacy, size_t *n,
-                     size_t *n_non_xen)
-{
-    struct boot_entries e;
-    size_t i;
-
-    collect_entries(cfg, legacy, &e);
-    *n = e.n;
-    *n_non_xen = 0;
-    for (i = 0; i < e.n; i++)
-        if (!e.v[i].xen)
-            (*n_non_xen)++;
-    entries_free(&e);
-}
-
-int
-x2k_guest_grub_pick_default(const char *cfg, bool legacy, int current)
-{
-    struct boot_entries e;
-    int ret = -1;
-    size_t i;
-
-    collect_entries(cfg, legacy, &e);
-    if (current >= 0 && (size_t)current < e.n && !e.v[current].xen)
-        ret = current;
-    else if (current >= 0 && (size_t)current >= e.n && e.n == 0)
-        ret = current;             /* no entries known: keep it */
-    for (i = 0; i < e.n && ret < 0; i++)
-        if (!e.v[i].xen)
-            ret = (int)i;
-    entries_free(&e);
-    return ret;
-}
-
-char *
-x2k_guest_grub2_saved_default(const char *cfg, const char *saved)
-{
-    struct boot_entries e;
-    char *ret = NULL;
-    long idx = -1;
-    size_t i;
-    bool xen = false;
-
-    collect_entries(cfg, false, &e);
-    if (x2k_parse_long(saved, 0, 9999, &idx)) {
-        xen = (size_t)idx < e.n && e.v[idx].xen;
-    } else {
-        for (i = 0; i < e.n; i++)
-            if (e.v[i].title && strcmp(e.v[i].title, saved) == 0)
-                xen = e.v[i].xen;
-    }
-    for (i = 0; xen && i < e.n && !ret; i++)
-        if (!e.v[i].xen && e.v[i].title)
-            ret = x2k_xstrdup(e.v[i].title);
-    entries_free(&e);
-    return ret;
-}
-
-char *
-x2k_guest_rewrite_grubenv(const char *text, const char *entry)
-{
-    struct x2k_buf b = { 0 };
-    struct lines l;
-    size_t i, size = strlen(text);
-    bool set = false;
-
-    lines_split(&l, text);
-    for (i = 0; i < l.n; i++) {
-        const char *line = l.v[i];
-
-        /* The '#' padding is recomputed below. */
-        if (i > 0 && *line == '#' && strspn(line, "#") == strlen(line))
-            continue;
-        if (x2k_str_has_prefix(line, "saved_entry=")) {
-            x2k_buf_printf(&b, "saved_entry=%s\n", entry);
-            set = true;
-        } else {
-            x2k_buf_printf(&b, "%s\n", line);
-        }
-    }
-    lines_free(&l);
-    if (!set)
-        x2k_buf_printf(&b, "saved_entry=%s\n", entry);
-    if (b.len > size) {
-        free(b.data);
-        return NULL;
-    }
-    while (b.len < size)
-        x2k_buf_puts(&b, "#");
-    return x2k_buf_steal(&b);
-}
-
-/* Rewrite the arguments after the kernel path on a kernel line. */
-static char *
-kernel_args_line(const char *line, const char *const *map)
-{
-    const char *p = skip_space(line);
-    const char *args;
-    char *na, *ret;
-
-    p += strcspn(p, " \t=");        /* keyword */
-    p += strspn(p, " \t=");
-    p += strcspn(p, " \t");         /* path */
-    args = p;
-    na = x2k_guest_rewrite_cmdline(args, map);
-    if (strcmp(na, args) == 0) {
-        free(na);
-        return NULL;
-    }
-    ret = x2k_strdup_printf("%.*s%s", (int)(args - line), line, na);
-    free(na);
-    return ret;
-}
-
-struct grub_ctx {
-    const char *const *map;
-    bool legacy;
-    int new_default;            /* -1: keep */
-};
-
-/* "default N" / "default=N" / `set default="N"': the number's span. */
-static bool
-default_number(const char *p, bool legacy, const char **num, size_t *len)
-{
-    if (legacy) {
-        if (!word_is(p, "default"))
-            return false;
-        p += 7;
-        p += strspn(p, " \t=");
-    } else {
-        if (!word_is(p, "set"))
-            return false;
-        p = skip_space(p + 3);
-        if (!x2k_str_has_prefix(p, "default="))
-            return false;
-        p += 8;
-        if (*p == '"' || *p == '\'')
-            p++;
-    }
-    *num = p;
-    *len = strspn(p, "0123456789");
-    return *len > 0;
-}
-
-static char *
-grub_line(const char *line, void *opaque)
-{
-    const struct grub_ctx *ctx = opaque;
-    const char *p = skip_space(line), *num;
-    size_t len;
-
-    if (*p == '#')
-        return NULL;
-    if (ctx->new_default >= 0 && default_number(p, ctx->legacy, &num, &len))
-        return x2k_strdup_printf("%.*s%d%s", (int)(num - line), line,
-                                 ctx->new_default, num + len);
-    if (ctx->legacy ? (word_is(p, "kernel") || word_is(p, "module"))
-                    : (word_is(p, "linux") || word_is(p, "linux16") ||
-                       word_is(p, "linuxefi") || word_is(p, "module")))
-        return kernel_args_line(line, ctx->map);
-    return NULL;
-}
-
-/* The current numeric default of CFG, or -1. */
-static int
-current_default(const char *cfg, bool legacy)
-{
-    struct lines l;
-    size_t i;
-    int ret = legacy ? 0 : -1;
-    long v;
-
-    lines_split(&l, cfg);
-    for (i = 0; i < l.n; i++) {
-        const char *p = skip_space(l.v[i]), *num;
-        size_t len;
-        char *s;
-
-        if (*p != '#' && default_number(p, legacy, &num, &len)) {
-            s = x2k_xstrndup(num, len);
-            if (x2k_parse_long(s, 0, 9999, &v))
-                ret = (int)v;
-            free(s);
-        }
-    }
-    lines_free(&l);
-    return ret;
-}
-
-static char *
-rewrite_grub(const char *text, const char *const *map, bool legacy)
-{
-    struct grub_ctx ctx = { map, legacy, -1 };
-    int cur = current_default(text, legacy);
-
-    if (cur >= 0) {
-        int pick = x2k_guest_grub_pick_default(text, legacy, cur);
-
-        if (pick >= 0 && pick != cur)
-            ctx.new_default = pick;
-    }
-    return map_lines(text, grub_line, &ctx);
-}
-
-char *
-x2k_guest_rewrite_grub_legacy(const char *text, const char *const *map)
-{
-    return rewrite_grub(text, map, true);
-}
-
-char *
-x2k_guest_rewrite_grub2_cfg(const char *text, const char *const *map)
-{
-    return rewrite_grub(text, map, false);
-}
-
-struct defgrub_ctx {
-    const char *const *map;
-    int new_default;
-};
-
-static char *
-cmdline_value(const char *val, size_t len, void *opaque)
-{
-    const struct defgrub_ctx *ctx = opaque;
-    char *v = x2k_xstrndup(val, len);
-    char *n = x2k_guest_rewrite_cmdline(v, ctx->map);
-
-    if (strcmp(n, v) == 0) {
-        free(n);
-        n = NULL;
-    }
-    free(v);
-    return n;
-}
-
-static char *
-default_value(const char *val, size_t len, void *opaque)
-{
-    const struct defgrub_ctx *ctx = opaque;
-
-    if (len == 0 || strspn(val, "0123456789") != len)
-        return NULL;
-    return x2k_strdup_printf("%d", ctx->new_default);
-}
-
-static char *
-default_grub_line(const char *line, void *opaque)
-{
-    static const char *const cmdline_keys[] = {
-        "GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT",
-        "GRUB_CMDLINE_LINUX_RECOVERY", "GRUB_CMDLINE_XEN",
-        "GRUB_CMDLINE_LINUX_XEN_REPLACE",
-        "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT", NULL,
-    };
-    static const char *const default_keys[] = { "GRUB_DEFAULT", NULL };
-    const struct defgrub_ctx *ctx = opaque;
-    char *r = assignment_line(line, cmdline_keys, cmdline_value, opaque);
-
-    if (r)
-        return r;
-    if (ctx->new_default >= 0)
-        return assignment_line(line, default_keys, default_value, opaque);
-    return NULL;
-}
-
-char *
-x2k_guest_rewrite_default_grub(const char *text, const char *const *map,
-                               int new_default)
-{
-    struct defgrub_ctx ctx = { map, new_default };
-
-    return map_lines(text, default_grub_line, &ctx);
-}
-
-static char *
-device_map_line(const char *line, void *opaque)
-{
-    char *n;
-
-    if (is_comment_or_blank(line))
-        return NULL;
-    n = x2k_guest_rewrite_devices(line, opaque);
-    if (strcmp(n, line) == 0) {
-        free(n);
-        return NULL;
-    }
-    return n;
-}
-
-char *
-x2k_guest_rewrite_device_map(const char *text, const char *const *map)
-{
-    return map_lines(text, device_map_line, (void *)map);
-}
-
-/* ---- Consoles ------------------------------------------------------- */
-
-/* Find a whole word that is a Xen console in S: its start and length. */
-static const char *
-find_xen_console_word(const char *s, size_t *len)
-{
-    const char *p = s;
-
-    while (*p) {
-        size_t n;
-
-        if (!isalnum((unsigned char)*p)) {
-            p++;
-            continue;
-        }
-        n = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                      "0123456789");
-        if (is_xen_console(p, n) &&
-            (p == s || p[-1] == ' ' || p[-1] == '\t' || p[-1] == '/' ||
-             p[-1] == ':')) {
-            *len = n;
-            return p;
-        }
-        p += n;
-    }
-    return NULL;
-}
-
-static bool
-inittab_has_ttys0(const char *text)
-{
-    struct lines l;
-    size_t i;
-    bool ret = false;
-
-    lines_split(&l, text);
-    for (i = 0; i < l.n && !ret; i++) {
-        const char *proc;
-
-        if (is_comment_or_blank(l.v[i]))
-            continue;
-        proc = strrchr(l.v[i], ':');
-        ret = proc && strstr(proc, "ttyS0") != NULL;
-    }
-    lines_free(&l);
-    return ret;
-}
-
-static char *
-inittab_line(const char *line, void *opaque)
-{
-    const bool *have_ttys0 = opaque;
-    const char *proc, *w;
-    size_t len;
-
-    if (is_comment_or_blank(line))
-        return NULL;
-    /* id:runlevels:action:process -- the device is in the process. */
-    proc = strchr(line, ':');
-    proc = proc ? strchr(proc + 1, ':') : NULL;
-    proc = proc ? strchr(proc + 1, ':') : NULL;
-    if (!proc || !(w = find_xen_console_word(proc + 1, &len)))
-        return NULL;
-    if (*have_ttys0)
-        return x2k_strdup_printf("#%s", line);
-    return x2k_strdup_printf("%.*sttyS0%s", (int)(w - line), line, w + len);
-}
-
-char *
-x2k_guest_rewrite_inittab(const char *text)
-{
-    bool have = inittab_has_ttys0(text);
-
-    return map_lines(text, inittab_line, &have);
-}
-
-static char *
-securetty_line(const char *line, void *opaque)
-{
-    bool *have = opaque;
-    const char *p = skip_space(line);
-
-    if (strcmp(p, "ttyS0") == 0)
-        *have = true;
-    else if (strcmp(p, "xvc0") == 0 && !*have) {
-        *have = true;
-        return x2k_xstrdup("ttyS0");
-    }
-    return NULL;
-}
-
-char *
-x2k_guest_rewrite_securetty(const char *text)
-{
-    bool have = false;
-    struct lines l;
-    size_t i;
-    char *out;
-    struct x2k_buf b = { 0 };
-
-    /* ttyS0 anywhere in the file means xvc0 must not be doubled. */
-    lines_split(&l, text);
-    for (i = 0; i < l.n; i++)
-        if (strcmp(skip_space(l.v[i]), "ttyS0") == 0)
-            have = true;
-    lines_free(&l);
-    out = map_lines(text, securetty_line, &have);
-    if (have)
-        return out;
-    x2k_buf_puts(&b, out);
-    free(out);
-    if (b.len && b.data[b.len - 1] != '\n')
-        x2k_buf_puts(&b, "\n");
-    x2k_buf_puts(&b, "ttyS0\n");
-    return x2k_buf_steal(&b);
-}
-
-char *
-x2k_guest_rewrite_getty_link(const char *name)
-{
-    const char *at = strchr(name, '@');
-    const char *dot;
-
-    if (!at || !x2k_str_has_suffix(name, ".service"))
-        return NULL;
-    if (strncmp(name, "getty@", 6) != 0 &&
-        strncmp(name, "serial-getty@", 13) != 0)
-        return NULL;
-    dot = strrchr(name, '.');
-    if (!is_xen_console(at + 1, (size_t)(dot - at - 1)))
-        return NULL;
-    return x2k_xstrdup("serial-getty@ttyS0.service");
-}

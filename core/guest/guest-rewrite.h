@@ -1,9 +1,11 @@
-/* Pure text rewrites of a Linux guest's configuration for KVM (seed 001
- * §16.2.3): fstab, crypttab, kernel command lines, grub legacy and
- * GRUB 2 configuration, device.map, initrd module lists, inittab,
- * securetty, systemd getty links; plus the conversion report (a list
- * of {file, before, after} changes and warnings).  No I/O: core/guest.c
- * reads the files in the appliance, calls these and writes the result
+/* Pure text rewrites of a Linux guest's configuration for KVM (Xen disk
+ * names xvdX become vdX, Xen drivers become virtio, Xen consoles become
+ * ttyS0, the default boot entry moves off Xen kernels): fstab, crypttab,
+ * kernel command lines, grub legacy and GRUB 2 configuration,
+ * device.map, initrd module lists, inittab, securetty, systemd getty
+ * links; plus the conversion report (a list of {file, before, after}
+ * changes and warnings).  No I/O: core/guest/guest.c and guest-boot.c
+ * read the files in the appliance, call these and write the result
  * back, so every rule is unit-tested without an appliance.  Any thread.
  *
  * Disk maps: MAP is NULL or pairs of whole-disk names "old", "new", ...,

@@ -1,11 +1,13 @@
-/* Guest OS fixes with libguestfs (seed 001 §16.2.3): open the COPIED
- * disk images read-write (never the source), inspect the guest, check
- * that it can boot under KVM, and rewrite its configuration for KVM
- * (fstab/crypttab, grub legacy and GRUB 2, initrd module lists and, only
- * when the initrd really lacks virtio, an initrd rebuild with the
- * guest's own tool, consoles).  Every change lands in a struct
- * x2k_guest_report.  Blocking; runs on the engine's thread.  One
- * appliance launch (~27 s under TCG) per x2k_guest_open.
+/* Guest OS fixes with libguestfs, the changes a paravirtualised Xen
+ * guest needs before it boots under KVM: open the COPIED disk images
+ * read-write (never the source, which must stay bootable under Xen),
+ * inspect the guest, check that it has a non-Xen kernel with virtio
+ * drivers, and rewrite its configuration for KVM (fstab/crypttab, grub
+ * legacy and GRUB 2, initrd module lists and, only when the initrd
+ * really lacks virtio, an initrd rebuild with the guest's own tool,
+ * consoles).  Every change lands in a struct x2k_guest_report.
+ * Blocking; runs on the engine's thread.  One appliance launch (~27 s
+ * under TCG) per x2k_guest_open.
  *
  * Backend, decided at run time by x2k_guest_open: LIBGUESTFS_BACKEND
  * and LIBGUESTFS_BACKEND_SETTINGS from the environment win; otherwise a
@@ -96,8 +98,10 @@ const struct x2k_guest_info *x2k_guest_inspect(struct x2k_guest *g,
 /* Can the builtin engine convert and boot this guest under KVM?  Pure:
  * callable from preflight on inspection data.  -1 with ERR set:
  * X2K_ERR_UNSUPPORTED for Windows or non-Linux guests (the message
- * points at --engine virt-v2v), X2K_ERR_PREFLIGHT when every installed
- * kernel is a Xen flavour (the message gives seed 001's remedy) unless
+ * points at --engine virt-v2v), X2K_ERR_PREFLIGHT when no kernel is
+ * installed, every installed kernel is a Xen flavour, or none has
+ * virtio_blk (the message tells the admin to install the distribution's
+ * default kernel on the Xen guest and migrate again) unless
  * DIRECT_KERNEL_BOOT (the plan boots a kernel from outside the guest). */
 int x2k_guest_check(const struct x2k_guest_info *info,
                     bool direct_kernel_boot, struct x2k_error *err)
@@ -112,9 +116,9 @@ struct x2k_guest_fix_opts {
 
 /* Check (x2k_guest_check), then apply every fix, recording each change
  * and warning in REP.  Progress events (stage FIX_GUEST, disk -1) count
- * the fix steps done out of their total.  Runs after x2k_guest_inspect.  OPTS may be NULL
- * (defaults).  Cancellation is honoured between fixes (X2K_ERR_CANCELLED;
- * the files fixed so far stay fixed: it is a copy). */
+ * the fix steps done out of their total.  Runs after x2k_guest_inspect.
+ * OPTS may be NULL (defaults).  Cancellation is honoured between fixes
+ * (X2K_ERR_CANCELLED; the files fixed so far stay fixed: it is a copy). */
 int x2k_guest_fix(struct x2k_guest *g, const struct x2k_guest_fix_opts *opts,
                   struct x2k_guest_report *rep, struct x2k_error *err)
     X2K_NONNULL(1, 4);
