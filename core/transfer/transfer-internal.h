@@ -112,7 +112,12 @@ struct tx_reader *tx_local_reader_new(const char *path, bool is_block,
                                       struct x2k_reporter *rep,
                                       struct x2k_error *err);
 
+/* Release R and what it owns (NULL: no-op). */
 void tx_reader_free(struct tx_reader *r);
+
+/* Read exactly LEN bytes at OFF of FD: 0, or -1 with errno set (EIO if
+ * the file is shorter). */
+int tx_pread_full(int fd, void *buf, size_t len, uint64_t off);
 
 struct tx_writer;
 struct tx_writer_ops {
@@ -180,5 +185,8 @@ char *tx_tree_final(struct tx_tree *t);     /* hex; frees the context */
 void tx_tree_free(struct tx_tree *t);
 
 bool tx_is_zero(const void *buf, size_t len);
+
+/* The N bytes at D in lowercase hex (caller frees). */
+char *tx_hex(const unsigned char *d, size_t n);
 
 #endif /* X2K_TRANSFER_INTERNAL_H */

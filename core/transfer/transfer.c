@@ -851,21 +851,3 @@ x2k_transfer_result_clear(struct x2k_transfer_result *res)
     x2k_error_clear(&res->error);
     memset(res, 0, sizeof *res);
 }
-
-char *
-x2k_transfer_journal_path(const char *dest_path)
-{
-    return x2k_strdup_printf("%s.x2k-journal", dest_path);
-}
-
-void
-tx_reader_free(struct tx_reader *r)
-{
-    if (!r)
-        return;
-    if (r->ops->free)
-        r->ops->free(r);
-    free(r->hash_alg);
-    free(r->hash);
-    free(r);
-}
