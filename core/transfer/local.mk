@@ -2,13 +2,13 @@
 libx2k_la_SOURCES += \
 	%reldir%/transfer-checksum.c \
 	%reldir%/transfer-internal.h \
-	%reldir%/transfer-io.c \
 	%reldir%/transfer-journal.c \
 	%reldir%/transfer-read.c \
 	%reldir%/transfer-ssh.c \
 	%reldir%/transfer-ssh.h \
 	%reldir%/transfer-stream.c \
 	%reldir%/transfer-verify.c \
+	%reldir%/transfer-write.c \
 	%reldir%/transfer.c \
 	%reldir%/transfer.h \
 	$(NULL)
