@@ -2,8 +2,12 @@
 libx2k_la_SOURCES += \
 	%reldir%/transfer-checksum.c \
 	%reldir%/transfer-internal.h \
+	%reldir%/transfer-job.h \
 	%reldir%/transfer-journal.c \
+	%reldir%/transfer-progress.c \
+	%reldir%/transfer-qcow2.c \
 	%reldir%/transfer-read.c \
+	%reldir%/transfer-source.c \
 	%reldir%/transfer-ssh.c \
 	%reldir%/transfer-ssh.h \
 	%reldir%/transfer-stream.c \

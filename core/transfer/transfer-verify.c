@@ -1,6 +1,7 @@
-/* --verify: the checksum of a local file, read as the disk it holds
- * (holes read as zeros without reading them).  Runs on a transfer
- * worker, or on the caller's thread through x2k_transfer_hash_file().
+/* --verify: the checksum of the output (a local file, read as the disk
+ * it holds: holes read as zeros without reading them) compared with the
+ * source's.  Runs on the transfer worker that copied the disk, or on
+ * the caller's thread through x2k_transfer_hash_file().
  */
 #include <config.h>
 
@@ -9,7 +10,7 @@
 #include <unistd.h>
 
 #include "base/i18n.h"
-#include "transfer/transfer-internal.h"
+#include "transfer/transfer-job.h"
 
 int
 x2k_transfer_hash_file(const char *path, const char *alg, char **hex,
@@ -97,4 +98,39 @@ out:
     free(buf);
     close(fd);
     return ret;
+}
+
+/* Compare the source's checksum with the output's. */
+int
+tx_verify_output(struct tx_worker *w, size_t i, struct tx_reader *r,
+                 const char *path, struct x2k_error *err)
+{
+    struct tx_ctx *ctx = w->ctx;
+    const struct x2k_transfer_disk *d = &ctx->disks[i];
+    struct x2k_transfer_result *res = &ctx->results[i];
+    char *alg = NULL, *hex = NULL;
+
+    if (r && r->hash_alg) {
+        alg = x2k_steal(&r->hash_alg);
+        hex = x2k_steal(&r->hash);
+    } else if (tx_source_hash(w, d, &alg, &hex, err) < 0) {
+        return -1;
+    }
+    res->checksum_alg = alg;
+    res->source_checksum = hex;
+    if (x2k_transfer_hash_file(path, alg, &res->dest_checksum, &ctx->rep,
+                               err) < 0)
+        return -1;
+    if (!x2k_str_equal(res->source_checksum, res->dest_checksum)) {
+        res->partial_kept = true;
+        x2k_error_set(err, X2K_ERR_VERIFY,
+                      _("The copy of disk %1$s does not match its source: %2$s checksum %3$s on the Xen host, %4$s in '%5$s'. The output is kept for inspection."),
+                      tx_disk_label(d), alg, res->source_checksum,
+                      res->dest_checksum, path);
+        return -1;
+    }
+    res->verified = true;
+    x2k_report_log(&ctx->rep, "disk %s verified (%s %s)", tx_disk_label(d),
+                   alg, hex);
+    return 0;
 }
