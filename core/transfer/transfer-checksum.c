@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+#include "base/i18n.h"
 #include "transfer/transfer-internal.h"
 
 bool
@@ -24,16 +25,28 @@ tx_is_zero(const void *buf, size_t len)
     return len <= 16 || memcmp(p, p + 16, len - 16) == 0;
 }
 
-void
-tx_tree_init(struct tx_tree *t)
+int
+tx_md5_new(EVP_MD_CTX **md, struct x2k_error *err)
+{
+    *md = EVP_MD_CTX_new();
+    if (*md && EVP_DigestInit_ex(*md, EVP_md5(), NULL) == 1)
+        return 0;
+    EVP_MD_CTX_free(*md);
+    *md = NULL;
+    x2k_error_set(err, X2K_ERR_UNSUPPORTED,
+                  _("MD5 checksums are not available: the OpenSSL library refused them."));
+    return -1;
+}
+
+int
+tx_tree_init(struct tx_tree *t, struct x2k_error *err)
 {
     static const char zero_block[TX_BLOCK];
 
-    t->outer = EVP_MD_CTX_new();
-    if (!t->outer)
-        abort();
-    EVP_DigestInit_ex(t->outer, EVP_md5(), NULL);
+    if (tx_md5_new(&t->outer, err) < 0)
+        return -1;
     EVP_Digest(zero_block, TX_BLOCK, t->zero_digest, NULL, EVP_md5(), NULL);
+    return 0;
 }
 
 void

@@ -91,7 +91,8 @@ int tx_stream_hash(struct tx_chan *chan, const char *source,
 /* A block reader: READ_AT fills BUF with LEN bytes at OFF (sequential
  * calls); SEEK_DATA (may be NULL) returns the next data offset >= OFF,
  * SIZE at the end, or -1 if unsupported.  It hashes (md5tree1m) the
- * whole disk when VERIFY. */
+ * whole disk when VERIFY.  SRC is taken over: closed with the reader,
+ * or at once if none can be made. */
 struct tx_block_src {
     void *h;
     int (*read_at)(void *h, void *buf, size_t len, uint64_t off,
@@ -178,13 +179,16 @@ struct tx_tree {
     EVP_MD_CTX *outer;
     unsigned char zero_digest[16];
 };
-void tx_tree_init(struct tx_tree *t);
+int tx_tree_init(struct tx_tree *t, struct x2k_error *err);   /* 0 / -1 */
 void tx_tree_add_block(struct tx_tree *t, const void *buf, size_t len);
 void tx_tree_add_zero(struct tx_tree *t, size_t len);
 char *tx_tree_final(struct tx_tree *t);     /* hex; frees the context */
 void tx_tree_free(struct tx_tree *t);
 
 bool tx_is_zero(const void *buf, size_t len);
+
+/* A new context for plain md5 in *MD (free with EVP_MD_CTX_free). */
+int tx_md5_new(EVP_MD_CTX **md, struct x2k_error *err);
 
 /* The N bytes at D in lowercase hex (caller frees). */
 char *tx_hex(const unsigned char *d, size_t n);

@@ -225,8 +225,10 @@ tx_block_reader_new(const char *name, struct tx_block_src *src, uint64_t size,
     b->zstart = -1;
     b->verify = verify;
     b->pos = verify ? 0 : b->r.offset;
-    if (verify)
-        tx_tree_init(&b->tree);
+    if (verify && tx_tree_init(&b->tree, err) < 0) {
+        tx_reader_free(&b->r);
+        return NULL;
+    }
     return &b->r;
 }
 

@@ -38,12 +38,8 @@ x2k_transfer_hash_file(const char *path, const char *alg, char **hex,
     size = lseek(fd, 0, SEEK_END);
     posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     buf = x2k_xmalloc(TX_BLOCK);
-    if (tree) {
-        tx_tree_init(&t);
-    } else {
-        plain = EVP_MD_CTX_new();
-        EVP_DigestInit_ex(plain, EVP_md5(), NULL);
-    }
+    if (tree ? tx_tree_init(&t, err) < 0 : tx_md5_new(&plain, err) < 0)
+        goto out;
     for (pos = 0; pos < size;) {
         size_t len = size - pos < TX_BLOCK ? size - pos : TX_BLOCK;
         bool hole = false;

@@ -392,7 +392,7 @@ x2k_transfer_run(const struct x2k_transfer_disk *disks, size_t n,
     struct tx_ctx ctx = { 0 };
     struct tx_worker *workers;
     size_t nw, i;
-    int ret = 0;
+    int ret = 0, rc = 0;
 
     memset(results, 0, n * sizeof *results);
     if (n == 0)
@@ -417,9 +417,21 @@ x2k_transfer_run(const struct x2k_transfer_disk *disks, size_t n,
     atomic_store(&ctx.running, (int)nw);
     for (i = 0; i < nw; i++) {
         workers[i].ctx = &ctx;
-        if (pthread_create(&workers[i].tid, NULL, worker_main,
-                           &workers[i]) != 0)
-            abort();
+        rc = pthread_create(&workers[i].tid, NULL, worker_main, &workers[i]);
+        if (rc != 0)
+            break;
+    }
+    if (i < nw) {
+        /* The workers that did start take every disk between them. */
+        x2k_log(X2K_LOG_DEBUG, "transfer: %zu of %zu worker threads: %s",
+                i, nw, strerror(rc));
+        atomic_fetch_sub(&ctx.running, (int)(nw - i));
+        nw = i;
+    }
+    if (nw == 0) {
+        for (i = 0; i < n; i++)
+            x2k_error_set_errno(&results[i].error, X2K_ERR_IO, rc,
+                                _("Cannot start a thread to copy the disks."));
     }
     /* Forward cancellation to the workers; they honour it within 1 s. */
     while (atomic_load(&ctx.running) > 0) {
