@@ -140,9 +140,10 @@ struct tx_writer {
 };
 
 /* A local file, truncated to OFFSET (0: created empty).  PREALLOC
- * reserves SIZE bytes. */
+ * reserves SIZE bytes (REP is warned when that cannot be done). */
 struct tx_writer *tx_file_writer_new(const char *path, uint64_t offset,
                                      uint64_t size, bool prealloc,
+                                     struct x2k_reporter *rep,
                                      struct x2k_error *err);
 
 /* A libvirt volume upload (sparse stream), from offset 0. */

@@ -6,10 +6,31 @@
  */
 #include <config.h>
 
+#include <ctype.h>
+
 #include "base/i18n.h"
 #include "base/log.h"
 #include "transfer/transfer-job.h"
 #include "transfer/transfer-ssh.h"
+
+/* The last line of TEXT that is not blank, trimmed (caller frees): the
+ * one that explains, in a program's stderr. */
+static char *
+last_line(const char *text)
+{
+    const char *end = text ? text + strlen(text) : NULL;
+    const char *start;
+
+    if (!text)
+        return x2k_xstrdup("?");
+    while (end > text && isspace((unsigned char)end[-1]))
+        end--;
+    for (start = end; start > text && start[-1] != '\n'; start--)
+        ;
+    while (start < end && isspace((unsigned char)*start))
+        start++;
+    return start < end ? x2k_xstrndup(start, end - start) : x2k_xstrdup("?");
+}
 
 /* Open the streamer's byte channel for MODE on this worker. */
 static struct tx_chan *
@@ -71,6 +92,7 @@ tx_open_reader(struct tx_worker *w, const struct x2k_transfer_disk *d,
         struct x2k_error e = X2K_ERROR_INIT;
         struct tx_reader *r;
         bool openssh;
+        char *why;
 
         chan = open_chan(w, d, "copy", offset, verify, err);
         if (!chan)
@@ -87,9 +109,15 @@ tx_open_reader(struct tx_worker *w, const struct x2k_transfer_disk *d,
             x2k_error_move(err, &e);
             return NULL;
         }
-        x2k_log(X2K_LOG_WARN, "transfer: the OpenSSH client failed (%s%s%s); "
-                "using libssh2", e.msg ? e.msg : "?",
+        x2k_log(X2K_LOG_DEBUG,
+                "transfer: the OpenSSH client failed (%s%s%s); using libssh2",
+                e.msg ? e.msg : "?",
                 e.detail ? ": " : "", e.detail ? e.detail : "");
+        why = last_line(e.detail && *e.detail ? e.detail : e.msg);
+        x2k_report_warning(&ctx->rep,
+                           _("The OpenSSH client failed, so disk %1$s is copied through libssh2, which is slower: %2$s"),
+                           tx_disk_label(d), why);
+        free(why);
         x2k_error_clear(&e);
         tx_ssh_disable_openssh(w->ssh);
         chan = open_chan(w, d, "copy", offset, verify, err);

@@ -553,7 +553,8 @@ tx_stream_reader_new(struct tx_chan *chan, const char *source,
         s->r.dd_fallback = true;
         s->raw = true;
         s->start = i + 1;
-        x2k_log(X2K_LOG_WARN,
+        /* The job warns once per disk (tx_reader.dd_fallback). */
+        x2k_log(X2K_LOG_DEBUG,
                 "transfer: %s: no perl on the source host; copying with dd "
                 "(zeros are sent, then skipped here)", source);
         return &s->r;

@@ -166,7 +166,8 @@ static const struct tx_writer_ops file_ops = {
 
 struct tx_writer *
 tx_file_writer_new(const char *path, uint64_t offset, uint64_t size,
-                   bool prealloc, struct x2k_error *err)
+                   bool prealloc, struct x2k_reporter *rep,
+                   struct x2k_error *err)
 {
     struct file_writer *f;
     int fd, r;
@@ -199,8 +200,9 @@ tx_file_writer_new(const char *path, uint64_t offset, uint64_t size,
             return NULL;
         }
         if (r != 0 && r != EOPNOTSUPP && r != EINVAL)
-            x2k_log(X2K_LOG_WARN, "transfer: %s: posix_fallocate: %s",
-                    path, strerror(r));
+            x2k_report_warning(rep,
+                               _("Space for '%1$s' could not be reserved in advance, so it is written without preallocation: %2$s"),
+                               path, strerror(r));
     }
     return &f->w;
 }

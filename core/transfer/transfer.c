@@ -38,6 +38,23 @@ sleep_s(double s)
     nanosleep(&ts, NULL);
 }
 
+/* Note in disk I's result the reader R that will copy it, and warn
+ * when it is the dd fallback. */
+static void
+opened(struct tx_worker *w, size_t i, const struct tx_reader *r)
+{
+    struct tx_ctx *ctx = w->ctx;
+    struct x2k_transfer_result *res = &ctx->results[i];
+
+    res->reader = tx_reader_name(w);
+    res->size = r->size;
+    res->dd_fallback = r->dd_fallback;
+    if (r->dd_fallback)
+        x2k_report_warning(&ctx->rep,
+                           _("The Xen host has no perl, so disk %1$s is copied with dd: all of it crosses the network, zeros included."),
+                           tx_disk_label(&ctx->disks[i]));
+}
+
 /* The record loop: copy R into W, checkpointing into J at JPATH (NULL:
  * no journal).  *DONE is the last offset covered. */
 static int
@@ -141,7 +158,6 @@ copy_to_volume(struct tx_worker *w, size_t i, struct x2k_error *err)
 {
     struct tx_ctx *ctx = w->ctx;
     const struct x2k_transfer_disk *d = &ctx->disks[i];
-    struct x2k_transfer_result *res = &ctx->results[i];
     struct tx_writer *wr = NULL;
     struct tx_reader *r;
     int ret = -1;
@@ -149,9 +165,7 @@ copy_to_volume(struct tx_worker *w, size_t i, struct x2k_error *err)
     r = tx_open_reader(w, d, 0, ctx->opts->verify, err);
     if (!r)
         return -1;
-    res->reader = tx_reader_name(w);
-    res->size = r->size;
-    res->dd_fallback = r->dd_fallback;
+    opened(w, i, r);
     wr = tx_volume_writer_new(d->conn, d->pool, d->volume, r->size,
                               ctx->opts->allocation == X2K_ALLOC_PREALLOCATED,
                               err);
@@ -286,10 +300,8 @@ copy_disk(struct tx_worker *w, size_t i, struct x2k_error *err)
         if (!r)
             goto out;
     }
-    res->reader = tx_reader_name(w);
-    res->size = r->size;
+    opened(w, i, r);
     res->resumed_from = r->offset;
-    res->dd_fallback = r->dd_fallback;
     if (r->offset)
         x2k_report_log(&ctx->rep, "disk %s: resuming at byte %llu of %llu",
                        tx_disk_label(d), (unsigned long long)r->offset,
@@ -302,7 +314,8 @@ copy_disk(struct tx_worker *w, size_t i, struct x2k_error *err)
     j.mtime = r->mtime;
     j.done = r->offset;
     j.state = TX_JOURNAL_COPYING;
-    wr = tx_file_writer_new(raw, r->offset, r->size, prealloc && !qcow2, err);
+    wr = tx_file_writer_new(raw, r->offset, r->size, prealloc && !qcow2,
+                            &ctx->rep, err);
     if (!wr)
         goto out;
     res->partial_kept = true;
