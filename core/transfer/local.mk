@@ -26,3 +26,6 @@ CLEANFILES += %reldir%/transfer-streamer.inc
 %reldir%/transfer-streamer.inc: $(srcdir)/%reldir%/transfer-streamer.sh
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' \
 	    -e 's/^/"/' -e 's/$$/\\n"/' $< > $@-t && mv $@-t $@
+
+# Plain text: what the folder owns and who may call it.
+EXTRA_DIST += %reldir%/README

@@ -10,6 +10,7 @@
 #include "base/i18n.h"
 #include "transfer/transfer-internal.h"
 
+/* Whether the LEN bytes at BUF are all zero. */
 bool
 tx_is_zero(const void *buf, size_t len)
 {
@@ -25,6 +26,7 @@ tx_is_zero(const void *buf, size_t len)
     return len <= 16 || memcmp(p, p + 16, len - 16) == 0;
 }
 
+/* A context ready for md5, or X2K_ERR_UNSUPPORTED. */
 int
 tx_md5_new(EVP_MD_CTX **md, struct x2k_error *err)
 {
@@ -38,6 +40,7 @@ tx_md5_new(EVP_MD_CTX **md, struct x2k_error *err)
     return -1;
 }
 
+/* Start an md5tree1m checksum. */
 int
 tx_tree_init(struct tx_tree *t, struct x2k_error *err)
 {
@@ -49,6 +52,7 @@ tx_tree_init(struct tx_tree *t, struct x2k_error *err)
     return 0;
 }
 
+/* Add the next block of data (TX_BLOCK bytes, or fewer at the end). */
 void
 tx_tree_add_block(struct tx_tree *t, const void *buf, size_t len)
 {
@@ -62,6 +66,7 @@ tx_tree_add_block(struct tx_tree *t, const void *buf, size_t len)
     EVP_DigestUpdate(t->outer, d, 16);
 }
 
+/* Add the next block, LEN zero bytes, without reading them. */
 void
 tx_tree_add_zero(struct tx_tree *t, size_t len)
 {
@@ -76,6 +81,7 @@ tx_tree_add_zero(struct tx_tree *t, size_t len)
     EVP_DigestUpdate(t->outer, d, 16);
 }
 
+/* The N bytes at D as lowercase hex. */
 char *
 tx_hex(const unsigned char *d, size_t n)
 {
@@ -87,6 +93,7 @@ tx_hex(const unsigned char *d, size_t n)
     return hex;
 }
 
+/* Finish the checksum: its hex digest. */
 char *
 tx_tree_final(struct tx_tree *t)
 {
@@ -99,6 +106,7 @@ tx_tree_final(struct tx_tree *t)
     return tx_hex(d, n);
 }
 
+/* Release an unfinished checksum. */
 void
 tx_tree_free(struct tx_tree *t)
 {

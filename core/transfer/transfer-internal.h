@@ -1,7 +1,8 @@
-/* Private to core/transfer*.c: the reader and writer ops tables (the
- * shape of libnbd's nbdcopy rw_ops), the byte channel under a stream
- * reader, the journal and the checksum helpers.  One reader and one
- * writer belong to one worker thread.
+/* Private to core/transfer: the data path.  A reader and a writer are
+ * ops tables (one implementation per kind of source and destination,
+ * so that the copy loop never asks which); the byte channel under a
+ * stream reader; the journal and the checksum helpers.  One reader and
+ * one writer belong to one worker thread.
  */
 #ifndef X2K_TRANSFER_INTERNAL_H
 #define X2K_TRANSFER_INTERNAL_H

@@ -14,18 +14,21 @@
 #include "base/i18n.h"
 #include "transfer/transfer-internal.h"
 
+/* The journal beside an output file. */
 char *
 x2k_transfer_journal_path(const char *dest_path)
 {
     return x2k_strdup_printf("%s.x2k-journal", dest_path);
 }
 
+/* S in hex, so that any path fits on one line. */
 static char *
 hex_encode(const char *s)
 {
     return tx_hex((const unsigned char *)s, strlen(s));
 }
 
+/* The string that hex_encode() made, or NULL. */
 static char *
 hex_decode(const char *h)
 {
@@ -53,6 +56,7 @@ static const char *const state_names[] = {
  * trailing md5 of the text detects a torn write. */
 #define JOURNAL_SIZE 4096
 
+/* The md5 of the LEN bytes of TEXT, in hex. */
 static char *
 md5_hex(const char *text, size_t len)
 {
@@ -63,6 +67,7 @@ md5_hex(const char *text, size_t len)
     return tx_hex(d, n);
 }
 
+/* Read the journal at PATH into J; -1 if missing, torn or foreign. */
 int
 tx_journal_load(const char *path, struct tx_journal *j)
 {
@@ -139,6 +144,7 @@ tx_journal_load(const char *path, struct tx_journal *j)
     return 0;
 }
 
+/* Rewrite the journal at PATH in place and make it durable. */
 int
 tx_journal_save(const char *path, const struct tx_journal *j,
                 struct x2k_error *err)
@@ -202,6 +208,7 @@ fail:
     return -1;
 }
 
+/* Release what J owns and zero it. */
 void
 tx_journal_clear(struct tx_journal *j)
 {

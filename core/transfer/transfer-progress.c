@@ -7,6 +7,7 @@
 
 #include "transfer/transfer-job.h"
 
+/* Hand EV to the caller's reporter, one event at a time. */
 void
 tx_serial_event(const struct x2k_event *ev, void *opaque)
 {
@@ -17,6 +18,7 @@ tx_serial_event(const struct x2k_event *ev, void *opaque)
     pthread_mutex_unlock(&ctx->lock);
 }
 
+/* Whether the job was cancelled; copies the caller's flag to ours. */
 bool
 tx_cancelled(struct tx_ctx *ctx)
 {

@@ -13,6 +13,7 @@
 #include "base/i18n.h"
 #include "transfer/transfer-internal.h"
 
+/* Release any reader: its own state, then what all readers share. */
 void
 tx_reader_free(struct tx_reader *r)
 {
@@ -25,6 +26,7 @@ tx_reader_free(struct tx_reader *r)
     free(r);
 }
 
+/* Read exactly LEN bytes at OFF (a short file is EIO). */
 int
 tx_pread_full(int fd, void *buf, size_t len, uint64_t off)
 {
@@ -66,6 +68,7 @@ struct block_reader {
     bool ended;
 };
 
+/* Queue a record. */
 static void
 push(struct block_reader *b, enum tx_rec_kind kind, uint64_t off,
      uint64_t len, const char *data)
@@ -78,6 +81,7 @@ push(struct block_reader *b, enum tx_rec_kind kind, uint64_t off,
     rec->data = data;
 }
 
+/* Queue the pending zero run, which ends at END. */
 static void
 flush_zero(struct block_reader *b, uint64_t end)
 {
@@ -150,6 +154,7 @@ block_step(struct block_reader *b, struct x2k_error *err)
     return 0;
 }
 
+/* The next queued record, reading blocks until there is one. */
 static int
 block_next(struct tx_reader *r, struct tx_rec *rec, struct x2k_error *err)
 {
@@ -182,12 +187,14 @@ block_next(struct tx_reader *r, struct tx_rec *rec, struct x2k_error *err)
     return 0;
 }
 
+/* Nothing to stop: the source is released with the reader. */
 static int
 block_close(struct tx_reader *r, bool abort, struct x2k_error *err)
 {
     return 0;
 }
 
+/* Release the block source, the checksum and the buffer. */
 static void
 block_free(struct tx_reader *r)
 {
@@ -206,6 +213,7 @@ static const struct tx_reader_ops block_ops = {
     .free = block_free,
 };
 
+/* A reader of SRC, records from OFFSET. */
 struct tx_reader *
 tx_block_reader_new(const char *name, struct tx_block_src *src, uint64_t size,
                     uint64_t mtime, uint64_t offset, bool verify,
@@ -237,6 +245,7 @@ struct local_src {
     char *path;
 };
 
+/* Read LEN bytes at OFF of the local disk. */
 static int
 local_read_at(void *h, void *buf, size_t len, uint64_t off,
               struct x2k_error *err)
@@ -251,6 +260,7 @@ local_read_at(void *h, void *buf, size_t len, uint64_t off,
     return 0;
 }
 
+/* The next data offset at or after OFF, SIZE in the last hole. */
 static int64_t
 local_seek_data(void *h, uint64_t off)
 {
@@ -264,6 +274,7 @@ local_seek_data(void *h, uint64_t off)
     return -1;
 }
 
+/* Close the local disk. */
 static void
 local_close(void *h)
 {
@@ -274,6 +285,7 @@ local_close(void *h)
     free(l);
 }
 
+/* The direct reader of a local file or device. */
 struct tx_reader *
 tx_local_reader_new(const char *path, bool is_block, uint64_t offset,
                     bool verify, struct x2k_reporter *rep,

@@ -52,6 +52,7 @@ open_chan(struct tx_worker *w, const struct x2k_transfer_disk *d,
                               ctx->opts->remote_path, &ctx->rep, err);
 }
 
+/* The reader the options ask for, AUTO resolved. */
 static enum x2k_transfer_reader
 reader_kind(const struct tx_ctx *ctx)
 {
@@ -62,6 +63,7 @@ reader_kind(const struct tx_ctx *ctx)
     return k;
 }
 
+/* The name of the reader W uses now, for the result. */
 const char *
 tx_reader_name(const struct tx_worker *w)
 {
@@ -80,6 +82,7 @@ tx_reader_name(const struct tx_worker *w)
     }
 }
 
+/* Open disk D's reader on W, falling back from OpenSSH to libssh2. */
 struct tx_reader *
 tx_open_reader(struct tx_worker *w, const struct x2k_transfer_disk *d,
                uint64_t offset, bool verify, struct x2k_error *err)

@@ -12,6 +12,7 @@
 #include "base/i18n.h"
 #include "transfer/transfer-job.h"
 
+/* The checksum ALG of a local file, holes read as zeros. */
 int
 x2k_transfer_hash_file(const char *path, const char *alg, char **hex,
                        struct x2k_reporter *reporter, struct x2k_error *err)

@@ -33,6 +33,7 @@ struct file_writer {
     uint64_t high;              /* highest written end */
 };
 
+/* Set ERR to the no-space error for what is left from OFF. */
 static int
 file_nospace(struct file_writer *f, uint64_t off, struct x2k_error *err)
 {
@@ -51,6 +52,7 @@ file_nospace(struct file_writer *f, uint64_t off, struct x2k_error *err)
     return -1;
 }
 
+/* Write LEN bytes at OFF, starting writeback behind the front. */
 static int
 file_write(struct tx_writer *w, const void *buf, size_t len, uint64_t off,
            struct x2k_error *err)
@@ -97,6 +99,7 @@ file_write(struct tx_writer *w, const void *buf, size_t len, uint64_t off,
     return 0;
 }
 
+/* Zeros need no write: the file holds holes there. */
 static int
 file_zero(struct tx_writer *w, uint64_t off, uint64_t len,
           struct x2k_error *err)
@@ -106,6 +109,7 @@ file_zero(struct tx_writer *w, uint64_t off, uint64_t len,
     return 0;
 }
 
+/* Make everything up to DONE durable. */
 static int
 file_sync(struct tx_writer *w, uint64_t done, struct x2k_error *err)
 {
@@ -128,6 +132,7 @@ file_sync(struct tx_writer *w, uint64_t done, struct x2k_error *err)
     return 0;
 }
 
+/* Set the final size and make the file durable. */
 static int
 file_finish(struct tx_writer *w, uint64_t size, struct x2k_error *err)
 {
@@ -143,6 +148,7 @@ file_finish(struct tx_writer *w, uint64_t size, struct x2k_error *err)
     return 0;
 }
 
+/* Close the file. */
 static void
 file_close(struct tx_writer *w, bool abort)
 {
@@ -164,6 +170,7 @@ static const struct tx_writer_ops file_ops = {
     .close = file_close,
 };
 
+/* Open PATH for writing from OFFSET on. */
 struct tx_writer *
 tx_file_writer_new(const char *path, uint64_t offset, uint64_t size,
                    bool prealloc, struct x2k_reporter *rep,
@@ -217,6 +224,7 @@ struct vol_writer {
     uint64_t pos;
 };
 
+/* Set ERR from libvirt's last error during WHAT. */
 static int
 vol_error(struct vol_writer *v, const char *what, struct x2k_error *err)
 {
@@ -228,6 +236,7 @@ vol_error(struct vol_writer *v, const char *what, struct x2k_error *err)
     return -1;
 }
 
+/* Send a hole of LEN bytes. */
 static int
 vol_hole(struct vol_writer *v, uint64_t len, struct x2k_error *err)
 {
@@ -239,6 +248,7 @@ vol_hole(struct vol_writer *v, uint64_t len, struct x2k_error *err)
     return 0;
 }
 
+/* Send LEN bytes at OFF, a hole first if OFF is ahead. */
 static int
 vol_write(struct tx_writer *w, const void *buf, size_t len, uint64_t off,
           struct x2k_error *err)
@@ -261,6 +271,7 @@ vol_write(struct tx_writer *w, const void *buf, size_t len, uint64_t off,
     return 0;
 }
 
+/* Send zeros as a hole. */
 static int
 vol_zero(struct tx_writer *w, uint64_t off, uint64_t len,
          struct x2k_error *err)
@@ -270,12 +281,14 @@ vol_zero(struct tx_writer *w, uint64_t off, uint64_t len,
     return vol_hole(v, off + len - v->pos, err);
 }
 
+/* An upload cannot be made durable midway. */
 static int
 vol_sync(struct tx_writer *w, uint64_t done, struct x2k_error *err)
 {
     return 1;                   /* an upload cannot be made durable midway */
 }
 
+/* Send the trailing hole and finish the upload. */
 static int
 vol_finish(struct tx_writer *w, uint64_t size, struct x2k_error *err)
 {
@@ -290,6 +303,7 @@ vol_finish(struct tx_writer *w, uint64_t size, struct x2k_error *err)
     return 0;
 }
 
+/* Abort an unfinished upload and release the volume. */
 static void
 vol_close(struct tx_writer *w, bool abort)
 {
@@ -316,6 +330,7 @@ static const struct tx_writer_ops vol_ops = {
     .close = vol_close,
 };
 
+/* Start a sparse upload into VOLUME of POOL (created when missing). */
 struct tx_writer *
 tx_volume_writer_new(virConnectPtr conn, const char *pool_name,
                      const char *volume, uint64_t size, bool prealloc,

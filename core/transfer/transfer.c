@@ -21,12 +21,14 @@
 
 #define DEFAULT_SYNC_INTERVAL 5.0
 
+/* The modification time in nanoseconds. */
 static int64_t
 mtime_ns(const struct stat *st)
 {
     return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
 }
 
+/* Sleep S seconds. */
 static void
 sleep_s(double s)
 {
@@ -225,6 +227,7 @@ finished_still_valid(struct tx_worker *w, size_t i, const struct tx_journal *j,
     return same;
 }
 
+/* Copy disk I into its output file, resuming when the journal allows. */
 static int
 copy_disk(struct tx_worker *w, size_t i, struct x2k_error *err)
 {
@@ -368,6 +371,7 @@ out:
     return ret;
 }
 
+/* A worker thread: copy the next disk until none is left. */
 static void *
 worker_main(void *opaque)
 {
