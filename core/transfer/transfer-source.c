@@ -1,6 +1,6 @@
 /* A worker's side of the source disk: the reader the options ask for
  * (the streamer over SSH or a local shell, SFTP, a direct read), over
- * the worker's own SSH session made on first use; the fall back from
+ * the worker's own SSH session made on first use; the fallback from
  * the OpenSSH client to libssh2; and the checksum of the source where
  * it lives, for --verify.  Runs on one transfer worker thread.
  */
@@ -18,11 +18,11 @@
 static char *
 last_line(const char *text)
 {
-    const char *end = text ? text + strlen(text) : NULL;
-    const char *start;
+    const char *start, *end;
 
     if (!text)
         return x2k_xstrdup("?");
+    end = text + strlen(text);
     while (end > text && isspace((unsigned char)end[-1]))
         end--;
     for (start = end; start > text && start[-1] != '\n'; start--)
