@@ -62,3 +62,37 @@ if [ "$(id -u)" = 0 ] && mkdir -p "$TMPD/small" &&
 else
     echo "ENOSPC check skipped: needs root to mount a tmpfs"
 fi
+
+# No thread can be started for the copy (the user's process limit is
+# reached): the copy fails with an error, it does not abort.
+if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null; then
+    mkdir -p "$TMPD/nothread"
+    chmod 755 "$TMPD" "$SRC"
+    chmod 777 "$TMPD/nothread"
+    rc=0
+    runuser -u nobody -- bash -c 'ulimit -u 1; exec "$0" "$@"' \
+        "$X2K_COPY" "$SRC/dense.img" "$TMPD/nothread/t.raw" \
+        > "$OUT/t1" 2> "$OUT/t1.err" || rc=$?
+    [ $rc = 1 ] || fail "x2k-copy exited with $rc without a thread"
+    [ "$(field "$OUT/t1" error)" = io ]
+    assert_contains "$OUT/t1.err" "Cannot start a thread to copy the disks."
+else
+    echo "thread limit check skipped: needs root and runuser"
+fi
+
+# OpenSSL refuses MD5 (a configuration that allows only FIPS algorithms,
+# with no FIPS provider): --verify fails with an error naming MD5.
+cat > "$TMPD/openssl.cnf" <<'CNF'
+openssl_conf = openssl_init
+[openssl_init]
+alg_section = evp_properties
+[evp_properties]
+default_properties = fips=yes
+CNF
+rm -f "$OUT/m.raw" "$OUT/m.raw.x2k-journal"
+if OPENSSL_CONF=$TMPD/openssl.cnf copy --reader=local --verify \
+        "$SRC/dense.img" "$OUT/m.raw" > "$OUT/m1" 2> "$OUT/m1.err"; then
+    fail "--verify succeeded without MD5"
+fi
+[ "$(field "$OUT/m1" error)" = unsupported ]
+assert_contains "$OUT/m1.err" "MD5 checksums are not available"

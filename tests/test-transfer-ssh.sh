@@ -51,6 +51,20 @@ transfer_basic_checks
 transfer_verify_checks
 transfer_resume_checks
 
+# The OpenSSH client fails (a stand-in `ssh` first on PATH): the disk
+# is copied through libssh2 instead, and the run warns, with the reason.
+mkdir -p "$TMPD/badssh"
+printf '#!/bin/sh\necho "stand-in ssh: no way in" >&2\nexit 255\n' \
+    > "$TMPD/badssh/ssh"
+chmod 755 "$TMPD/badssh/ssh"
+PATH="$TMPD/badssh:$PATH" copy "$SRC/sparse.img" "$OUT/fb.raw" \
+    > "$OUT/f1" 2> "$OUT/f1.err"
+cmp "$SRC/sparse.img" "$OUT/fb.raw"
+[ "$(field "$OUT/f1" reader)" = ssh-exec ]
+assert_contains "$OUT/f1.err" \
+    "warning: The OpenSSH client failed, so disk $SRC/sparse.img is copied through libssh2, which is slower: stand-in ssh: no way in"
+grep -qx 'warning-events 1' "$OUT/f1" || fail "not one warning event"
+
 # A dropped connection: the streamer on the Xen host dies mid-copy (the
 # throwaway user's only perl, killed by its pid); the copy fails with
 # the partial output kept, and a re-run resumes to identical bytes.

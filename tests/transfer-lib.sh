@@ -179,6 +179,10 @@ transfer_noperl_checks()
         > "$OUT/n1" 2> "$OUT/n1.err"
     cmp "$SRC/n.img" "$OUT/n.raw"
     [ "$(field "$OUT/n1" dd)" = 1 ]
+    # The fallback is one warning event of the run, naming the disk.
+    assert_contains "$OUT/n1.err" \
+        "warning: The Xen host has no perl, so disk $SRC/n.img is copied with dd"
+    grep -qx 'warning-events 1' "$OUT/n1" || fail "not one warning event"
     if copy --remote-path="$SRC/bin" "$SRC/missing.img" "$OUT/nm.raw" \
             > "$OUT/n2" 2> "$OUT/n2.err"; then
         fail "copying a missing disk with dd succeeded"

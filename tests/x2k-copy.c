@@ -9,7 +9,8 @@
  *     --volume-uri=URI --pool=POOL    (DEST names volumes of POOL)
  *     --host=H --port=P --user=U --identity=F --known-hosts=F
  *     --password-env=VAR
- * Prints one "disk" line per disk; SIGINT/SIGTERM cancel the copy.
+ * Prints one "disk" line per disk, then the number of progress and of
+ * warning events; SIGINT/SIGTERM cancel the copy.
  */
 #include <config.h>
 
@@ -28,6 +29,7 @@
 static struct x2k_reporter reporter;
 static bool show_progress;
 static unsigned long n_progress;
+static unsigned long n_warning;
 
 static void
 on_signal(int sig)
@@ -48,6 +50,8 @@ on_event(const struct x2k_event *ev, void *opaque)
                     (unsigned long long)ev->total, ev->rate, ev->avg_rate,
                     ev->eta);
     } else if (ev->text) {
+        if (ev->kind == X2K_EVENT_WARNING)
+            n_warning++;
         fprintf(stderr, "%s: %s\n",
                 ev->kind == X2K_EVENT_WARNING ? "warning" : "log", ev->text);
     }
@@ -201,6 +205,7 @@ main(int argc, char **argv)
         x2k_transfer_result_clear(&res[i]);
     }
     printf("progress-events %lu\n", n_progress);
+    printf("warning-events %lu\n", n_warning);
     if (rc < 0) {
         char *msg = x2k_error_format(&err);
 

@@ -1,10 +1,18 @@
 # core/transfer: listed here, built into libx2k (core/Makefile.am).
 libx2k_la_SOURCES += \
+	%reldir%/transfer-checksum.c \
 	%reldir%/transfer-internal.h \
-	%reldir%/transfer-io.c \
+	%reldir%/transfer-job.h \
+	%reldir%/transfer-journal.c \
+	%reldir%/transfer-progress.c \
+	%reldir%/transfer-qcow2.c \
+	%reldir%/transfer-read.c \
+	%reldir%/transfer-source.c \
 	%reldir%/transfer-ssh.c \
 	%reldir%/transfer-ssh.h \
 	%reldir%/transfer-stream.c \
+	%reldir%/transfer-verify.c \
+	%reldir%/transfer-write.c \
 	%reldir%/transfer.c \
 	%reldir%/transfer.h \
 	$(NULL)
@@ -18,3 +26,6 @@ CLEANFILES += %reldir%/transfer-streamer.inc
 %reldir%/transfer-streamer.inc: $(srcdir)/%reldir%/transfer-streamer.sh
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' \
 	    -e 's/^/"/' -e 's/$$/\\n"/' $< > $@-t && mv $@-t $@
+
+# Plain text: what the folder owns and who may call it.
+EXTRA_DIST += %reldir%/README

@@ -1,7 +1,8 @@
-/* Private to core/transfer*.c: the reader and writer ops tables (the
- * shape of libnbd's nbdcopy rw_ops), the byte channel under a stream
- * reader, the journal and the checksum helpers.  One reader and one
- * writer belong to one worker thread.
+/* Private to core/transfer: the data path.  A reader and a writer are
+ * ops tables (one implementation per kind of source and destination,
+ * so that the copy loop never asks which); the byte channel under a
+ * stream reader; the journal and the checksum helpers.  One reader and
+ * one writer belong to one worker thread.
  */
 #ifndef X2K_TRANSFER_INTERNAL_H
 #define X2K_TRANSFER_INTERNAL_H
@@ -91,7 +92,8 @@ int tx_stream_hash(struct tx_chan *chan, const char *source,
 /* A block reader: READ_AT fills BUF with LEN bytes at OFF (sequential
  * calls); SEEK_DATA (may be NULL) returns the next data offset >= OFF,
  * SIZE at the end, or -1 if unsupported.  It hashes (md5tree1m) the
- * whole disk when VERIFY. */
+ * whole disk when VERIFY.  SRC is taken over: closed with the reader,
+ * or at once if none can be made. */
 struct tx_block_src {
     void *h;
     int (*read_at)(void *h, void *buf, size_t len, uint64_t off,
@@ -112,7 +114,12 @@ struct tx_reader *tx_local_reader_new(const char *path, bool is_block,
                                       struct x2k_reporter *rep,
                                       struct x2k_error *err);
 
+/* Release R and what it owns (NULL: no-op). */
 void tx_reader_free(struct tx_reader *r);
+
+/* Read exactly LEN bytes at OFF of FD: 0, or -1 with errno set (EIO if
+ * the file is shorter). */
+int tx_pread_full(int fd, void *buf, size_t len, uint64_t off);
 
 struct tx_writer;
 struct tx_writer_ops {
@@ -134,9 +141,10 @@ struct tx_writer {
 };
 
 /* A local file, truncated to OFFSET (0: created empty).  PREALLOC
- * reserves SIZE bytes. */
+ * reserves SIZE bytes (REP is warned when that cannot be done). */
 struct tx_writer *tx_file_writer_new(const char *path, uint64_t offset,
                                      uint64_t size, bool prealloc,
+                                     struct x2k_reporter *rep,
                                      struct x2k_error *err);
 
 /* A libvirt volume upload (sparse stream), from offset 0. */
@@ -173,12 +181,18 @@ struct tx_tree {
     EVP_MD_CTX *outer;
     unsigned char zero_digest[16];
 };
-void tx_tree_init(struct tx_tree *t);
+int tx_tree_init(struct tx_tree *t, struct x2k_error *err);   /* 0 / -1 */
 void tx_tree_add_block(struct tx_tree *t, const void *buf, size_t len);
 void tx_tree_add_zero(struct tx_tree *t, size_t len);
 char *tx_tree_final(struct tx_tree *t);     /* hex; frees the context */
 void tx_tree_free(struct tx_tree *t);
 
 bool tx_is_zero(const void *buf, size_t len);
+
+/* A new context for plain md5 in *MD (free with EVP_MD_CTX_free). */
+int tx_md5_new(EVP_MD_CTX **md, struct x2k_error *err);
+
+/* The N bytes at D in lowercase hex (caller frees). */
+char *tx_hex(const unsigned char *d, size_t n);
 
 #endif /* X2K_TRANSFER_INTERNAL_H */

@@ -28,6 +28,7 @@ struct tx_ssh {
     bool openssh;
 };
 
+/* Log in with core/ssh and decide whether OpenSSH carries the data. */
 struct tx_ssh *
 tx_ssh_connect(const struct x2k_ssh_opts *opts,
                enum x2k_transfer_transport transport,
@@ -60,12 +61,14 @@ tx_ssh_connect(const struct x2k_ssh_opts *opts,
     return t;
 }
 
+/* Whether exec channels go through the OpenSSH client. */
 bool
 tx_ssh_uses_openssh(const struct tx_ssh *t)
 {
     return t->openssh;
 }
 
+/* Use libssh2 for the next exec channels. */
 void
 tx_ssh_disable_openssh(struct tx_ssh *t)
 {
@@ -137,6 +140,7 @@ openssh_chan(struct tx_ssh *t, const char *cmd, struct x2k_error *err)
     return tx_spawn_chan("ssh", (char *const *)argv, NULL, t->rep, err);
 }
 
+/* Close the session. */
 void
 tx_ssh_free(struct tx_ssh *t)
 {
@@ -153,6 +157,7 @@ struct ssh_chan {
     struct x2k_ssh_chan *c;
 };
 
+/* Read from the exec channel, giving up after READ_TIMEOUT_MS. */
 static ssize_t
 ssh_chan_read(struct tx_chan *chan, void *buf, size_t n, struct x2k_error *err)
 {
@@ -161,6 +166,7 @@ ssh_chan_read(struct tx_chan *chan, void *buf, size_t n, struct x2k_error *err)
     return x2k_ssh_chan_read(sc->c, buf, n, READ_TIMEOUT_MS, err);
 }
 
+/* Close the exec channel: its exit status and stderr. */
 static int
 ssh_chan_close(struct tx_chan *chan, bool abort, int *status, char **errtext,
                struct x2k_error *err)
@@ -173,6 +179,7 @@ ssh_chan_close(struct tx_chan *chan, bool abort, int *status, char **errtext,
     return r;
 }
 
+/* The streamer in MODE, through OpenSSH or a libssh2 channel. */
 struct tx_chan *
 tx_ssh_exec_chan(struct tx_ssh *t, const char *mode, const char *path,
                  uint64_t offset, bool is_block, bool verify,
@@ -207,6 +214,7 @@ struct sftp_src {
     uint64_t pos;
 };
 
+/* Set ERR from libssh2's last SFTP error. */
 static void
 sftp_fail(struct sftp_src *f, struct x2k_error *err)
 {
@@ -218,6 +226,7 @@ sftp_fail(struct sftp_src *f, struct x2k_error *err)
         x2k_error_set_detail(err, msg);
 }
 
+/* Read LEN bytes at OFF over SFTP. */
 static int
 sftp_read_at(void *h, void *buf, size_t len, uint64_t off,
              struct x2k_error *err)
@@ -256,6 +265,7 @@ sftp_read_at(void *h, void *buf, size_t len, uint64_t off,
     return 0;
 }
 
+/* Close the SFTP file and subsystem. */
 static void
 sftp_close(void *h)
 {
@@ -293,6 +303,7 @@ remote_device_size(struct tx_ssh *t, const char *path, uint64_t *size,
     return 0;
 }
 
+/* A block reader over SFTP on session T. */
 struct tx_reader *
 tx_sftp_reader_new(struct tx_ssh *t, const char *path, bool is_block,
                    uint64_t offset, bool verify, struct x2k_reporter *rep,

@@ -1,6 +1,6 @@
 /* The x2k-streamer: its embedded script, the command that runs it, a
  * local /bin/sh channel for it, and the decoder of its framed records
- * (protocol version 1, see core/transfer-streamer.sh) or of its dd
+ * (protocol version 1, see transfer-streamer.sh) or of its dd
  * fallback.  Runs on one transfer worker thread per disk.
  */
 #include <config.h>
@@ -26,12 +26,14 @@ static const char streamer_script[] =
 #include "transfer-streamer.inc"
     ;
 
+/* The streamer script, embedded at build time. */
 const char *
 x2k_transfer_streamer_script(void)
 {
     return streamer_script;
 }
 
+/* The remote shell command that runs the streamer. */
 char *
 x2k_transfer_streamer_command(const char *mode, const char *path,
                               uint64_t offset, bool is_block, bool verify,
@@ -66,6 +68,7 @@ struct local_chan {
     struct x2k_reporter *rep;
 };
 
+/* Keep what the child wrote to stderr (up to 64 KiB). */
 static void
 drain_stderr(struct local_chan *lc)
 {
@@ -89,6 +92,7 @@ drain_stderr(struct local_chan *lc)
     }
 }
 
+/* Read the child's stdout, draining its stderr meanwhile. */
 static ssize_t
 local_chan_read(struct tx_chan *c, void *buf, size_t n, struct x2k_error *err)
 {
@@ -127,6 +131,7 @@ local_chan_read(struct tx_chan *c, void *buf, size_t n, struct x2k_error *err)
     }
 }
 
+/* Reap the child: its exit status and stderr. */
 static int
 local_chan_close(struct tx_chan *c, bool abort, int *status, char **errtext,
                  struct x2k_error *err)
@@ -222,6 +227,7 @@ tx_spawn_chan(const char *file, char *const argv[], const char *path_env,
     return &lc->chan;
 }
 
+/* The streamer in MODE run by a local /bin/sh. */
 struct tx_chan *
 tx_local_exec_chan(const char *mode, const char *path, uint64_t offset,
                    bool is_block, bool verify, const char *path_env,
@@ -263,6 +269,7 @@ struct stream_reader {
     bool done;
 };
 
+/* A big-endian 64-bit number. */
 static uint64_t
 get_u64(const unsigned char *p)
 {
@@ -274,6 +281,7 @@ get_u64(const unsigned char *p)
     return v;
 }
 
+/* A big-endian 32-bit number. */
 static uint32_t
 get_u32(const unsigned char *p)
 {
@@ -329,6 +337,7 @@ stream_failed(struct stream_reader *s, const char *said,
     return -1;
 }
 
+/* Decode the next record (a raw block in the dd fallback). */
 static int
 stream_next(struct tx_reader *r, struct tx_rec *rec, struct x2k_error *err)
 {
@@ -441,6 +450,7 @@ stream_next(struct tx_reader *r, struct tx_rec *rec, struct x2k_error *err)
     }
 }
 
+/* Close the channel; the streamer's exit status decides. */
 static int
 stream_close(struct tx_reader *r, bool abort, struct x2k_error *err)
 {
@@ -476,6 +486,7 @@ stream_close(struct tx_reader *r, bool abort, struct x2k_error *err)
     return ret;
 }
 
+/* Release the channel and the buffer. */
 static void
 stream_free(struct tx_reader *r)
 {
@@ -494,6 +505,7 @@ static const struct tx_reader_ops stream_ops = {
     .free = stream_free,
 };
 
+/* Read the streamer's header (or the dd fallback's line). */
 struct tx_reader *
 tx_stream_reader_new(struct tx_chan *chan, const char *source,
                      struct x2k_reporter *rep, struct x2k_error *err)
@@ -553,7 +565,8 @@ tx_stream_reader_new(struct tx_chan *chan, const char *source,
         s->r.dd_fallback = true;
         s->raw = true;
         s->start = i + 1;
-        x2k_log(X2K_LOG_WARN,
+        /* The job warns once per disk (tx_reader.dd_fallback). */
+        x2k_log(X2K_LOG_DEBUG,
                 "transfer: %s: no perl on the source host; copying with dd "
                 "(zeros are sent, then skipped here)", source);
         return &s->r;

@@ -4,7 +4,7 @@
 # MODE is "copy" (records from OFFSET, a multiple of 1 MiB) or "hash"
 # (checksum only); BLOCK=1 means a block device (no holes to look for);
 # VERIFY=1 adds the source checksum to the end record.  It is embedded
-# in xen2kvm-tui at build time (core/transfer-streamer.inc) and sent
+# in xen2kvm-tui at build time (core/transfer/transfer-streamer.inc) and sent
 # through the SSH exec channel: nothing is written on the Xen host.
 #
 # With perl (every dom0 has it) the stream is binary, big-endian:

@@ -112,7 +112,7 @@ void x2k_transfer_result_clear(struct x2k_transfer_result *res);
 /* The journal file kept beside DEST_PATH (caller frees). */
 char *x2k_transfer_journal_path(const char *dest_path) X2K_NONNULL(1);
 
-/* The embedded streamer script (core/transfer-streamer.sh). */
+/* The embedded streamer script (core/transfer/transfer-streamer.sh). */
 const char *x2k_transfer_streamer_script(void);
 
 /* The shell command that runs the streamer remotely: MODE "copy" or

@@ -1,0 +1,136 @@
+/* --format=qcow2: the disk is copied raw, then qemu-img converts it
+ * beside the output (after a space check) and the raw copy is removed;
+ * qemu-img's own progress becomes the disk's progress events (phase
+ * "convert").  Runs on the transfer worker that copied the disk.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base/i18n.h"
+#include "transfer/transfer-job.h"
+
+extern char **environ;
+
+/* qemu-img convert RAW to qcow2 at DEST, its progress folded into the
+ * disk's progress events (phase "convert"). */
+int
+tx_convert_qcow2(struct tx_worker *w, size_t i, const char *raw,
+                 const char *dest, uint64_t size, struct x2k_error *err)
+{
+    struct tx_ctx *ctx = w->ctx;
+    X2K_AUTOFREE char *part = x2k_strdup_printf("%s.x2k-part", dest);
+    X2K_AUTOFREE char *dir = x2k_xstrdup(dest);
+    bool prealloc = ctx->opts->allocation == X2K_ALLOC_PREALLOCATED;
+    char *argv[] = {
+        (char *)"qemu-img", (char *)"convert", (char *)"-p", (char *)"-f",
+        (char *)"raw", (char *)"-O", (char *)"qcow2", (char *)"-o",
+        (char *)(prealloc ? "preallocation=falloc" : "preallocation=off"),
+        (char *)raw, part, NULL,
+    };
+    posix_spawn_file_actions_t fa;
+    struct x2k_rate rate;
+    struct statvfs sv;
+    struct stat st;
+    char buf[512];
+    char *slash;
+    pid_t pid;
+    int pfd[2], wstatus = 0, r;
+    uint64_t need;
+
+    /* Space: the qcow2 holds at most the raw file's data (all of SIZE
+     * if preallocated) while the raw still exists. */
+    slash = strrchr(dir, '/');
+    if (slash)
+        *(slash == dir ? slash + 1 : slash) = '\0';
+    need = prealloc ? size : 0;
+    if (!prealloc && stat(raw, &st) == 0)
+        need = (uint64_t)st.st_blocks * 512;
+    need += need / 64 + 1024 * 1024;     /* qcow2 metadata */
+    if (statvfs(slash ? dir : ".", &sv) == 0 &&
+        (uint64_t)sv.f_bavail * sv.f_frsize < need) {
+        uint64_t avail = (uint64_t)sv.f_bavail * sv.f_frsize;
+
+        x2k_error_set(err, X2K_ERR_NOSPACE,
+                      _("No space left for '%1$s': converting to qcow2 needs %2$llu more bytes (%3$.1f MiB)."),
+                      dest, (unsigned long long)(need - avail),
+                      (double)(need - avail) / 1048576.0);
+        return -1;
+    }
+
+    if (pipe2(pfd, O_CLOEXEC) < 0) {
+        x2k_error_set_errno(err, X2K_ERR_IO, errno,
+                            _("Cannot run qemu-img."));
+        return -1;
+    }
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, pfd[1], 2);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    r = posix_spawnp(&pid, "qemu-img", &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(pfd[1]);
+    if (r != 0) {
+        close(pfd[0]);
+        x2k_error_set_errno(err, X2K_ERR_UNSUPPORTED, r,
+                            _("Cannot run qemu-img (install qemu-utils)."));
+        return -1;
+    }
+    x2k_rate_start(&rate, 0);
+    for (;;) {
+        struct pollfd p = { .fd = pfd[0], .events = POLLIN };
+        ssize_t n;
+        char *pc;
+
+        if (tx_cancelled(ctx)) {
+            kill(pid, SIGTERM);
+            break;
+        }
+        if (poll(&p, 1, 200) <= 0)
+            continue;
+        n = read(pfd[0], buf, sizeof buf - 1);
+        if (n <= 0)
+            break;
+        buf[n] = '\0';
+        /* "    (12.34/100%)\r" */
+        pc = strrchr(buf, '(');
+        if (pc) {
+            double pct = strtod(pc + 1, NULL);
+
+            tx_progress(ctx, i, &rate,
+                        (uint64_t)(pct / 100.0 * (double)size), size, false,
+                        "convert");
+        }
+    }
+    close(pfd[0]);
+    while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
+        ;
+    if (tx_cancelled(ctx)) {
+        unlink(part);
+        x2k_error_set(err, X2K_ERR_CANCELLED, _("The copy was cancelled."));
+        return -1;
+    }
+    if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
+        unlink(part);
+        x2k_error_set(err, X2K_ERR_IO,
+                      _("qemu-img could not convert '%1$s' to qcow2."), raw);
+        return -1;
+    }
+    tx_progress(ctx, i, &rate, size, size, true, "convert");
+    if (rename(part, dest) < 0) {
+        x2k_error_set_errno(err, X2K_ERR_IO, errno,
+                            _("Cannot write '%1$s'."), dest);
+        return -1;
+    }
+    unlink(raw);
+    return 0;
+}

@@ -1,0 +1,388 @@
+/* The writers: a sparse local file (holes for zeros, early writeback,
+ * durable checkpoints for the journal) and a libvirt storage volume
+ * upload (a sparse stream; cannot be made durable midway).  A writer
+ * belongs to one transfer worker thread.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <libvirt/virterror.h>
+
+#include "base/i18n.h"
+#include "base/log.h"
+#include "transfer/transfer-internal.h"
+
+/* ---- Writer: a sparse local file. ---- */
+
+#define KICK_BYTES (32 * 1024 * 1024)   /* start writeback this often */
+#define DROP_LAG (128 * 1024 * 1024)    /* cached behind the write front */
+
+struct file_writer {
+    struct tx_writer w;
+    int fd;
+    char *path;
+    uint64_t size;
+    uint64_t kick_from;         /* written, writeback not started */
+    uint64_t drop_from;         /* writeback started, still cached */
+    uint64_t high;              /* highest written end */
+};
+
+/* Set ERR to the no-space error for what is left from OFF. */
+static int
+file_nospace(struct file_writer *f, uint64_t off, struct x2k_error *err)
+{
+    struct statvfs sv;
+    uint64_t need = f->size > off ? f->size - off : 0;
+    uint64_t avail = 0;
+
+    if (fstatvfs(f->fd, &sv) == 0)
+        avail = (uint64_t)sv.f_bavail * sv.f_frsize;
+    x2k_error_set_errno(err, X2K_ERR_NOSPACE, ENOSPC,
+                        _("No space left for '%1$s': up to %2$llu more bytes (%3$.1f MiB) are needed, %4$llu bytes are free."),
+                        f->path,
+                        (unsigned long long)(need > avail ? need - avail : need),
+                        (double)(need > avail ? need - avail : need) / 1048576.0,
+                        (unsigned long long)avail);
+    return -1;
+}
+
+/* Write LEN bytes at OFF, starting writeback behind the front. */
+static int
+file_write(struct tx_writer *w, const void *buf, size_t len, uint64_t off,
+           struct x2k_error *err)
+{
+    struct file_writer *f = (struct file_writer *)w;
+    size_t done = 0;
+    ssize_t n;
+
+    while (done < len) {
+        n = pwrite(f->fd, (const char *)buf + done, len - done, off + done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == ENOSPC || errno == EDQUOT))
+            return file_nospace(f, off + done, err);
+        if (n < 0) {
+            x2k_error_set_errno(err, X2K_ERR_IO, errno,
+                                _("Cannot write '%1$s'."), f->path);
+            return -1;
+        }
+        done += n;
+    }
+    if (off + len > f->high)
+        f->high = off + len;
+    /* Start writeback early so that checkpoints find little to flush,
+     * and drop what is on disk from the page cache: a disk image must
+     * not evict the host's cache, and recycled pages are cheaper to
+     * fill than fresh ones. */
+    if (f->high - f->kick_from >= KICK_BYTES) {
+        if (f->kick_from - f->drop_from >= DROP_LAG) {
+            uint64_t end = f->kick_from - DROP_LAG / 2;
+
+            sync_file_range(f->fd, f->drop_from, end - f->drop_from,
+                            SYNC_FILE_RANGE_WAIT_BEFORE |
+                            SYNC_FILE_RANGE_WRITE |
+                            SYNC_FILE_RANGE_WAIT_AFTER);
+            posix_fadvise(f->fd, f->drop_from, end - f->drop_from,
+                          POSIX_FADV_DONTNEED);
+            f->drop_from = end;
+        }
+        sync_file_range(f->fd, f->kick_from, f->high - f->kick_from,
+                        SYNC_FILE_RANGE_WRITE);
+        f->kick_from = f->high;
+    }
+    return 0;
+}
+
+/* Zeros need no write: the file holds holes there. */
+static int
+file_zero(struct tx_writer *w, uint64_t off, uint64_t len,
+          struct x2k_error *err)
+{
+    /* The file was truncated at the resume offset and nothing was
+     * written past it: zeros are holes (or preallocated) already. */
+    return 0;
+}
+
+/* Make everything up to DONE durable. */
+static int
+file_sync(struct tx_writer *w, uint64_t done, struct x2k_error *err)
+{
+    struct file_writer *f = (struct file_writer *)w;
+    struct stat st;
+
+    if (fstat(f->fd, &st) == 0 && (uint64_t)st.st_size < done &&
+        ftruncate(f->fd, done) < 0) {
+        x2k_error_set_errno(err, X2K_ERR_IO, errno,
+                            _("Cannot write '%1$s'."), f->path);
+        return -1;
+    }
+    if (fdatasync(f->fd) < 0) {
+        if (errno == ENOSPC)
+            return file_nospace(f, done, err);
+        x2k_error_set_errno(err, X2K_ERR_IO, errno,
+                            _("Cannot write '%1$s'."), f->path);
+        return -1;
+    }
+    return 0;
+}
+
+/* Set the final size and make the file durable. */
+static int
+file_finish(struct tx_writer *w, uint64_t size, struct x2k_error *err)
+{
+    struct file_writer *f = (struct file_writer *)w;
+
+    if (ftruncate(f->fd, size) < 0 || fsync(f->fd) < 0) {
+        if (errno == ENOSPC)
+            return file_nospace(f, size, err);
+        x2k_error_set_errno(err, X2K_ERR_IO, errno,
+                            _("Cannot write '%1$s'."), f->path);
+        return -1;
+    }
+    return 0;
+}
+
+/* Close the file. */
+static void
+file_close(struct tx_writer *w, bool abort)
+{
+    struct file_writer *f = (struct file_writer *)w;
+
+    if (!f)
+        return;
+    close(f->fd);
+    free(f->path);
+    free(f);
+}
+
+static const struct tx_writer_ops file_ops = {
+    .name = "file",
+    .write = file_write,
+    .zero = file_zero,
+    .sync = file_sync,
+    .finish = file_finish,
+    .close = file_close,
+};
+
+/* Open PATH for writing from OFFSET on. */
+struct tx_writer *
+tx_file_writer_new(const char *path, uint64_t offset, uint64_t size,
+                   bool prealloc, struct x2k_reporter *rep,
+                   struct x2k_error *err)
+{
+    struct file_writer *f;
+    int fd, r;
+
+    fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (offset ? 0 : O_TRUNC),
+              0644);
+    if (fd < 0) {
+        x2k_error_set_errno(err, X2K_ERR_IO, errno,
+                            _("Cannot create '%1$s'."), path);
+        return NULL;
+    }
+    f = x2k_xcalloc(1, sizeof *f);
+    f->w.ops = &file_ops;
+    f->fd = fd;
+    f->path = x2k_xstrdup(path);
+    f->size = size;
+    f->kick_from = f->drop_from = f->high = offset;
+    /* Whatever lies past the durable offset may be torn: drop it. */
+    if (ftruncate(fd, offset) < 0) {
+        x2k_error_set_errno(err, X2K_ERR_IO, errno,
+                            _("Cannot write '%1$s'."), path);
+        file_close(&f->w, true);
+        return NULL;
+    }
+    if (prealloc && size > offset) {
+        r = posix_fallocate(fd, offset, size - offset);
+        if (r == ENOSPC) {
+            file_nospace(f, offset, err);
+            file_close(&f->w, true);
+            return NULL;
+        }
+        if (r != 0 && r != EOPNOTSUPP && r != EINVAL)
+            x2k_report_warning(rep,
+                               _("Space for '%1$s' could not be reserved in advance, so it is written without preallocation: %2$s"),
+                               path, strerror(r));
+    }
+    return &f->w;
+}
+
+/* ---- Writer: a libvirt storage volume upload. ---- */
+
+struct vol_writer {
+    struct tx_writer w;
+    virStorageVolPtr vol;
+    virStreamPtr st;
+    char *name;
+    uint64_t pos;
+};
+
+/* Set ERR from libvirt's last error during WHAT. */
+static int
+vol_error(struct vol_writer *v, const char *what, struct x2k_error *err)
+{
+    x2k_error_set(err, X2K_ERR_LIBVIRT,
+                  _("Uploading to the volume '%1$s' failed."), v->name);
+    x2k_error_set_detail(err, virGetLastErrorMessage());
+    x2k_log(X2K_LOG_DEBUG, "transfer: %s: %s", what,
+            virGetLastErrorMessage());
+    return -1;
+}
+
+/* Send a hole of LEN bytes. */
+static int
+vol_hole(struct vol_writer *v, uint64_t len, struct x2k_error *err)
+{
+    if (len == 0)
+        return 0;
+    if (virStreamSendHole(v->st, len, 0) < 0)
+        return vol_error(v, "virStreamSendHole", err);
+    v->pos += len;
+    return 0;
+}
+
+/* Send LEN bytes at OFF, a hole first if OFF is ahead. */
+static int
+vol_write(struct tx_writer *w, const void *buf, size_t len, uint64_t off,
+          struct x2k_error *err)
+{
+    struct vol_writer *v = (struct vol_writer *)w;
+    size_t done = 0;
+    int n;
+
+    if (off > v->pos && vol_hole(v, off - v->pos, err) < 0)
+        return -1;
+    while (done < len) {
+        size_t chunk = len - done > 256 * 1024 ? 256 * 1024 : len - done;
+
+        n = virStreamSend(v->st, (const char *)buf + done, chunk);
+        if (n < 0)
+            return vol_error(v, "virStreamSend", err);
+        done += n;
+    }
+    v->pos += len;
+    return 0;
+}
+
+/* Send zeros as a hole. */
+static int
+vol_zero(struct tx_writer *w, uint64_t off, uint64_t len,
+         struct x2k_error *err)
+{
+    struct vol_writer *v = (struct vol_writer *)w;
+
+    return vol_hole(v, off + len - v->pos, err);
+}
+
+/* An upload cannot be made durable midway. */
+static int
+vol_sync(struct tx_writer *w, uint64_t done, struct x2k_error *err)
+{
+    return 1;                   /* an upload cannot be made durable midway */
+}
+
+/* Send the trailing hole and finish the upload. */
+static int
+vol_finish(struct tx_writer *w, uint64_t size, struct x2k_error *err)
+{
+    struct vol_writer *v = (struct vol_writer *)w;
+
+    if (size > v->pos && vol_hole(v, size - v->pos, err) < 0)
+        return -1;
+    if (virStreamFinish(v->st) < 0)
+        return vol_error(v, "virStreamFinish", err);
+    virStreamFree(v->st);
+    v->st = NULL;
+    return 0;
+}
+
+/* Abort an unfinished upload and release the volume. */
+static void
+vol_close(struct tx_writer *w, bool abort)
+{
+    struct vol_writer *v = (struct vol_writer *)w;
+
+    if (!v)
+        return;
+    if (v->st) {
+        virStreamAbort(v->st);
+        virStreamFree(v->st);
+    }
+    if (v->vol)
+        virStorageVolFree(v->vol);
+    free(v->name);
+    free(v);
+}
+
+static const struct tx_writer_ops vol_ops = {
+    .name = "volume",
+    .write = vol_write,
+    .zero = vol_zero,
+    .sync = vol_sync,
+    .finish = vol_finish,
+    .close = vol_close,
+};
+
+/* Start a sparse upload into VOLUME of POOL (created when missing). */
+struct tx_writer *
+tx_volume_writer_new(virConnectPtr conn, const char *pool_name,
+                     const char *volume, uint64_t size, bool prealloc,
+                     struct x2k_error *err)
+{
+    struct vol_writer *v = x2k_xcalloc(1, sizeof *v);
+    virStoragePoolPtr pool;
+    virStorageVolInfo info;
+
+    v->w.ops = &vol_ops;
+    v->name = x2k_strdup_printf("%s/%s", pool_name, volume);
+    pool = virStoragePoolLookupByName(conn, pool_name);
+    if (!pool) {
+        x2k_error_set(err, X2K_ERR_NOT_FOUND,
+                      _("The storage pool '%1$s' does not exist."), pool_name);
+        x2k_error_set_detail(err, virGetLastErrorMessage());
+        goto fail;
+    }
+    v->vol = virStorageVolLookupByName(pool, volume);
+    if (!v->vol) {
+        char *xml = x2k_strdup_printf(
+            "<volume><name>%s</name>"
+            "<capacity unit='bytes'>%" PRIu64 "</capacity>"
+            "<allocation unit='bytes'>%" PRIu64 "</allocation>"
+            "<target><format type='raw'/></target></volume>",
+            volume, size, prealloc ? size : 0);
+
+        v->vol = virStorageVolCreateXML(pool, xml, 0);
+        free(xml);
+    }
+    virStoragePoolFree(pool);
+    if (!v->vol) {
+        vol_error(v, "virStorageVolCreateXML", err);
+        goto fail;
+    }
+    if (virStorageVolGetInfo(v->vol, &info) == 0 && info.capacity < size) {
+        x2k_error_set(err, X2K_ERR_NOSPACE,
+                      _("The volume '%1$s' holds %2$llu bytes; the disk needs %3$llu."),
+                      v->name, (unsigned long long)info.capacity,
+                      (unsigned long long)size);
+        goto fail;
+    }
+    v->st = virStreamNew(conn, 0);
+    if (!v->st ||
+        virStorageVolUpload(v->vol, v->st, 0, size,
+                            VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM) < 0) {
+        vol_error(v, "virStorageVolUpload", err);
+        goto fail;
+    }
+    return &v->w;
+
+fail:
+    vol_close(&v->w, true);
+    return NULL;
+}
