@@ -47,7 +47,13 @@ big=$(find core -name '*.[ch]' -exec wc -l {} + | grep -v ' total$' |
 # other, or objects needing each other's symbols.
 python3 build-aux/objcycles.py --includes core ||
     fail "core/ has an include cycle (above)"
-objs=$(find "$top_builddir/core" -name '*.o' | sort)
-[ -n "$objs" ] || fail "no objects under $top_builddir/core: build first"
+# The objects of today's sources (a build tree may hold stale ones).
+objs=""
+for c in $(find core -name '*.c' | sort); do
+    d=$(dirname "$c")
+    o="$top_builddir/$d/libx2k_la-$(basename "$c" .c).o"
+    [ -f "$o" ] || fail "$o is missing: build first"
+    objs="$objs $o"
+done
 python3 build-aux/objcycles.py $objs ||
     fail "core/ has a cycle between object files (above)"
