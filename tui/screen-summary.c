@@ -27,10 +27,13 @@ static struct tui_widget b_save = { .kind = TUI_W_BUTTON, .id = B_SAVE,
 static struct tui_widget b_start = { .kind = TUI_W_BUTTON, .id = B_START,
                                      .label = N_("Start the conversion") };
 static struct tui_widget *widgets[] = { &path, &b_save, &b_start };
-static struct tui_form form = { widgets, X2K_N_ELEMENTS(widgets), 2 };
-static struct tui_pane pane;
-static bool pane_focus;
-static int pane_h = 10, pane_w = 76;
+/* Focus on "Start the conversion"; PgUp/PgDn scroll from the form. */
+static struct tui_paned pf = {
+    .form = { widgets, X2K_N_ELEMENTS(widgets), 2 },
+    .pane_h = 10,
+    .page_keys = true,
+};
+static int pane_w = 76;
 static char *invalid;           /* why the plan cannot run, or NULL */
 static char *checks_text;       /* preflight results, wrapped later */
 static bool checks_failed;
@@ -43,7 +46,7 @@ rebuild(struct tui_ctx *ctx, int w)
     char *dump = x2k_plan_dump(ctx->plan);
     char *cmd = x2k_plan_to_command(ctx->plan);
     char *text, **lines;
-    size_t n, i, top = pane.top;
+    size_t n, i, top = pf.pane.top;
 
     /* The command first: it is what this screen is for. */
     x2k_buf_printf(&b, "%s\n", _("Replay command (runs this migration "
@@ -56,10 +59,10 @@ rebuild(struct tui_ctx *ctx, int w)
     x2k_buf_puts(&b, dump);
     text = x2k_buf_steal(&b);
     lines = tui_wrap(text, w - 1, &n);
-    tui_pane_clear(&pane);
+    tui_pane_clear(&pf.pane);
     for (i = 0; i < n; i++)
-        tui_pane_add(&pane, lines[i]);
-    pane.top = top;
+        tui_pane_add(&pf.pane, lines[i]);
+    pf.pane.top = top;
     tui_lines_free(lines, n);
     free(text);
     free(cmd);
@@ -99,7 +102,7 @@ summary_enter(struct tui_ctx *ctx)
     free(checks_text);
     checks_text = NULL;
     checks_failed = false;
-    pane.top = 0;
+    pf.pane.top = 0;
     copy = x2k_plan_new();
     x2k_plan_copy(copy, ctx->plan);
     tui_task_start(T_PREFLIGHT, preflight_task, copy);
@@ -111,15 +114,12 @@ summary_enter(struct tui_ctx *ctx)
 static void
 summary_draw(struct tui_ctx *ctx, int top, int rows)
 {
-    int w = COLS - 4, y = top;
+    int w = COLS - 4, y = top + rows - 2;
 
     if (w != pane_w) {
         pane_w = w;
         rebuild(ctx, w);
     }
-    pane_h = rows - 3;
-    tui_pane_draw(&pane, y, 2, pane_h, w, pane_focus);
-    y += pane_h + 1;
     path.y = b_save.y = b_start.y = y;
     path.x = 2;
     path.w = w / 2;
@@ -127,11 +127,7 @@ summary_draw(struct tui_ctx *ctx, int top, int rows)
     b_save.w = w / 4;
     b_start.x = b_save.x + (int)x2k_mbswidth(_(b_save.label)) + 6;
     b_start.w = COLS - b_start.x - 2;
-    if (pane_focus)
-        form.focus = form.n;
-    tui_form_draw(&form);
-    if (pane_focus)
-        form.focus = 0;
+    tui_paned_draw(&pf, top, 2, rows - 3, w);
 }
 
 /* Write the command to the file named in the field, mode 0600. */
@@ -161,31 +157,22 @@ save(struct tui_ctx *ctx)
 static int
 summary_key(struct tui_ctx *ctx, int action, int ch)
 {
-    int pressed, flags;
+    int pressed, flags = tui_paned_key(&pf, action);
 
-    if (pane_focus) {
-        if (action == TUI_ACT_NEXT_FIELD || action == TUI_ACT_PREV_FIELD) {
-            pane_focus = false;
-            form.focus = action == TUI_ACT_NEXT_FIELD ? 0 : form.n - 1;
-            return TUI_HANDLED | TUI_REDRAW;
-        }
+    if (flags)
+        return flags;
+    if (pf.pane_focus) {
+        /* Enter in the pane starts the conversion. */
         if (action != TUI_ACT_ENTER)
-            return tui_pane_key(&pane, action, pane_h);
+            return 0;
         pressed = B_START;
         flags = TUI_HANDLED;
     } else {
-        if ((action == TUI_ACT_NEXT_FIELD && form.focus == form.n - 1) ||
-            (action == TUI_ACT_PREV_FIELD && form.focus == 0)) {
-            pane_focus = true;
-            return TUI_HANDLED | TUI_REDRAW;
-        }
-        if (action == TUI_ACT_ENTER && form.focus == 0) {
+        if (action == TUI_ACT_ENTER && pf.form.focus == 0) {
             save(ctx);
             return TUI_HANDLED | TUI_REDRAW;
         }
-        if (action == TUI_ACT_PAGE_UP || action == TUI_ACT_PAGE_DOWN)
-            return tui_pane_key(&pane, action, pane_h);
-        flags = tui_form_key(&form, action, ch, &pressed);
+        flags = tui_form_key(&pf.form, action, ch, &pressed);
     }
     if (pressed == B_SAVE) {
         save(ctx);
@@ -231,7 +218,7 @@ static bool
 summary_typing(struct tui_ctx *ctx)
 {
     (void)ctx;
-    return !pane_focus && tui_form_typing(&form);
+    return tui_paned_typing(&pf);
 }
 
 const struct tui_screen screen_summary = {

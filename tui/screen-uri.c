@@ -21,11 +21,11 @@ static struct tui_widget b_list = { .kind = TUI_W_BUTTON, .id = B_LIST,
 static struct tui_widget b_xml = { .kind = TUI_W_BUTTON, .id = B_XML,
                                    .label = N_("Show dumpxml") };
 static struct tui_widget *widgets[] = { &uri, &b_list, &b_xml };
-static struct tui_form form = { widgets, X2K_N_ELEMENTS(widgets), 0 };
-static struct tui_pane pane;
-static bool pane_focus;
+static struct tui_paned pf = {
+    .form = { widgets, X2K_N_ELEMENTS(widgets), 0 },
+    .pane_h = 10,
+};
 static bool loaded;
-static int pane_h = 10;
 static size_t xml_vm;           /* the guest whose XML is shown next */
 static char *listed_uri;        /* the URI ctx->vms came from */
 
@@ -43,11 +43,11 @@ uri_enter(struct tui_ctx *ctx)
     free(s);
     if (ctx->demo) {
         tui_widget_disable(&uri, NULL);
-        if (form.focus == 0)
-            form.focus = 1;
+        if (pf.form.focus == 0)
+            pf.form.focus = 1;
     }
-    if (!pane.n)
-        tui_pane_set_text(&pane, _("Press \"Test\" to run 'list --all' "
+    if (!pf.pane.n)
+        tui_pane_set_text(&pf.pane, _("Press \"Test\" to run 'list --all' "
                                    "on this URI."));
 }
 
@@ -80,16 +80,10 @@ uri_draw(struct tui_ctx *ctx, int top, int rows)
     b_list.w = b_xml.w = w / 2;
     b_xml.x = 2 + (int)x2k_mbswidth(_(b_list.label)) + 6;
     y += 2;
-    pane_h = top + rows - y;
     attron(A_BOLD);
     tui_draw_hline(y - 1, 2, w);
     attroff(A_BOLD);
-    tui_pane_draw(&pane, y, 2, pane_h, w, pane_focus);
-    if (pane_focus)
-        form.focus = form.n;    /* no widget drawn focused */
-    tui_form_draw(&form);
-    if (pane_focus)
-        form.focus = 0;
+    tui_paned_draw(&pf, y, 2, top + rows - y, w);
     (void)ctx;
 }
 
@@ -139,37 +133,27 @@ start_list(struct tui_ctx *ctx)
 
     a->uri = x2k_xstrdup(uri.text);
     tui_task_start(T_LIST, list_task, a);
-    tui_pane_set_text(&pane, _("Connecting..."));
+    tui_pane_set_text(&pf.pane, _("Connecting..."));
     tui_set_status(ctx, false, "%s", _("Testing the URI..."));
 }
 
 static int
 uri_key(struct tui_ctx *ctx, int action, int ch)
 {
-    int pressed, flags;
+    int pressed, flags = tui_paned_key(&pf, action);
 
-    if (pane_focus) {
-        if (action == TUI_ACT_NEXT_FIELD || action == TUI_ACT_PREV_FIELD) {
-            pane_focus = false;
-            form.focus = action == TUI_ACT_NEXT_FIELD ? 0 : form.n - 1;
-            return TUI_HANDLED | TUI_REDRAW;
-        }
-        return tui_pane_key(&pane, action, pane_h);
-    }
-    if ((action == TUI_ACT_NEXT_FIELD && form.focus == form.n - 1) ||
-        (action == TUI_ACT_PREV_FIELD && form.focus == 0)) {
-        pane_focus = true;
-        return TUI_HANDLED | TUI_REDRAW;
-    }
+    /* Enter in the pane is the wizard's: it goes on. */
+    if (flags || pf.pane_focus)
+        return flags;
     if (action == TUI_ACT_ENTER &&
-        widgets[form.focus]->kind != TUI_W_BUTTON) {
+        widgets[pf.form.focus]->kind != TUI_W_BUTTON) {
         if (!uri.text[0]) {
             tui_set_status(ctx, true, "%s", _("Give a libvirt URI."));
             return TUI_HANDLED | TUI_REDRAW;
         }
         return TUI_HANDLED | TUI_NEXT;
     }
-    flags = tui_form_key(&form, action, ch, &pressed);
+    flags = tui_form_key(&pf.form, action, ch, &pressed);
     if (pressed == B_LIST) {
         if (!ctx->demo)
             x2k_str_replace(&ctx->plan->uri, uri.text);
@@ -208,7 +192,7 @@ uri_event(struct tui_ctx *ctx, const struct tui_msg *msg)
               "screen) and the URI; the log has the details."),
             msg->err.msg ? msg->err.msg : "?");
 
-        tui_pane_set_text(&pane, s);
+        tui_pane_set_text(&pf.pane, s);
         free(s);
         tui_set_status(ctx, true, "%s", msg->err.msg ? msg->err.msg : "?");
         return TUI_REDRAW;
@@ -224,16 +208,16 @@ uri_event(struct tui_ctx *ctx, const struct tui_msg *msg)
         x2k_str_replace(&listed_uri, uri.text);
         free(box);
         table = tui_backend_vm_table(ctx->vms, ctx->n_vms);
-        tui_pane_set_text(&pane, table);
+        tui_pane_set_text(&pf.pane, table);
         free(table);
         tui_set_status(ctx, false, _("The URI works: %1$zu guests. Enter "
                                      "goes on."), ctx->n_vms);
         /* Enter now continues; the table scrolls with the arrows. */
-        pane_focus = true;
+        pf.pane_focus = true;
     } else {
-        tui_pane_set_text(&pane, msg->result);
+        tui_pane_set_text(&pf.pane, msg->result);
         free(msg->result);
-        pane_focus = true;
+        pf.pane_focus = true;
         tui_set_status(ctx, false, "%s",
                        _("Arrows and PgUp/PgDn scroll the XML."));
     }
@@ -244,7 +228,7 @@ static bool
 uri_typing(struct tui_ctx *ctx)
 {
     (void)ctx;
-    return !pane_focus && tui_form_typing(&form);
+    return tui_paned_typing(&pf);
 }
 
 const struct tui_screen screen_uri = {

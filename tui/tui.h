@@ -281,6 +281,28 @@ void tui_pane_draw(struct tui_pane *p, int y, int x, int h, int w,
                    bool focus);
 int tui_pane_key(struct tui_pane *p, int action, int h);
 
+/* A form with a scrollable pane (URI test, Summary).  Tab after the
+ * last widget, or Shift-Tab before the first, focuses the pane; from
+ * the pane, Tab goes to the first widget and Shift-Tab to the last. */
+struct tui_paned {
+    struct tui_form form;
+    struct tui_pane pane;
+    int pane_h;                 /* the pane's rows, as last drawn */
+    bool pane_focus;
+    bool page_keys;             /* PgUp/PgDn scroll the pane from the
+                                   form too */
+};
+/* Draw the pane at (Y, X), H rows of W columns, then the form, whose
+ * widgets the screen has placed (none is focused while the pane is). */
+void tui_paned_draw(struct tui_paned *p, int y, int x, int h, int w);
+/* Focus moves between the form and the pane, and the pane's scroll
+ * keys (arrows, PgUp/PgDn, Home, End) while it has the focus.  Returns
+ * TUI_* flags, or 0 for a key left to the screen (Enter in the pane,
+ * the widgets' own keys): P->pane_focus says which one has it. */
+int tui_paned_key(struct tui_paned *p, int action);
+/* Whether the focused widget takes typed text (the pane never does). */
+bool tui_paned_typing(const struct tui_paned *p);
+
 /* ---- Worker threads and the event queue ------------------------- */
 
 enum tui_msg_kind {

@@ -1,7 +1,8 @@
 /* Widgets: text field (masked for passwords), checkbox, choice, list
- * with type-to-filter, button, scrollable pane, and the form that moves
- * the focus between them.  Widgets hold their own values, so leaving a
- * screen and coming back keeps them.  UI thread.
+ * with type-to-filter, button, scrollable pane, the form that moves
+ * the focus between them, and a form with a pane that Tab reaches.
+ * Widgets hold their own values, so leaving a screen and coming back
+ * keeps them.  UI thread.
  */
 #include <config.h>
 
@@ -620,4 +621,49 @@ tui_pane_key(struct tui_pane *p, int action, int h)
     }
     p->follow = p->top == max;
     return TUI_HANDLED | TUI_REDRAW;
+}
+
+/* ---- A form with a pane ------------------------------------------ */
+
+void
+tui_paned_draw(struct tui_paned *p, int y, int x, int h, int w)
+{
+    size_t focus = p->form.focus;
+
+    p->pane_h = h;
+    tui_pane_draw(&p->pane, y, x, h, w, p->pane_focus);
+    if (p->pane_focus)
+        p->form.focus = p->form.n;      /* no widget drawn focused */
+    tui_form_draw(&p->form);
+    p->form.focus = focus;
+}
+
+int
+tui_paned_key(struct tui_paned *p, int action)
+{
+    struct tui_form *f = &p->form;
+
+    if (p->pane_focus) {
+        if (action == TUI_ACT_NEXT_FIELD || action == TUI_ACT_PREV_FIELD) {
+            p->pane_focus = false;
+            f->focus = action == TUI_ACT_NEXT_FIELD ? 0 : f->n - 1;
+            return TUI_HANDLED | TUI_REDRAW;
+        }
+        return tui_pane_key(&p->pane, action, p->pane_h);
+    }
+    if ((action == TUI_ACT_NEXT_FIELD && f->focus == f->n - 1) ||
+        (action == TUI_ACT_PREV_FIELD && f->focus == 0)) {
+        p->pane_focus = true;
+        return TUI_HANDLED | TUI_REDRAW;
+    }
+    if (p->page_keys &&
+        (action == TUI_ACT_PAGE_UP || action == TUI_ACT_PAGE_DOWN))
+        return tui_pane_key(&p->pane, action, p->pane_h);
+    return 0;
+}
+
+bool
+tui_paned_typing(const struct tui_paned *p)
+{
+    return !p->pane_focus && tui_form_typing(&p->form);
 }
