@@ -1,14 +1,17 @@
 /* Batch mode: every choice comes from options.  Validates the plan,
  * prints it for --dump-plan, prints the converted domain XML for
- * --print-xml (offline conversion), otherwise runs the engine on this (main)
- * thread and prints its events: a single updating status line on a
- * tty, plain lines otherwise, or one JSON object per line with
- * --machine-readable.  Ctrl-C cancels at the next safe point (a second
+ * --print-xml (offline conversion), otherwise runs the engine on this
+ * (main) thread and prints its events: a single updating status line
+ * on a tty, plain lines otherwise, or one JSON object per line with
+ * --machine-readable.  The event and log callbacks may run on any
+ * engine thread (the copy's workers report from theirs): they print
+ * under one lock.  Ctrl-C cancels at the next safe point (a second
  * Ctrl-C exits at once).  Errors are "xen2kvm: error: ..." with the
  * documented exit codes.
  */
 #include <config.h>
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
@@ -26,6 +29,10 @@
 #define MAX_DISKS 64
 
 struct out {
+    /* Held by the callbacks while they print or change what follows.
+     * The log sink takes it under core's log lock, so nothing may log
+     * while holding it. */
+    pthread_mutex_t lock;
     bool json;
     bool tty;
     bool status_shown;          /* a \r status line is on screen */
@@ -52,12 +59,15 @@ on_sigint(int sig)
         x2k_engine_cancel(running_engine);
 }
 
+/* The log sink: a JSON line on stdout, or a line on stderr.  Any
+ * thread. */
 static void
 log_to_stderr(enum x2k_log_level level, const char *line, void *opaque)
 {
     struct out *o = opaque;
 
-    if (o && o->json) {
+    pthread_mutex_lock(&o->lock);
+    if (o->json) {
         struct x2k_buf b = { 0 };
 
         x2k_buf_printf(&b, "{\"type\":\"log\",\"level\":\"%s\",\"message\":",
@@ -67,9 +77,11 @@ log_to_stderr(enum x2k_log_level level, const char *line, void *opaque)
         fputs(b.data, stdout);
         fflush(stdout);
         x2k_buf_clear(&b);
-        return;
+    } else {
+        fprintf(stderr, "xen2kvm: %s: %s\n", x2k_log_level_name(level),
+                line);
     }
-    fprintf(stderr, "xen2kvm: %s: %s\n", x2k_log_level_name(level), line);
+    pthread_mutex_unlock(&o->lock);
 }
 
 static void
@@ -138,20 +150,12 @@ show_status_line(struct out *o)
     x2k_buf_clear(&b);
 }
 
+/* Print event EV as a human reads it; O's lock is held. */
 static void
-print_event(const struct x2k_event *ev, void *opaque)
+print_event_human(struct out *o, const struct x2k_event *ev)
 {
-    struct out *o = opaque;
     int d = ev->disk >= 0 && ev->disk < MAX_DISKS ? ev->disk : -1;
 
-    if (o->json) {
-        char *line = x2k_json_event(ev);
-
-        puts(line);
-        fflush(stdout);
-        free(line);
-        return;
-    }
     switch (ev->kind) {
     case X2K_EVENT_STAGE_BEGIN:
         clear_status(o);
@@ -197,6 +201,25 @@ print_event(const struct x2k_event *ev, void *opaque)
         break;
     }
     fflush(stdout);
+}
+
+/* Print one event of the engine, as O says.  Any thread. */
+static void
+print_event(const struct x2k_event *ev, void *opaque)
+{
+    struct out *o = opaque;
+
+    pthread_mutex_lock(&o->lock);
+    if (o->json) {
+        char *line = x2k_json_event(ev);
+
+        puts(line);
+        fflush(stdout);
+        free(line);
+    } else {
+        print_event_human(o, ev);
+    }
+    pthread_mutex_unlock(&o->lock);
 }
 
 static int
@@ -409,8 +432,9 @@ print_result(struct out *o, const struct x2k_engine *eng)
 int
 tui_batch_main(struct x2k_plan *plan, const struct x2k_cli *cli)
 {
+    /* Static: the log sink keeps it for the rest of the process. */
+    static struct out o = { .lock = PTHREAD_MUTEX_INITIALIZER };
     struct x2k_error err = X2K_ERROR_INIT;
-    struct out o = { 0 };
     struct x2k_engine *eng;
     char *text;
     int rc;
