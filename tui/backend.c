@@ -1,8 +1,8 @@
-/* The wizard's adapter to core's engines (see backend.h).  SSH and the
- * stage runner (preflight) are wired to core; the libvirt source,
- * inventory and target engines are not in this build yet, so those
- * calls say so; wiring one in means replacing its stub here with the
- * call into core.  Runs on worker threads; no curses.
+/* The wizard's adapter to core's engines (see backend.h): SSH, the
+ * libvirt source (list, dumpxml, shutdown), the disk inventory, the
+ * target's pools and networks and the preflight stages, each a call
+ * into core's public API with the result copied into the screens'
+ * types.  Runs on worker threads; no curses.
  */
 #include <config.h>
 
@@ -425,7 +425,7 @@ tui_backend_preflight(const struct x2k_plan *plan, char **text,
 char *
 tui_backend_vm_table(const struct tui_vm *vms, size_t n)
 {
-    /* virsh's own layout (seed 000 section 3), from core. */
+    /* The layout of `virsh list --all` (Id, Name, State), from core. */
     struct x2k_source_dom *doms = x2k_xcalloc(n + 1, sizeof *doms);
     char *table;
     size_t i;

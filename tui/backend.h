@@ -36,10 +36,11 @@ struct tui_pool {
 /* Whether virt-v2v can be run (found in PATH). */
 bool tui_backend_have_virt_v2v(void);
 
-/* SSH (seed 000 section 1).  On X2K_ERR_SSH_HOSTKEY for an unknown
- * key, *FINGERPRINT is its SHA256 fingerprint: ask the user, then set
- * the plan's accept_host_key and try again.  *METHOD: how the login
- * authenticated.  PASSWORD is borrowed; the caller wipes it. */
+/* SSH: the key login libvirt's xen+ssh needs.  On X2K_ERR_SSH_HOSTKEY
+ * for an unknown key, *FINGERPRINT is its SHA256 fingerprint: ask the
+ * user, then set the plan's accept_host_key and try again.  *METHOD:
+ * how the login authenticated.  PASSWORD is borrowed; the caller wipes
+ * it. */
 int tui_backend_ssh_test(const struct x2k_plan *plan, char **fingerprint,
                          char **method, struct x2k_error *err);
 int tui_backend_ssh_keygen(const struct x2k_plan *plan, char **pubkey_path,
@@ -48,7 +49,8 @@ int tui_backend_ssh_install_key(const struct x2k_plan *plan,
                                 const char *password, char **fingerprint,
                                 struct x2k_error *err);
 
-/* The libvirt source (seed 000 sections 2-3). */
+/* The libvirt source: what `virsh -c URI list --all` and `dumpxml`
+ * show, and the guided shutdown. */
 int tui_backend_list_vms(const char *uri, struct tui_vm **vms, size_t *n,
                          struct x2k_error *err);
 char *tui_backend_dumpxml(const char *uri, const char *name,
@@ -58,7 +60,7 @@ int tui_backend_shutdown(const char *uri, const char *name, int timeout,
                          struct x2k_error *err);
 /* The copied disks of the plan's guest, probed on the Xen host (over
  * SSH) or locally (local URIs, the demo); *BLOCK: block-device mode is
- * needed (seed 000 section 4). */
+ * needed (a <disk type='block'>: the copy goes through local space). */
 int tui_backend_disks(const struct x2k_plan *plan, struct tui_disk **disks,
                       size_t *n, bool *block, struct x2k_error *err);
 

@@ -1,7 +1,7 @@
-/* Disks screen (seed 000 section 4): the guest's disks as a table
- * (target dev, file/block, source, format, size); block-device mode
- * switched on automatically when a block disk exists, with the reason;
- * local free space against what the copy needs.  UI thread; the
+/* Disks screen: the guest's disks as a table (target dev, file/block,
+ * source, format, size); a <disk type='block'> needs block-device
+ * mode, which is switched on automatically with the reason; local free
+ * space against what the copy needs.  UI thread; the
  * inventory runs on a worker thread via backend.h.
  */
 #include <config.h>

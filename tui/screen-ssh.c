@@ -1,7 +1,9 @@
-/* SSH setup screen (seed 000 section 1): host, user, port, identity,
- * legacy algorithms; generate a key, install it with a one-time masked
- * password, test the login with the host-key dialog.  The values build
- * the xen+ssh:// URI the next screen tests.  UI thread; the SSH work
+/* SSH setup screen: libvirt's xen+ssh transport cannot answer a
+ * password prompt, so the Xen host must take a key login.  Fields:
+ * host, user, port, identity, legacy algorithms; generate a key,
+ * install it with a one-time masked password, test the login with the
+ * host-key dialog.  The values build the xen+ssh:// URI the next
+ * screen tests.  UI thread; the SSH work
  * runs on worker threads through backend.h.
  */
 #include <config.h>
@@ -96,7 +98,8 @@ load(struct tui_ctx *ctx)
     legacy.on = p->legacy_ssh;
 }
 
-/* The xen+ssh:// URI these fields describe (seed 000 section 2). */
+/* The URI these fields describe: xen+ssh://USER@HOST[:PORT]/ (no
+ * port when it is 22). */
 static char *
 built_uri(void)
 {
@@ -189,7 +192,7 @@ ssh_draw(struct tui_ctx *ctx, int top, int rows)
     tui_form_draw(&form);
     y += 2;
     if (!ctx->demo && y < top + rows) {
-        /* Which key a login will offer (seed 000: key login). */
+        /* Which key a login will offer: without one, no key login. */
         char *key = x2k_ssh_default_identity(ident.text[0] ? ident.text
                                              : NULL);
         char *line;

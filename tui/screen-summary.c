@@ -199,8 +199,8 @@ summary_event(struct tui_ctx *ctx, const struct tui_msg *msg)
 {
     free(checks_text);
     if (msg->rc < 0) {
-        /* Only a failed check closes the Run screen; a stage that is
-         * not in the build fails there again, with the same words. */
+        /* Only a failed check closes the Run screen; any other error
+         * is shown after the results, and the run meets it again. */
         checks_text = x2k_strdup_printf("%s%s", (char *)msg->result,
                                         msg->err.code == X2K_ERR_PREFLIGHT
                                         ? "" : msg->err.msg ? msg->err.msg

@@ -1,7 +1,9 @@
-/* URI test screen (seed 000 sections 2-3): the libvirt URI, editable;
- * "list --all" shown in virsh's table format; a guest's dumpxml in a
- * scrollable pane.  A failure says why and that conversion would fail
- * too.  UI thread; listing runs on a worker thread via backend.h.
+/* URI test screen: before converting, the libvirt URI must list the
+ * guests and dump a guest's XML, or the conversion fails too.  The
+ * URI, editable; "list --all" shown in virsh's table format; a guest's
+ * dumpxml in a scrollable pane.  A failure says why and that the
+ * conversion would fail too.  UI thread; listing runs on a worker
+ * thread via backend.h.
  */
 #include <config.h>
 
