@@ -5,7 +5,9 @@
 #   fail "message"           fail with a message
 #   cleanup_fn CMD ARGS...   run CMD ARGS at exit (last added runs first)
 #   tmpdir                   a private temp dir removed at exit ($TMPD)
+#   empty_home               $HOME empty in $TMPD, no ssh-agent
 #   x2k ARGS...              run the built xen2kvm-tui
+#   x2k_expect RC OUT ARGS   run it, output in OUT and OUT.err, exit RC
 #   tmux_start W H CMD       start CMD in a private tmux server
 #   tmux_wait TEXT [SECS]    wait until the pane shows TEXT
 #   tmux_screen              print the pane
@@ -15,8 +17,12 @@
 #   x2k_useradd DIR          a throwaway local user ($X2K_USER), home DIR
 #   libvirtd_start           a real private libvirtd + virtlogd (see below)
 #   loop_attach FILE [ARGS]  a loop device on FILE (ARGS: losetup's, -r)
+#   loop_detach DEV          detach DEV, retrying while a reader holds it
 #   sshd_own_device DEV      DEV read by the sshd user until exit
 #   serve_block_device F P   F as a block device at P (loop, else a copy)
+#   xen_host_start [--local] the fake Xen host's sshd and files ($XEN)
+#   xen_host_xml [SED...]    its libvirt test-driver file, xenhost.xml
+#   kvm_host_xml             a test-driver target with a dir pool ($POOL)
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
@@ -24,6 +30,7 @@
 export LC_ALL="${LC_ALL-}"
 
 _x2k_cleanups=""
+TMPD=                           # set by tmpdir
 
 _x2k_run_cleanups()
 {
@@ -83,9 +90,30 @@ tmpdir()
     cleanup_fn rm -rf "$TMPD"
 }
 
+# An empty $HOME in $TMPD (made first if the test has none) and no
+# ssh-agent: no default key and no user known_hosts reach the product.
+empty_home()
+{
+    [ -n "$TMPD" ] || tmpdir
+    unset SSH_AUTH_SOCK
+    export HOME=$TMPD/home
+    mkdir -p "$HOME"
+}
+
 x2k()
 {
     "$X2K" "$@"
+}
+
+# x2k_expect RC OUT ARGS...: run x2k ARGS with stdout in OUT and stderr
+# in OUT.err, show both, and fail unless it exited with RC.
+x2k_expect()
+{
+    local want_rc=$1 out=$2 rc=0
+    shift 2
+    x2k "$@" > "$out" 2>"$out.err" || rc=$?
+    cat "$out" "$out.err"
+    [ "$rc" = "$want_rc" ] || fail "exit $rc, expected $want_rc"
 }
 
 # Assert that FILE contains the fixed string TEXT.
@@ -456,7 +484,7 @@ _libvirtd_stop()
 # reads the fake Xen host's disks) until exit, then is detached.
 sshd_own_device()
 {
-    cleanup_fn losetup -d "$1"
+    cleanup_fn loop_detach "$1"
     cleanup_fn chown "$(stat -c %u:%g "$1")" "$1"
     chown "$SSHD_USER" "$1"
 }
@@ -494,4 +522,66 @@ loop_attach()
         sleep 0.1
     done
     echo "$dev"
+}
+
+# Detach a loop device of ours; a remote reader may still hold it for a
+# moment after its session ends, so retry for up to 10 s.
+loop_detach()
+{
+    local i=0
+    while [ $i -lt 50 ]; do
+        losetup -d "$1" 2>/dev/null && return 0
+        sleep 0.2
+        i=$((i + 1))
+    done
+    echo "warning: could not detach $1" >&2
+}
+
+# The fake Xen host of the migration tests, started in three steps:
+#   xen_host_start [--local]
+# a real private sshd (sshd_start; root only), $TMPD (tmpdir, unless
+# the test made it), empty_home, untranslated C.UTF-8 messages, and
+# XEN=$SSHD_HOME/xen with images/ and dev/ for the guests' disks, which
+# the test then writes.  XEN_SSH holds the options that log in to it
+# (--ssh-host ... --identity).  With --local there is no sshd: XEN is
+# $TMPD/xen, read on this machine (a test:// URI names no host).
+#   xen_host_xml [SED_ARGS...]
+# hands the disks to the sshd user and writes $TMPD/xenhost.xml,
+# tests/data/xenhost.xml (libvirt's test driver) with its disk paths
+# under $XEN; SED_ARGS edit it further.
+#   kvm_host_xml
+# writes $TMPD/kvmhost.xml, tests/data/kvmhost.xml with its dir pool
+# at POOL=$TMPD/pool, which it creates.
+xen_host_start()
+{
+    if [ "${1:-}" = --local ]; then
+        XEN_SSH=()
+        [ -n "$TMPD" ] || tmpdir
+        XEN=$TMPD/xen
+    else
+        sshd_start
+        [ -n "$TMPD" ] || tmpdir
+        XEN=$SSHD_HOME/xen
+        XEN_SSH=(--ssh-host 127.0.0.1 --ssh-port "$SSHD_PORT"
+                 --ssh-user "$SSHD_USER" --known-hosts "$SSHD_KNOWN_HOSTS"
+                 --identity "$SSHD_KEY")
+    fi
+    empty_home
+    export LC_ALL=C.UTF-8 LANGUAGE=
+    mkdir -p "$XEN/images" "$XEN/dev"
+}
+
+xen_host_xml()
+{
+    [ "${#XEN_SSH[@]}" = 0 ] || chown -R "$SSHD_USER:" "$XEN"
+    sed -e "s|/var/lib/xen/images|$XEN/images|g" -e "s|/dev/vg_xen|$XEN/dev|g" \
+        "$@" "$top_srcdir/tests/data/xenhost.xml" > "$TMPD/xenhost.xml"
+}
+
+kvm_host_xml()
+{
+    POOL=$TMPD/pool
+    mkdir -p "$POOL"
+    sed -e "s|/var/lib/libvirt/images|$POOL|" \
+        "$top_srcdir/tests/data/kvmhost.xml" > "$TMPD/kvmhost.xml"
 }

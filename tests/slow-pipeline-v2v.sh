@@ -10,29 +10,19 @@
 . "${top_srcdir:-..}/tests/functions.sh"
 set -e -x
 requires virt-v2v nbdkit nbdcopy cmp
-sshd_start
-tmpdir
-unset SSH_AUTH_SOCK LIBGUESTFS_BACKEND_SETTINGS
-export HOME=$TMPD/home
-mkdir -p "$HOME"
-export LC_ALL=C.UTF-8 LANGUAGE=
+xen_host_start
+unset LIBGUESTFS_BACKEND_SETTINGS
 
-XEN=$SSHD_HOME/xen
-mkdir -p "$XEN/images" "$XEN/dev"
 truncate -s 32M "$XEN/images/ubuntu14.04.img"
 printf 'not an OS' | dd of="$XEN/images/ubuntu14.04.img" conv=notrunc status=none
 truncate -s 8M "$TMPD/ubuntu-data.raw"
 printf 'data' | dd of="$TMPD/ubuntu-data.raw" bs=1M seek=4 conv=notrunc status=none
 serve_block_device "$TMPD/ubuntu-data.raw" "$XEN/dev/ubuntu-data"
-chown -R "$SSHD_USER:" "$XEN"
-sed -e "s|/var/lib/xen/images|$XEN/images|g" -e "s|/dev/vg_xen|$XEN/dev|g" \
-    "$top_srcdir/tests/data/xenhost.xml" > "$TMPD/xenhost.xml"
+xen_host_xml
 
 start=$(date +%s)
 rc=0
-x2k --batch --uri "test://$TMPD/xenhost.xml" \
-    --ssh-host 127.0.0.1 --ssh-port "$SSHD_PORT" --ssh-user "$SSHD_USER" \
-    --known-hosts "$SSHD_KNOWN_HOSTS" --identity "$SSHD_KEY" \
+x2k --batch --uri "test://$TMPD/xenhost.xml" "${XEN_SSH[@]}" \
     --engine virt-v2v --output local --output-dir "$TMPD/out" \
     --state-dir "$TMPD/state" --vm-name ubuntu14.04 --block-device \
     --bridge br0 --machine-readable > $TMPD/out.json 2> $TMPD/err || rc=$?

@@ -12,12 +12,7 @@
 . "${top_srcdir:-..}/tests/functions.sh"
 set -e -x
 requires sfdisk mke2fs debugfs cpio gzip md5sum
-sshd_start
-tmpdir
-unset SSH_AUTH_SOCK
-export HOME=$TMPD/home
-mkdir -p "$HOME"
-export LC_ALL=C.UTF-8 LANGUAGE=
+xen_host_start
 start=$(date +%s)
 
 # ---- The guest's tree ----------------------------------------------
@@ -68,29 +63,19 @@ ln -s /lib/systemd/system/serial-getty@.service \
 cp /bin/dash $R/bin/sh
 
 # ---- The image: MBR, one ext4 partition from 1 MiB (no appliance) ----
-XEN=$SSHD_HOME/xen
-mkdir -p "$XEN/images"
 IMG=$XEN/images/rhel49-x86_64-pv.img
 truncate -s 64M "$IMG"
 echo 'start=2048, type=83' | sfdisk -q "$IMG"
 truncate -s 63M $TMPD/part.img
 mke2fs -q -t ext4 -d $R -L root $TMPD/part.img
 dd if=$TMPD/part.img of="$IMG" bs=1M seek=1 conv=notrunc,sparse status=none
-chown -R "$SSHD_USER:" "$XEN"
+xen_host_xml
 sum_before=$(md5sum < "$IMG")
-
-sed -e "s|/var/lib/xen/images|$XEN/images|g" \
-    "$top_srcdir/tests/data/xenhost.xml" > "$TMPD/xenhost.xml"
-POOL=$TMPD/pool
-mkdir -p "$POOL"
-sed -e "s|/var/lib/libvirt/images|$POOL|" \
-    "$top_srcdir/tests/data/kvmhost.xml" > "$TMPD/kvmhost.xml"
+kvm_host_xml
 
 # ---- The migration, with the guest fixes (the one launch) ----------
 rc=0
-x2k --batch --uri "test://$TMPD/xenhost.xml" \
-    --ssh-host 127.0.0.1 --ssh-port "$SSHD_PORT" --ssh-user "$SSHD_USER" \
-    --known-hosts "$SSHD_KNOWN_HOSTS" --identity "$SSHD_KEY" \
+x2k --batch --uri "test://$TMPD/xenhost.xml" "${XEN_SSH[@]}" \
     --target-uri "test://$TMPD/kvmhost.xml" --bridge br0 \
     --state-dir "$TMPD/state" --vm-name rhel49-x86_64-pv \
     --machine-readable > $TMPD/out 2> $TMPD/err || rc=$?

@@ -8,23 +8,16 @@
 . "${top_srcdir:-..}/tests/functions.sh"
 set -e -x
 requires truncate cmp du
-tmpdir
-export HOME=$TMPD/home
-mkdir -p "$HOME"
-export LC_ALL=C.UTF-8 LANGUAGE=
+xen_host_start --local
 
-XEN=$TMPD/xen
-mkdir -p "$XEN/images" "$TMPD/pool"
 truncate -s 20M "$XEN/images/rhel49-x86_64-pv.img"
 head -c 300000 /dev/urandom |
     dd of="$XEN/images/rhel49-x86_64-pv.img" bs=1M seek=7 conv=notrunc status=none
 truncate -s 8M "$XEN/images/win2k8-hvm.img"
 head -c 100000 /dev/urandom |
     dd of="$XEN/images/win2k8-hvm.img" conv=notrunc status=none
-sed -e "s|/var/lib/xen/images|$XEN/images|g" \
-    "$top_srcdir/tests/data/xenhost.xml" > "$TMPD/xenhost.xml"
-sed -e "s|/var/lib/libvirt/images|$TMPD/pool|" \
-    "$top_srcdir/tests/data/kvmhost.xml" > "$TMPD/kvmhost.xml"
+xen_host_xml
+kvm_host_xml
 base=(--batch --uri "test://$TMPD/xenhost.xml"
       --target-uri "test://$TMPD/kvmhost.xml" --bridge br0
       --state-dir "$TMPD/state" --no-guest-fixes)

@@ -10,12 +10,7 @@
 . "${top_srcdir:-..}/tests/functions.sh"
 set -e -x
 requires qemu-img truncate cmp md5sum python3
-sshd_start
-tmpdir
-unset SSH_AUTH_SOCK
-export HOME=$TMPD/home
-mkdir -p "$HOME"
-export LC_ALL=C.UTF-8 LANGUAGE=
+xen_host_start
 
 # A disk with data here and there and holes between: OFFSET_MIB:LEN_KIB...
 mkdisk()
@@ -29,8 +24,6 @@ mkdisk()
     done
 }
 
-XEN=$SSHD_HOME/xen
-mkdir -p "$XEN/images" "$XEN/dev"
 mkdisk "$XEN/images/rhel49-x86_64-pv.img" 24M 0:512 10:1024 23:64
 mkdisk "$XEN/images/win2k8-hvm.img" 16M 0:256 8:2048
 mkdisk "$XEN/images/ubuntu14.04.img" 8M 0:128 4:256
@@ -45,15 +38,12 @@ head -c 300000 /dev/urandom > "$XEN/boot/vmlinuz-pv"
 head -c 200000 /dev/urandom > "$XEN/boot/initrd-pv"
 mkdisk "$TMPD/ubuntu-data.raw" 12M 1:1024 11:512
 serve_block_device "$TMPD/ubuntu-data.raw" "$XEN/dev/ubuntu-data"
-chown -R "$SSHD_USER:" "$XEN"
+
+# Plus a PV guest booted with a kernel and initrd from the Xen host.
+xen_host_xml -e '\|^</node>|d'
 (cd "$XEN" && find images dev boot -type f -o -type l | sort | xargs -d '\n' md5sum -b -- ) \
     > "$TMPD/sources.md5"
 md5sum "$TMPD/ubuntu-data.raw" >> "$TMPD/sources.md5"
-
-# Plus a PV guest booted with a kernel and initrd from the Xen host.
-sed -e "s|/var/lib/xen/images|$XEN/images|g" -e "s|/dev/vg_xen|$XEN/dev|g" \
-    -e '\|^</node>|d' \
-    "$top_srcdir/tests/data/xenhost.xml" > "$TMPD/xenhost.xml"
 cat >> "$TMPD/xenhost.xml" <<XML
   <domain type='xen'>
     <name>pv-kernel</name>
@@ -76,26 +66,12 @@ cat >> "$TMPD/xenhost.xml" <<XML
   </domain>
 </node>
 XML
-POOL=$TMPD/pool
-mkdir -p "$POOL"
-sed -e "s|/var/lib/libvirt/images|$POOL|" \
-    "$top_srcdir/tests/data/kvmhost.xml" > "$TMPD/kvmhost.xml"
+kvm_host_xml
 cp "$TMPD/xenhost.xml" "$TMPD/xenhost.xml.orig"
 
-base=(--batch --uri "test://$TMPD/xenhost.xml"
-      --ssh-host 127.0.0.1 --ssh-port "$SSHD_PORT" --ssh-user "$SSHD_USER"
-      --known-hosts "$SSHD_KNOWN_HOSTS" --identity "$SSHD_KEY"
+base=(--batch --uri "test://$TMPD/xenhost.xml" "${XEN_SSH[@]}"
       --target-uri "test://$TMPD/kvmhost.xml" --bridge br0
       --state-dir "$TMPD/state" --no-guest-fixes)
-
-run()
-{
-    local want_rc=$1 out=$2 rc=0
-    shift 2
-    x2k "$@" > "$out" 2>"$out.err" || rc=$?
-    cat "$out" "$out.err"
-    [ "$rc" = "$want_rc" ] || fail "exit $rc, expected $want_rc"
-}
 
 # The run directory named in the last line of a JSON-lines output.
 run_dir_of()
@@ -158,7 +134,8 @@ validate()
 
 # --- PV guest into the dir pool. ---
 start=$(date +%s.%N)
-run 0 "$TMPD/pv" "${base[@]}" --vm-name rhel49-x86_64-pv --machine-readable
+x2k_expect 0 "$TMPD/pv" "${base[@]}" --vm-name rhel49-x86_64-pv \
+    --machine-readable
 echo "pv: $(echo "$(date +%s.%N) - $start" | bc) s"
 check_json "$TMPD/pv"
 tail -1 "$TMPD/pv" | grep '"type":"result","domain":"rhel49-x86_64-pv"'
@@ -187,7 +164,8 @@ grep -q '"type":"progress","disk":0,"name":"vda"' "$TMPD/pv"
 
 # Re-running the same command gives the same result (a new copy: the
 # target here is a fresh test driver each time).
-run 0 "$TMPD/pv2" "${base[@]}" --vm-name rhel49-x86_64-pv --machine-readable
+x2k_expect 0 "$TMPD/pv2" "${base[@]}" --vm-name rhel49-x86_64-pv \
+    --machine-readable
 rd2=$(run_dir_of "$TMPD/pv2")
 [ "$rd2" != "$rd" ]
 assert_contains "$rd2/report.txt" "result: success"
@@ -195,7 +173,7 @@ cmp "$rd/converted.xml" "$rd2/converted.xml"
 cmp "$XEN/images/rhel49-x86_64-pv.img" "$POOL/rhel49-x86_64-pv-vda.raw"
 
 # --- HVM guest (human output). ---
-run 0 "$TMPD/hvm" "${base[@]}" --vm-name win2k8-hvm --verify
+x2k_expect 0 "$TMPD/hvm" "${base[@]}" --vm-name win2k8-hvm --verify
 assert_contains "$TMPD/hvm" "Done: the domain 'win2k8-hvm' is defined on"
 rd=$(sed -n 's/^The report and the log are in \(.*\)\.$/\1/p' "$TMPD/hvm")
 validate "$rd/converted.xml"
@@ -208,8 +186,8 @@ assert_contains "$rd/report.txt" 'xml: +       <model type="virtio"/>'
 assert_sparse "$XEN/images/win2k8-hvm.img" "$POOL/win2k8-hvm-vda.raw"
 
 # --- Block-device guest: a file disk and a host block device. ---
-run 0 "$TMPD/blk" "${base[@]}" --vm-name ubuntu14.04 --block-device --start \
-    --machine-readable
+x2k_expect 0 "$TMPD/blk" "${base[@]}" --vm-name ubuntu14.04 \
+    --block-device --start --machine-readable
 tail -1 "$TMPD/blk" | grep '"defined":true,"started":true'
 check_json "$TMPD/blk"
 rd=$(run_dir_of "$TMPD/blk")
@@ -221,8 +199,8 @@ tail -1 "$TMPD/blk" | grep -F "\"disks\":[\"$POOL/ubuntu14.04-vda.raw\",\"$POOL/
 
 # --- --output local: disks, XML and report in a directory. ---
 OUT=$TMPD/out
-run 0 "$TMPD/local" "${base[@]}" --vm-name rhel49-x86_64-pv --output local \
-    --output-dir "$OUT" --new-name pv-local --machine-readable
+x2k_expect 0 "$TMPD/local" "${base[@]}" --vm-name rhel49-x86_64-pv \
+    --output local --output-dir "$OUT" --new-name pv-local --machine-readable
 check_json "$TMPD/local"
 tail -1 "$TMPD/local" | grep '"defined":false'
 cmp "$XEN/images/rhel49-x86_64-pv.img" "$OUT/pv-local-vda.raw"
@@ -232,7 +210,8 @@ grep -q "$OUT/pv-local-vda.raw" "$OUT/pv-local.xml"
 
 # --- Several disks: a real qcow2 (copied as it is, stays qcow2), a path
 # with a space and quotes. ---
-run 0 "$TMPD/multi" "${base[@]}" --vm-name multidisk-pv --machine-readable
+x2k_expect 0 "$TMPD/multi" "${base[@]}" --vm-name multidisk-pv \
+    --machine-readable
 check_json "$TMPD/multi"
 rd=$(run_dir_of "$TMPD/multi")
 validate "$rd/converted.xml"
@@ -245,7 +224,7 @@ grep -q "type=.qcow2.*" "$rd/converted.xml"
 # --- Direct kernel boot: kernel and initrd fetched over SSH to the
 # paths the converted XML names (--output local: the output dir). ---
 OUT2=$TMPD/out2
-run 0 "$TMPD/kern" "${base[@]}" --vm-name pv-kernel --output local \
+x2k_expect 0 "$TMPD/kern" "${base[@]}" --vm-name pv-kernel --output local \
     --output-dir "$OUT2" --format qcow2 --machine-readable
 qemu-img compare -q -f raw -F qcow2 "$XEN/images/pv-kernel.img" \
     "$OUT2/pv-kernel-vda.qcow2"
@@ -260,20 +239,21 @@ grep -q 'root=/dev/vda1 console=ttyS0' "$OUT2/pv-kernel.xml"
 validate "$OUT2/pv-kernel.xml"
 
 # --- A failed preflight exits 3 and copies nothing. ---
-run 3 "$TMPD/running" "${base[@]}" --vm-name web-running
+x2k_expect 3 "$TMPD/running" "${base[@]}" --vm-name web-running
 assert_contains "$TMPD/running.err" "vm-shutoff"
 [ ! -e "$POOL/web-running-vda.raw" ]
 # What connect or inspect could not do is a failed preflight check too.
-run 3 "$TMPD/noguest" "${base[@]}" --vm-name no-such-guest --machine-readable
+x2k_expect 3 "$TMPD/noguest" "${base[@]}" --vm-name no-such-guest \
+    --machine-readable
 check_json "$TMPD/noguest"
 tail -1 "$TMPD/noguest" | grep '"code":"preflight".*vm-exists'
-run 3 "$TMPD/closed" "${base[@]}" --vm-name rhel49-x86_64-pv \
+x2k_expect 3 "$TMPD/closed" "${base[@]}" --vm-name rhel49-x86_64-pv \
     --ssh-port "$(free_port)" --machine-readable
 tail -1 "$TMPD/closed" | grep '"code":"preflight".*ssh-reachable'
 
 # --- A running guest with --shutdown-source: guided shutdown, then copy.
-run 0 "$TMPD/shut" "${base[@]}" --vm-name web-running --shutdown-source \
-    --shutdown-timeout 10 --machine-readable
+x2k_expect 0 "$TMPD/shut" "${base[@]}" --vm-name web-running \
+    --shutdown-source --shutdown-timeout 10 --machine-readable
 check_json "$TMPD/shut"
 grep -q '"message":"shutting down web-running' "$TMPD/shut"
 cmp "$XEN/images/web-running.img" "$POOL/web-running-vda.raw"
@@ -299,7 +279,8 @@ rd=$(sed -n 's/^{"type":"log","message":"run directory: \(.*\)"}$/\1/p' "$TMPD/c
 [ -d "$rd" ]
 assert_contains "$rd/report.txt" "result: failed in the stage copy"
 [ -s "$POOL/rhel49-x86_64-pv-vda.raw.x2k-journal" ]
-run 0 "$TMPD/resume" "${base[@]}" --vm-name rhel49-x86_64-pv --machine-readable
+x2k_expect 0 "$TMPD/resume" "${base[@]}" --vm-name rhel49-x86_64-pv \
+    --machine-readable
 rd=$(run_dir_of "$TMPD/resume")
 assert_contains "$rd/report.txt" "resumed at"
 grep -q '"type":"progress","disk":0,[^}]*"done":[1-9][0-9]*,' "$TMPD/resume"

@@ -6,16 +6,9 @@
 . "${top_srcdir:-..}/tests/functions.sh"
 set -e -x
 requires qemu-img truncate
-sshd_start
-tmpdir
-unset SSH_AUTH_SOCK
-export HOME=$TMPD/home
-mkdir -p "$HOME"
-export LC_ALL=C.UTF-8 LANGUAGE=
+xen_host_start
 
 # The Xen host's files, readable by the sshd's user.
-XEN=$SSHD_HOME/xen
-mkdir -p "$XEN/images" "$XEN/dev"
 truncate -s 64M "$XEN/images/rhel49-x86_64-pv.img"
 truncate -s 32M "$XEN/images/win2k8-hvm.img"
 truncate -s 16M "$XEN/images/ubuntu14.04.img"
@@ -27,15 +20,10 @@ truncate -s 16M "$XEN/images/web-running.img"
 # else a plain file read the same way (dd) at the same path.
 truncate -s 24M "$TMPD/ubuntu-data.raw"
 serve_block_device "$TMPD/ubuntu-data.raw" "$XEN/dev/ubuntu-data"
-chown -R "$SSHD_USER:" "$XEN"
-
-sed -e "s|/var/lib/xen/images|$XEN/images|g" -e "s|/dev/vg_xen|$XEN/dev|g" \
-    "$top_srcdir/tests/data/xenhost.xml" > "$TMPD/xenhost.xml"
+xen_host_xml
 cp "$top_srcdir/tests/data/kvmhost.xml" "$TMPD/kvmhost.xml"
 
-nobr=(--batch --check --uri "test://$TMPD/xenhost.xml"
-      --ssh-host 127.0.0.1 --ssh-port "$SSHD_PORT" --ssh-user "$SSHD_USER"
-      --known-hosts "$SSHD_KNOWN_HOSTS" --identity "$SSHD_KEY"
+nobr=(--batch --check --uri "test://$TMPD/xenhost.xml" "${XEN_SSH[@]}"
       --target-uri "test://$TMPD/kvmhost.xml")
 base=("${nobr[@]}" --bridge br0)
 
@@ -45,17 +33,8 @@ status_of()
     awk -v id="$2" '$1 == id { print $2; exit }' "$1"
 }
 
-expect()
-{
-    local want_rc=$1 out=$2 rc=0
-    shift 2
-    x2k "$@" > "$out" 2>"$out.err" || rc=$?
-    cat "$out" "$out.err"
-    [ "$rc" = "$want_rc" ] || fail "exit $rc, expected $want_rc"
-}
-
 # A good plan: everything passes.
-expect 0 "$TMPD/good" "${base[@]}" --vm-name rhel49-x86_64-pv
+x2k_expect 0 "$TMPD/good" "${base[@]}" --vm-name rhel49-x86_64-pv
 for id in ssh-reachable ssh-hostkey ssh-auth libvirt-uri vm-exists vm-shutoff \
           disk-readable target-uri pool space network target-name; do
     [ "$(status_of "$TMPD/good" $id)" = ok ] || fail "$id not ok"
@@ -65,52 +44,55 @@ assert_contains "$TMPD/good" "All preflight checks passed."
 
 # Multi-disk: the real qcow2 header wins over the XML's claim, sizes are
 # the guest-visible ones, a path with a space and quotes is probed.
-expect 0 "$TMPD/multi" "${base[@]}" --vm-name multidisk-pv
+x2k_expect 0 "$TMPD/multi" "${base[@]}" --vm-name multidisk-pv
 assert_contains "$TMPD/multi" "multi-data.qcow2) is readable, 1.0 GiB, qcow2"
 assert_contains "$TMPD/multi" "multi log 'x'.img) is readable, 8.0 MiB, raw"
 [ "$(grep -c '^disk-readable *ok' "$TMPD/multi")" = 3 ]
 
 # Block-device guest: detected, with its reason.
-expect 0 "$TMPD/block" "${base[@]}" --vm-name ubuntu14.04
+x2k_expect 0 "$TMPD/block" "${base[@]}" --vm-name ubuntu14.04
 [ "$(status_of "$TMPD/block" block-device)" = warn ]
 assert_contains "$TMPD/block" "ubuntu-data (<disk type='block'>)"
 assert_contains "$TMPD/block" "24.0 MiB"
-expect 0 "$TMPD/block2" "${base[@]}" --vm-name ubuntu14.04 --block-device
+x2k_expect 0 "$TMPD/block2" "${base[@]}" --vm-name ubuntu14.04 --block-device
 [ "$(status_of "$TMPD/block2" block-device)" = ok ]
 
 # Running guest.
-expect 3 "$TMPD/running" "${base[@]}" --vm-name web-running
+x2k_expect 3 "$TMPD/running" "${base[@]}" --vm-name web-running
 [ "$(status_of "$TMPD/running" vm-shutoff)" = FAIL ]
 assert_contains "$TMPD/running" "vm-shutoff: Guest shut off"
 assert_contains "$TMPD/running" "virsh shutdown NAME"
-expect 0 "$TMPD/running2" "${base[@]}" --vm-name web-running --shutdown-source
+x2k_expect 0 "$TMPD/running2" "${base[@]}" --vm-name web-running \
+    --shutdown-source
 [ "$(status_of "$TMPD/running2" vm-shutoff)" = warn ]
 
 # Missing disk.
 mv "$XEN/images/rhel49-x86_64-pv.img" "$XEN/images/moved.img"
-expect 3 "$TMPD/missing" "${base[@]}" --vm-name rhel49-x86_64-pv
+x2k_expect 3 "$TMPD/missing" "${base[@]}" --vm-name rhel49-x86_64-pv
 [ "$(status_of "$TMPD/missing" disk-readable)" = FAIL ]
 assert_contains "$TMPD/missing" "does not exist on the Xen host"
 assert_contains "$TMPD/missing" "disk-readable: Disks readable"
 mv "$XEN/images/moved.img" "$XEN/images/rhel49-x86_64-pv.img"
 # Unreadable disk.
 chmod 000 "$XEN/images/rhel49-x86_64-pv.img"
-expect 3 "$TMPD/unreadable" "${base[@]}" --vm-name rhel49-x86_64-pv
+x2k_expect 3 "$TMPD/unreadable" "${base[@]}" --vm-name rhel49-x86_64-pv
 [ "$(status_of "$TMPD/unreadable" disk-readable)" = FAIL ]
 chmod 644 "$XEN/images/rhel49-x86_64-pv.img"
 
 # No space: the target's tiny pool has 1 MiB free.
-expect 3 "$TMPD/nospace" "${base[@]}" --vm-name rhel49-x86_64-pv --pool tiny
+x2k_expect 3 "$TMPD/nospace" "${base[@]}" --vm-name rhel49-x86_64-pv --pool tiny
 [ "$(status_of "$TMPD/nospace" space)" = FAIL ]
 assert_contains "$TMPD/nospace" "space: Free space"
 # Unknown pool.
-expect 3 "$TMPD/nopool" "${base[@]}" --vm-name rhel49-x86_64-pv --pool nosuch
+x2k_expect 3 "$TMPD/nopool" "${base[@]}" --vm-name rhel49-x86_64-pv \
+    --pool nosuch
 [ "$(status_of "$TMPD/nopool" pool)" = FAIL ]
 
 # Changed host key.
 ssh-keygen -q -t ed25519 -N '' -f "$TMPD/otherhost"
 printf '[127.0.0.1]:%s %s\n' "$SSHD_PORT" "$(cut -d' ' -f1,2 "$TMPD/otherhost.pub")" > "$TMPD/kh-bad"
-expect 3 "$TMPD/badkey" "${base[@]}" --vm-name rhel49-x86_64-pv --known-hosts "$TMPD/kh-bad"
+x2k_expect 3 "$TMPD/badkey" "${base[@]}" --vm-name rhel49-x86_64-pv \
+    --known-hosts "$TMPD/kh-bad"
 [ "$(status_of "$TMPD/badkey" ssh-reachable)" = ok ]
 [ "$(status_of "$TMPD/badkey" ssh-hostkey)" = FAIL ]
 [ "$(status_of "$TMPD/badkey" ssh-auth)" = skip ]
@@ -118,11 +100,12 @@ assert_contains "$TMPD/badkey" "REMOTE HOST IDENTIFICATION HAS CHANGED"
 assert_contains "$TMPD/badkey" "ssh-keygen -R HOST"
 # Unknown host key: refused without --accept-host-key, accepted with it.
 : > "$TMPD/kh-empty"
-expect 3 "$TMPD/unknownkey" "${base[@]}" --vm-name rhel49-x86_64-pv --known-hosts "$TMPD/kh-empty"
+x2k_expect 3 "$TMPD/unknownkey" "${base[@]}" --vm-name rhel49-x86_64-pv \
+    --known-hosts "$TMPD/kh-empty"
 [ "$(status_of "$TMPD/unknownkey" ssh-hostkey)" = FAIL ]
 assert_contains "$TMPD/unknownkey" "$SSHD_HOSTKEY_FP"
-expect 0 "$TMPD/acceptkey" "${base[@]}" --vm-name rhel49-x86_64-pv --known-hosts "$TMPD/kh-empty" \
-    --accept-host-key "$SSHD_HOSTKEY_FP"
+x2k_expect 0 "$TMPD/acceptkey" "${base[@]}" --vm-name rhel49-x86_64-pv \
+    --known-hosts "$TMPD/kh-empty" --accept-host-key "$SSHD_HOSTKEY_FP"
 [ "$(wc -l < "$TMPD/kh-empty")" = 1 ]
 
 # Wrong password (no key anywhere); the right one works but warns.
@@ -131,38 +114,43 @@ for i in "${!nokey[@]}"; do
     [ "${nokey[$i]}" = --identity ] && unset "nokey[$i]" "nokey[$((i + 1))]"
 done
 echo not-the-password > "$TMPD/badpw"
-expect 3 "$TMPD/badpw.out" "${nokey[@]}" --vm-name rhel49-x86_64-pv --password-file "$TMPD/badpw"
+x2k_expect 3 "$TMPD/badpw.out" "${nokey[@]}" --vm-name rhel49-x86_64-pv \
+    --password-file "$TMPD/badpw"
 [ "$(status_of "$TMPD/badpw.out" ssh-auth)" = FAIL ]
 assert_contains "$TMPD/badpw.out" "ssh-auth: SSH login"
 assert_not_contains "$TMPD/badpw.out" not-the-password
-expect 0 "$TMPD/goodpw" "${nokey[@]}" --vm-name rhel49-x86_64-pv --password-file "$SSHD_PASSWORD_FILE"
+x2k_expect 0 "$TMPD/goodpw" "${nokey[@]}" --vm-name rhel49-x86_64-pv \
+    --password-file "$SSHD_PASSWORD_FILE"
 [ "$(status_of "$TMPD/goodpw" ssh-auth)" = warn ]
 assert_not_contains "$TMPD/goodpw" "$SSHD_PASSWORD"
 assert_not_contains "$TMPD/goodpw.err" "$SSHD_PASSWORD"
 
 # Unreachable SSH server (a closed port).
 closed=$(free_port)
-expect 3 "$TMPD/closed" "${base[@]}" --vm-name rhel49-x86_64-pv --ssh-port "$closed"
+x2k_expect 3 "$TMPD/closed" "${base[@]}" --vm-name rhel49-x86_64-pv \
+    --ssh-port "$closed"
 [ "$(status_of "$TMPD/closed" ssh-reachable)" = FAIL ]
 [ "$(status_of "$TMPD/closed" disk-readable)" = skip ]
 
 # Unknown guest, network disk, taken name, missing bridge.
-expect 3 "$TMPD/noguest" "${base[@]}" --vm-name no-such-guest
+x2k_expect 3 "$TMPD/noguest" "${base[@]}" --vm-name no-such-guest
 [ "$(status_of "$TMPD/noguest" vm-exists)" = FAIL ]
-expect 3 "$TMPD/netdisk" "${base[@]}" --vm-name netdisk-pv
+x2k_expect 3 "$TMPD/netdisk" "${base[@]}" --vm-name netdisk-pv
 [ "$(status_of "$TMPD/netdisk" disk-readable)" = FAIL ]
 assert_contains "$TMPD/netdisk" "network disks are not supported"
-expect 3 "$TMPD/taken" "${base[@]}" --vm-name rhel49-x86_64-pv --new-name taken-name
+x2k_expect 3 "$TMPD/taken" "${base[@]}" --vm-name rhel49-x86_64-pv \
+    --new-name taken-name
 [ "$(status_of "$TMPD/taken" target-name)" = FAIL ]
-expect 3 "$TMPD/nobridge" "${nobr[@]}" --vm-name rhel49-x86_64-pv
+x2k_expect 3 "$TMPD/nobridge" "${nobr[@]}" --vm-name rhel49-x86_64-pv
 [ "$(status_of "$TMPD/nobridge" network)" = FAIL ]
 assert_contains "$TMPD/nobridge" "'xenbr0'"
-expect 0 "$TMPD/netmap" "${nobr[@]}" --vm-name win2k8-hvm --network default:default
+x2k_expect 0 "$TMPD/netmap" "${nobr[@]}" --vm-name win2k8-hvm \
+    --network default:default
 [ "$(status_of "$TMPD/netmap" network)" = ok ]
 assert_contains "$TMPD/netmap" "The cdrom hdc"
 
 # Machine-readable output.
-expect 3 "$TMPD/json" "${base[@]}" --vm-name web-running --machine-readable
+x2k_expect 3 "$TMPD/json" "${base[@]}" --vm-name web-running --machine-readable
 assert_contains "$TMPD/json" '{"type":"check","id":"vm-shutoff","status":"FAIL","message":'
 
 # The source was never written to.

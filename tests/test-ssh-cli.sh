@@ -9,11 +9,7 @@ requires ssh ssh-agent ssh-add
 T=${top_builddir:-..}/tests/ssh-tool
 [ -x "$T" ] || skip "ssh-tool not built"
 sshd_start
-tmpdir
-unset SSH_AUTH_SOCK
-# An empty HOME: no default keys, no user known_hosts.
-export HOME=$TMPD/home
-mkdir -p "$HOME"
+empty_home
 
 conn=(--port "$SSHD_PORT" --user "$SSHD_USER")
 

@@ -8,10 +8,7 @@ T=${top_builddir:-..}/tests/ssh-tool
 [ -x "$T" ] || skip "ssh-tool not built"
 [ -f /etc/pam.d/sshd ] || skip "no PAM configuration for sshd"
 SSHD_USEPAM=yes SSHD_PASSWORD_AUTH=no sshd_start
-tmpdir
-unset SSH_AUTH_SOCK
-export HOME=$TMPD/home
-mkdir -p "$HOME"
+empty_home
 conn=(--port "$SSHD_PORT" --user "$SSHD_USER" --known-hosts "$SSHD_KNOWN_HOSTS")
 
 out=$("$T" "${conn[@]}" --password-file "$SSHD_PASSWORD_FILE" 127.0.0.1 exec 'id -un' 2>"$TMPD/err")

@@ -13,10 +13,7 @@ SSHD_HOSTKEY_TYPE=rsa sshd_start \
     "KexAlgorithms diffie-hellman-group14-sha1" \
     "Ciphers aes128-cbc" \
     "MACs hmac-sha1"
-tmpdir
-unset SSH_AUTH_SOCK
-export HOME=$TMPD/home
-mkdir -p "$HOME"
+empty_home
 conn=(--port "$SSHD_PORT" --user "$SSHD_USER" --identity "$SSHD_KEY")
 
 rc=0

@@ -1,24 +1,12 @@
 #!/bin/bash
 # The transfer engine against a real loopback sshd (tests/functions.sh
 # sshd_start): the streamer over a libssh2 exec channel, through the
-# OpenSSH client, and the SFTP reader pass every check of transfer-lib.sh (dense, odd-sized, empty, sparse,
-# "block device", --verify and corruption, kill -9 and resume, cancel
-# within 1 s, progress, --parallel, no perl -> dd); then the libvirt
-# volume-upload writer into a real dir pool (a private session libvirtd).
+# OpenSSH client, and the SFTP reader pass every check of
+# transfer-lib.sh (dense, odd-sized, empty, sparse, "block device",
+# --verify and corruption, kill -9 and resume, cancel within 1 s,
+# progress, --parallel, no perl -> dd); then the libvirt volume-upload
+# writer into a real dir pool (a private session libvirtd).
 . "${top_srcdir:-..}/tests/functions.sh"
-
-# Detach a loop device of ours; a remote reader may still hold it for a
-# moment after its session ends.
-loop_detach()
-{
-    local i=0
-    while [ $i -lt 50 ]; do
-        losetup -d "$1" 2>/dev/null && return 0
-        sleep 0.2
-        i=$((i + 1))
-    done
-    echo "warning: could not detach $1" >&2
-}
 . "$top_srcdir/tests/transfer-lib.sh"
 set -e -x
 requires perl cmp truncate stat
@@ -100,7 +88,7 @@ transfer_verify_checks
 
 # A real block device (a read-only loop device over a sparse image),
 # with the streamer and with the dd fallback.
-if [ "$(id -u)" = 0 ] && LOOP=$(losetup -f --show -r "$SRC/sparse.img" 2>/dev/null); then
+if [ "$(id -u)" = 0 ] && LOOP=$(loop_attach "$SRC/sparse.img" -r); then
     cleanup_fn loop_detach "$LOOP"
     chmod o+r "$LOOP"
     cleanup_fn chmod o-r "$LOOP"

@@ -58,11 +58,7 @@ fi
 boot_setup "$T/boot"
 
 # ---- The fake Xen host ---------------------------------------------------
-sshd_start
-export HOME=$T/home
-mkdir -p "$HOME"
-XEN=$SSHD_HOME/xen
-mkdir -p "$XEN"
+xen_host_start
 # The file disks as the Xen host has them (the sshd user reads them; the
 # cache stays read-only for this test).
 ln -s "$I/pv.img" "$XEN/pv.img"
@@ -177,9 +173,7 @@ cat > "$T/kvmhost.xml" <<XML
 XML
 
 base=(--batch --machine-readable --uri "test://$T/xenhost.xml"
-      --ssh-host 127.0.0.1 --ssh-port "$SSHD_PORT" --ssh-user "$SSHD_USER"
-      --known-hosts "$SSHD_KNOWN_HOSTS" --identity "$SSHD_KEY"
-      --target-uri "test://$T/kvmhost.xml" --pool default
+      "${XEN_SSH[@]}" --target-uri "test://$T/kvmhost.xml" --pool default
       --network xenbr0:default --engine builtin --state-dir "$T/state")
 
 # convert GUEST: migrate x2k-boot-GUEST; sets CONV_S and CONV_XML.
