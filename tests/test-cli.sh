@@ -35,7 +35,7 @@ set -e
 [ $rc = 2 ] || fail "bad format: exit $rc"
 assert_contains "$TMPD/err" "'vmdk' is not one of: raw, qcow2"
 
-# Seed 000's example, as a plan.
+# The documented block-device example, as a plan.
 x2k --batch --mode xen --uri xen+ssh://172.16.7.54 --vm-name ubuntu14.04 \
     --block-device --dump-plan > "$TMPD/plan"
 assert_contains "$TMPD/plan" "mode: xen"

@@ -1,8 +1,8 @@
 /* Unit tests for core/guest's pure parts: x2k_guest_check (the preflight
  * check on inspection data: Windows and other OSes refused with a
- * pointer to virt-v2v, Xen-only kernels refused with seed 001's remedy
- * unless direct kernel boot, kernels without virtio refused) and the
- * enum names.  The libguestfs side runs in make check-slow
+ * pointer to virt-v2v, Xen-only kernels refused with the remedy to
+ * install kernel-default unless direct kernel boot, kernels without
+ * virtio refused) and the enum names.  The libguestfs side runs in make check-slow
  * (tests/slow-guest-fix.sh) with the real appliance. */
 #include <config.h>
 

@@ -21,7 +21,7 @@ grep -oE 'TUI_EXIT_[A-Z]+ = [0-9]+' "$top_srcdir/tui/frontend.h" |
 done
 grep -qx '128+N' "$TMPD/codes"
 
-# The seed 000 example is there.
+# The block-device example (xen+ssh://172.16.7.54, ubuntu14.04) is there.
 grep -qF 'xen+ssh://172.16.7.54' "$man"
 grep -qF 'ubuntu14.04' "$man"
 grep -qF -- '\-\-block\-device' "$man"

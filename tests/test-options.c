@@ -131,8 +131,10 @@ assert_same_argv(char **a, char **b)
     assert_null(b[i]);
 }
 
+/* The documented block-device example (a Xen host by IP, a guest with a
+ * host block device): parsed, and replayed as the same command. */
 static void
-test_seed000_example(void **state)
+test_block_device_example(void **state)
 {
     const char *argv[] = { "xen2kvm-tui", "--mode", "xen", "--uri",
                            "xen+ssh://172.16.7.54", "--vm-name",
@@ -297,7 +299,7 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_seed000_example),
+        cmocka_unit_test(test_block_device_example),
         cmocka_unit_test(test_secrets_never),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_output_dir_implies_local),

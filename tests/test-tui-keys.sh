@@ -6,7 +6,8 @@
 # complete, open the Summary; passwords are masked and never logged;
 # a resize below 80x24 asks to enlarge and re-lays out exactly as
 # before; q asks before quitting; a running guest gets a guided
-# shutdown; every TERM of the issue works, with and without NO_COLOR.
+# shutdown; TERM=xterm, xterm-256color, screen, tmux and linux all
+# work, with and without NO_COLOR.
 . "${top_srcdir:-..}/tests/functions.sh"
 . "$top_srcdir/tests/tui-lib.sh"
 set -e -x

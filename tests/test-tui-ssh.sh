@@ -1,11 +1,11 @@
 #!/bin/bash
-# The SSH screen against a real private sshd (seed 000 section 1):
-# fields pre-filled from --uri; "Generate key" makes an ed25519 key;
-# "Install my key" asks about the unknown host key (SHA256 fingerprint
-# exactly as ssh-keygen prints it), then installs the key with the
-# one-time password, which is masked, wiped and never logged; "Test
-# login" then works without a password; the accepted key reaches the
-# replay command, the password does not.
+# The SSH screen against a real private sshd (the key login libvirt's
+# xen+ssh needs): fields pre-filled from --uri; "Generate key" makes an
+# ed25519 key; "Install my key" asks about the unknown host key (SHA256
+# fingerprint exactly as ssh-keygen prints it), then installs the key
+# with the one-time password, which is masked, wiped and never logged;
+# "Test login" then works without a password; the accepted key reaches
+# the replay command, the password does not.
 . "${top_srcdir:-..}/tests/functions.sh"
 . "$top_srcdir/tests/tui-lib.sh"
 set -e -x

@@ -1,5 +1,5 @@
 /* Unit tests for core/uri: parsing the URIs libvirt accepts, building
- * xen+ssh URIs (seed 000 section 2), and the round trip. */
+ * xen+ssh://[USER@]HOST[:PORT]/ URIs, and the round trip. */
 #include <config.h>
 
 #include <setjmp.h>

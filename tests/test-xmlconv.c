@@ -1,8 +1,9 @@
 /* Unit tests for core/xmlconv: golden files for every fixture in
  * tests/data/xmlconv (GENERATE=1 rewrites them), each output defined
  * into a real libvirt (test:///default, with libvirt's own schema
- * validation), the seed 001 target XML, one test per rule, and
- * robustness (malformed, hostile, huge and mutated input).
+ * validation), the SLES 11 SP3 guest's expected KVM XML element by
+ * element, one test per rule, and robustness (malformed, hostile, huge
+ * and mutated input).
  */
 #include <config.h>
 
@@ -190,7 +191,7 @@ struct fixture {
 static void
 setup_keep(struct x2k_plan *p, struct x2k_xmlconv_opts *o)
 {
-    /* Seed 001 §16.2.4: the image stays where it is. */
+    /* The disks are not copied: the image stays where it is. */
     o->disk_policy = X2K_DISKS_KEEP;
 }
 
@@ -405,9 +406,12 @@ test_minimal(void **state)
     virConnectClose(conn);
 }
 
-/* Seed 001 §16.2.4.3: every element of the target XML it lists. */
+/* The converted SLES 11 SP3 PV guest has every element of its expected
+ * KVM XML (tests/data/xmlconv/README): type kvm, hvm with arch and
+ * boot hd, no bootloader, qemu raw driver on vda/virtio, no vif
+ * script, a virtio balloon. */
 static void
-test_seed_001_target(void **state)
+test_sles11sp3_target(void **state)
 {
     X2K_AUTO(x2k_xmlconv_result) r = convert_fixture(&fixtures[0]);
     const char *x = r->xml;
@@ -427,8 +431,8 @@ test_seed_001_target(void **state)
     assert_xp(x, "/domain/on_crash", "restart");
     assert_xp_count(x, "/domain/bootloader", 0);
     assert_xp_count(x, "/domain/bootloader_args", 0);
-    /* The seed writes /usr/bin/qemu-kvm; Debian's is qemu-system-x86_64
-     * (from the target's capabilities, as the seed means). */
+    /* The emulator is the one the target's capabilities name:
+     * qemu-system-x86_64 on Debian, not a fixed /usr/bin/qemu-kvm. */
     assert_xp(x, "/domain/devices/emulator", "/usr/bin/qemu-system-x86_64");
     assert_xp(x, "/domain/devices/disk/@type", "file");
     assert_xp(x, "/domain/devices/disk/@device", "disk");
@@ -448,7 +452,8 @@ test_seed_001_target(void **state)
     assert_xp(x, "/domain/devices/graphics/@autoport", "yes");
     assert_xp(x, "/domain/devices/graphics/@keymap", "en-us");
     assert_xp(x, "/domain/devices/memballoon/@model", "virtio");
-    /* The rule says ps2 (the seed's target shows usb); plus a tablet. */
+    /* A Xen mouse becomes ps2; a usb tablet keeps the VNC pointer in
+     * step. */
     assert_xp(x, "/domain/devices/input[@type='mouse']/@bus", "ps2");
     assert_xp(x, "/domain/devices/input[@type='tablet']/@bus", "usb");
     assert_xp_count(x, "/domain/devices/console[target/@type='xen']", 0);
@@ -638,7 +643,7 @@ test_cmdline(void **state)
         { "console=xvc", "console=ttyS0" },
         { "xencons=tty xen_emul_unplug=never clocksource=xen quiet",
           "quiet" },
-        /* The seed's example line. */
+        /* The Xen root, disk and xvc console of a PV guest's GRUB. */
         { "root=/dev/xvda1 disk=/dev/xvda console=xvc",
           "root=/dev/vda1 disk=/dev/vda console=ttyS0" },
         { "  ", "" },
@@ -1357,7 +1362,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_golden),
         cmocka_unit_test(test_define_libvirt),
-        cmocka_unit_test(test_seed_001_target),
+        cmocka_unit_test(test_sles11sp3_target),
         cmocka_unit_test(test_minimal),
         cmocka_unit_test(test_domain_type),
         cmocka_unit_test(test_pv_os),
