@@ -21,18 +21,6 @@
 # losetup).
 . "${top_srcdir:-..}/tests/functions.sh"
 
-# Detach a loop device of ours; a remote reader may still hold it for a
-# moment after its session ends.
-loop_detach()
-{
-    local i=0
-    while [ $i -lt 50 ]; do
-        losetup -d "$1" 2>/dev/null && return 0
-        sleep 0.2
-        i=$((i + 1))
-    done
-    echo "warning: could not detach $1" >&2
-}
 set -e
 requires perl ssh python3 truncate
 RUNS=${BENCH_RUNS:-5}

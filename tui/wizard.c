@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "base/fsutil.h"
 #include "base/i18n.h"
 #include "base/log.h"
 #include "source/demo.h"
@@ -302,19 +303,9 @@ open_log(struct tui_ctx *ctx)
         else
             dir = x2k_strdup_printf("%s/.cache/xen2kvm-tui",
                                     home && *home ? home : "/tmp");
-        /* Parents first: ~/.cache may not exist yet. */
-        {
-            char *p;
-
-            for (p = dir + 1; *p; p++) {
-                if (*p == '/') {
-                    *p = '\0';
-                    mkdir(dir, 0700);
-                    *p = '/';
-                }
-            }
-            mkdir(dir, 0700);
-        }
+        /* Parents first: ~/.cache may not exist yet.  A failure shows
+         * when the log file is opened. */
+        (void)x2k_mkdir_p(dir, 0700, NULL);
         ctx->log_path = x2k_strdup_printf("%s/wizard.log", dir);
         free(dir);
     }
