@@ -12,29 +12,30 @@ tmpdir
 tui_env C.UTF-8
 cache=$XDG_CACHE_HOME/xen2kvm-tui/guests
 
-# To the URI screen (3/9), Enter (the demo's focus is on the Test
-# button), wait for WAIT, quit.
-uri_test()
+# Through the URI screen (Enter in its field goes on) to the guest
+# screen, which lists the guests of URI; wait for WAIT, quit.
+list_guests()
 {
-    local wait=$1
-    shift
-    tui_open listcache 80 24 "$@"
+    local uri=$1 wait=$2
+    tui_open listcache 80 24 --uri "$uri" --ssh-host 127.0.0.1
     tmux_wait " 1/9 "
     tmux_keys Enter
     tmux_wait " 2/9 "
     tmux_keys Enter
     tmux_wait " 3/9 "
     tmux_keys Enter
+    tmux_wait " 4/9 "
     tmux_wait "$wait"
     tui_quit
 }
 
-uri_test "demo-running" --demo
+uri=test://$top_srcdir/tests/data/xenhost.xml
+list_guests "$uri" "ubuntu14.04"
 [ -f "$cache" ] || fail "the URI test wrote no list cache"
 [ "$(stat -c %a "$cache")" = 600 ] || fail "the list cache is not private"
-head -1 "$cache" | grep -qE '^test:///.*/xenhost\.xml$' ||
+[ "$(head -1 "$cache")" = "$uri" ] ||
     fail "the list cache does not start with the URI"
-for g in demo-pv demo-hvm demo-running; do
+for g in rhel49-x86_64-pv win2k8-hvm ubuntu14.04 multidisk-pv web-running; do
     grep -qx "$g" "$cache" || fail "guest $g is not in the list cache"
 done
 ! grep -qx Domain-0 "$cache" || fail "Domain-0 is in the list cache"
@@ -43,13 +44,12 @@ cp "$cache" "$TMPD/cache.ok"
 # The completion offers them.
 # shellcheck source=/dev/null
 . "$top_builddir/completion/xen2kvm-tui"
-COMP_WORDS=(xen2kvm-tui --batch --demo --vm-name demo-p)
-COMP_CWORD=4
+COMP_WORDS=(xen2kvm-tui --batch --uri "$uri" --vm-name ubu)
+COMP_CWORD=5
 _xen2kvm_tui
-[ "${COMPREPLY[*]}" = demo-pv ] || fail "completion offered '${COMPREPLY[*]}'"
+[ "${COMPREPLY[*]}" = ubuntu14.04 ] ||
+    fail "completion offered '${COMPREPLY[*]}'"
 
-# A failed listing keeps the cache (Enter in the URI field goes on to
-# the guest screen, which lists the guests itself).
-uri_test "cannot be listed" --uri "test:///$TMPD/no-such-host.xml" \
-    --ssh-host 127.0.0.1
+# A failed listing keeps the cache.
+list_guests "test:///$TMPD/no-such-host.xml" "cannot be listed"
 cmp "$cache" "$TMPD/cache.ok" || fail "a failed URI test changed the cache"
