@@ -17,13 +17,12 @@ cache=$XDG_CACHE_HOME/xen2kvm-tui/guests
 list_guests()
 {
     local uri=$1 wait=$2
+    local step
     tui_open listcache 80 24 --uri "$uri" --ssh-host 127.0.0.1
-    tmux_wait " 1/9 "
-    tmux_keys Enter
-    tmux_wait " 2/9 "
-    tmux_keys Enter
-    tmux_wait " 3/9 "
-    tmux_keys Enter
+    for step in 1 2 3; do
+        tmux_wait " $step/9 "
+        tmux_keys Enter
+    done
     tmux_wait " 4/9 "
     tmux_wait "$wait"
     tui_quit
