@@ -6,7 +6,10 @@
 # (libvirt-daemon-driver-qemu).  virt-xml-validate needs xmllint (libxml2-utils,
 # only recommended by libvirt-clients).  virt-v2v (--engine virt-v2v, make check-slow) only recommends
 # nbdkit and nbdcopy (libnbd-bin), and this script installs without
-# recommends, so they are listed too.  As root it runs apt-get; otherwise it prints the exact
+# recommends, so they are listed too.  The packages' check
+# (build-aux/check-packages.sh) builds the .deb (debhelper, dpkg-dev),
+# lints it (lintian) and builds the RPM spec (rpm: rpmspec, rpmbuild);
+# bash-completion's pkg-config file says where the completion goes.  As root it runs apt-get; otherwise it prints the exact
 # command and exits non-zero.
 set -e
 
@@ -22,6 +25,7 @@ virt-v2v nbdkit libnbd-bin cpio
 locales perl python3 xz-utils procps psmisc passwd mount coreutils
 clang libclang-rt-14-dev
 debootstrap util-linux libvirt-daemon-driver-qemu
+bash-completion debhelper dpkg-dev lintian rpm
 "
 
 missing=""

@@ -12,12 +12,14 @@
 #include "backend.h"
 #include "base/fsutil.h"
 #include "base/i18n.h"
+#include "base/log.h"
 #include "engine/engine.h"
 #include "engine/preflight.h"
 #include "help.h"
 #include "plan/uri.h"
 #include "source/demo.h"
 #include "source/inventory.h"
+#include "source/listcache.h"
 #include "source/source.h"
 #include "ssh/ssh.h"
 #include "target/target.h"
@@ -158,6 +160,23 @@ open_source(const char *uri, struct x2k_error *err)
     return src;
 }
 
+/* Keep the names for the shell completion of --vm-name (completion/);
+ * a cache that cannot be written only costs that. */
+static void
+cache_guests(const char *uri, const struct x2k_source_dom *doms, size_t n)
+{
+    const char **names = x2k_xcalloc(n + 1, sizeof *names);
+    struct x2k_error err = X2K_ERROR_INIT;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        names[i] = doms[i].name;
+    if (x2k_listcache_write(uri, names, n, &err) < 0)
+        x2k_log(X2K_LOG_INFO, "guest list cache: %s", err.msg);
+    x2k_error_clear(&err);
+    free(names);
+}
+
 int
 tui_backend_list_vms(const char *uri, struct tui_vm **vms, size_t *n,
                      struct x2k_error *err)
@@ -185,6 +204,7 @@ tui_backend_list_vms(const char *uri, struct tui_vm **vms, size_t *n,
             doms[i].state != X2K_DOM_CRASHED;
     }
     *n = count;
+    cache_guests(uri, doms, count);
     x2k_source_doms_free(doms, count);
     x2k_source_free(src);
     return 0;

@@ -9,6 +9,7 @@
 #include "base/i18n.h"
 #include "frontend.h"
 #include "plan/options.h"
+#include "version.h"
 
 static void
 init_locale(void)
@@ -60,7 +61,7 @@ main(int argc, char **argv)
         print_and_free(x2k_options_usage());
         rc = TUI_EXIT_OK;
     } else if (cli.version) {
-        printf("%s %s\n", X2K_PROGRAM, PACKAGE_VERSION);
+        print_and_free(tui_version_text());
         rc = TUI_EXIT_OK;
     } else if (cli.long_options) {
         const char *const *names = x2k_options_long_names();

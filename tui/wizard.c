@@ -290,19 +290,13 @@ static int
 open_log(struct tui_ctx *ctx)
 {
     const char *given = ctx->cli->log_file;
-    const char *cache = getenv("XDG_CACHE_HOME");
-    const char *home = getenv("HOME");
     char *dir = NULL;
     int fd;
 
     if (given && *given) {
         ctx->log_path = x2k_xstrdup(given);
     } else {
-        if (cache && *cache)
-            dir = x2k_strdup_printf("%s/xen2kvm-tui", cache);
-        else
-            dir = x2k_strdup_printf("%s/.cache/xen2kvm-tui",
-                                    home && *home ? home : "/tmp");
+        dir = x2k_cache_dir();
         /* Parents first: ~/.cache may not exist yet.  A failure shows
          * when the log file is opened. */
         (void)x2k_mkdir_p(dir, 0700, NULL);

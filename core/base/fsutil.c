@@ -116,3 +116,15 @@ x2k_find_program(const char *name)
         p += n + 1;
     }
 }
+
+char *
+x2k_cache_dir(void)
+{
+    const char *cache = getenv("XDG_CACHE_HOME");
+    const char *home = getenv("HOME");
+
+    if (cache && *cache == '/')
+        return x2k_strdup_printf("%s/xen2kvm-tui", cache);
+    return x2k_strdup_printf("%s/.cache/xen2kvm-tui",
+                             home && *home ? home : "/tmp");
+}

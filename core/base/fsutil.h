@@ -24,6 +24,11 @@ int x2k_mkdir_parents(const char *file, mode_t mode, struct x2k_error *err)
 int x2k_write_file_atomic(const char *path, const void *data, size_t len,
                           mode_t mode, struct x2k_error *err) X2K_NONNULL(1);
 
+/* The program's cache directory: $XDG_CACHE_HOME/xen2kvm-tui when
+ * that is absolute, else $HOME/.cache/xen2kvm-tui (/tmp without a
+ * HOME).  Not created.  Caller frees. */
+char *x2k_cache_dir(void);
+
 /* The path of the executable NAME: NAME itself when it has a '/',
  * else the first match in $PATH (/usr/bin:/bin when unset).  NULL when
  * there is none.  Caller frees. */

@@ -136,6 +136,18 @@ x2k_str_is_empty(const char *s)
 }
 
 bool
+x2k_str_has_control(const char *s)
+{
+    const unsigned char *p;
+
+    for (p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            return true;
+    }
+    return false;
+}
+
+bool
 x2k_parse_long(const char *s, long min, long max, long *out)
 {
     char *end = NULL;

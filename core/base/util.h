@@ -33,6 +33,8 @@ bool x2k_str_has_prefix(const char *s, const char *prefix);
 bool x2k_str_has_suffix(const char *s, const char *suffix);
 bool x2k_str_equal(const char *a, const char *b);   /* NULL-safe */
 bool x2k_str_is_empty(const char *s);               /* NULL or "" */
+/* Whether S has a control character (below 0x20, or DEL). */
+bool x2k_str_has_control(const char *s) X2K_NONNULL(1);
 
 /* Parse a whole decimal number in [MIN, MAX]; false on junk/overflow. */
 bool x2k_parse_long(const char *s, long min, long max, long *out);

@@ -144,3 +144,14 @@ x2k_virt_conn_close(struct x2k_virt_conn *c)
     c->conn = NULL;
     c->uri = NULL;
 }
+
+char *
+x2k_virt_lib_version(void)
+{
+    unsigned long v = 0;
+
+    if (virGetVersion(&v, NULL, NULL) < 0)
+        return NULL;
+    return x2k_strdup_printf("%lu.%lu.%lu", v / 1000000, v / 1000 % 1000,
+                             v % 1000);
+}

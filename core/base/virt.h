@@ -38,6 +38,11 @@ int x2k_virt_conn_open(struct x2k_virt_conn *c, const char *uri,
 /* Close C's connection and free its URI; an empty C is a no-op. */
 void x2k_virt_conn_close(struct x2k_virt_conn *c) X2K_NONNULL(1);
 
+/* The version of the libvirt library this process runs with
+ * ("9.0.0"), from virGetVersion; NULL if libvirt cannot say.  Caller
+ * frees. */
+char *x2k_virt_lib_version(void);
+
 /* Set ERR to CODE with MSG... and libvirt's last error as the detail. */
 void x2k_virt_error(struct x2k_error *err, enum x2k_errcode code,
                     const char *fmt, ...) X2K_PRINTF(3, 4);

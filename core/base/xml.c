@@ -118,3 +118,15 @@ x2k_xml_parse(const char *xml, size_t len, enum x2k_xml_kind kind,
     xmlFreeParserCtxt(ctxt);
     return doc;
 }
+
+char *
+x2k_xml_lib_version(void)
+{
+    long v;
+
+    /* xmlParserVersion is "20914" for 2.9.14. */
+    if (!x2k_parse_long(xmlParserVersion, 0, 999999, &v))
+        return x2k_xstrdup(xmlParserVersion);
+    return x2k_strdup_printf("%ld.%ld.%ld", v / 10000, v / 100 % 100,
+                             v % 100);
+}

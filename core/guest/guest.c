@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <guestfs.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -565,4 +566,25 @@ x2k_guest_convert(const struct x2k_guest_disk *disks, size_t n_disks,
         return -1;
     }
     return x2k_guest_close(g, err);
+}
+
+char *
+x2k_guest_lib_version(void)
+{
+    guestfs_h *g = guestfs_create_flags(GUESTFS_CREATE_NO_ENVIRONMENT |
+                                        GUESTFS_CREATE_NO_CLOSE_ON_EXIT);
+    struct guestfs_version *v;
+    char *s = NULL;
+
+    if (!g)
+        return NULL;
+    guestfs_set_error_handler(g, NULL, NULL);
+    v = guestfs_version(g);
+    if (v) {
+        s = x2k_strdup_printf("%" PRIi64 ".%" PRIi64 ".%" PRIi64 "%s",
+                              v->major, v->minor, v->release, v->extra);
+        guestfs_free_version(v);
+    }
+    guestfs_close(g);
+    return s;
 }

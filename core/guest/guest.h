@@ -149,4 +149,9 @@ void x2k_error_from_guestfs(struct x2k_error *err, struct guestfs_h *g,
 const char *x2k_os_kind_name(enum x2k_os_kind os);
 const char *x2k_bootloader_name(enum x2k_bootloader b);
 
+/* The version of the libguestfs library this process runs with
+ * ("1.48.6"), asked of a handle that is never launched; NULL if no
+ * handle can be made.  Caller frees. */
+char *x2k_guest_lib_version(void);
+
 #endif /* X2K_GUEST_H */

@@ -471,6 +471,19 @@ x2k_options_long_names(void)
     return names;
 }
 
+bool
+x2k_options_info(size_t i, struct x2k_optinfo *info)
+{
+    const struct optdef *d;
+
+    if (i >= X2K_N_ELEMENTS(defs))
+        return false;
+    d = &defs[i];
+    *info = (struct x2k_optinfo){ d->name, d->shortname, takes_arg(d),
+                                  d->hidden, d->values, d->argdescrip };
+    return true;
+}
+
 /* Is D's field in PLAN different from the default plan DEF? */
 static bool
 differs(const struct optdef *d, const struct x2k_plan *plan,
@@ -593,18 +606,6 @@ x2k_plan_to_command(const struct x2k_plan *plan)
     return cmd;
 }
 
-static bool
-has_control(const char *s)
-{
-    const unsigned char *p;
-
-    for (p = (const unsigned char *)s; *p; p++) {
-        if (*p < 0x20 || *p == 0x7f)
-            return true;
-    }
-    return false;
-}
-
 char *
 x2k_plan_dump(const struct x2k_plan *plan)
 {
@@ -632,7 +633,7 @@ x2k_plan_dump(const struct x2k_plan *plan)
             x2k_buf_printf(&b, "%s: -\n", d->name);
             continue;
         }
-        if (has_control(v)) {
+        if (x2k_str_has_control(v)) {
             char *q = x2k_shell_quote(v);
 
             free(v);

@@ -42,6 +42,19 @@ char *x2k_options_usage(void);
 /* Every long option name, without dashes, NULL-terminated; static. */
 const char *const *x2k_options_long_names(void);
 
+/* One option as a shell completion sees it (all borrowed, static). */
+struct x2k_optinfo {
+    const char *name;           /* without dashes */
+    char shortname;             /* or '\0' */
+    bool takes_arg;
+    bool hidden;                /* left out of --help */
+    const char *const *values;  /* an enum's values, NULL-terminated; or NULL */
+    const char *argdescrip;     /* untranslated ("FILE", "DIR"...), or NULL */
+};
+
+/* The I-th option of the table, in table order; false past the end. */
+bool x2k_options_info(size_t i, struct x2k_optinfo *info) X2K_NONNULL(2);
+
 /* The argv that replays PLAN: "xen2kvm-tui --batch" followed by every
  * non-default setting as --name=value, in table order.  Secrets never
  * appear (only --password-file's path).  Free with x2k_argv_free. */

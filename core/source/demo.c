@@ -23,13 +23,11 @@
 char *
 x2k_demo_cache_dir(void)
 {
-    const char *cache = getenv("XDG_CACHE_HOME");
-    const char *home = getenv("HOME");
+    char *dir = x2k_cache_dir();
+    char *demo = x2k_strdup_printf("%s/demo", dir);
 
-    if (cache && *cache == '/')
-        return x2k_strdup_printf("%s/xen2kvm-tui/demo", cache);
-    return x2k_strdup_printf("%s/.cache/xen2kvm-tui/demo",
-                             home && *home ? home : "/tmp");
+    free(dir);
+    return demo;
 }
 
 char *

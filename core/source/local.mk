@@ -4,6 +4,8 @@ libx2k_la_SOURCES += \
 	%reldir%/demo.h \
 	%reldir%/inventory.c \
 	%reldir%/inventory.h \
+	%reldir%/listcache.c \
+	%reldir%/listcache.h \
 	%reldir%/source.c \
 	%reldir%/source.h \
 	$(NULL)

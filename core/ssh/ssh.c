@@ -460,3 +460,11 @@ x2k_ssh_opts_from_plan(const struct x2k_plan *plan, struct x2k_ssh_opts *o,
     }
     return 0;
 }
+
+const char *
+x2k_ssh_lib_version(void)
+{
+    const char *v = libssh2_version(0);
+
+    return v ? v : "?";
+}

@@ -60,6 +60,10 @@ const char *x2k_ssh_auth_method(const struct x2k_ssh *s) X2K_NONNULL(1);
 /* The key file that worked (publickey), or NULL.  Borrowed. */
 const char *x2k_ssh_auth_keyfile(const struct x2k_ssh *s) X2K_NONNULL(1);
 
+/* The version of the libssh2 library this process runs with
+ * ("1.10.0").  Static. */
+const char *x2k_ssh_lib_version(void);
+
 /* Run CMD (already quoted by the caller with x2k_shell_quote) and
  * collect everything.  STDIN_DATA may be NULL.  OUT/ERROUT may be NULL
  * (then discarded); else caller frees (never NULL on success).
