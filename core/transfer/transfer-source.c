@@ -39,17 +39,24 @@ open_chan(struct tx_worker *w, const struct x2k_transfer_disk *d,
           struct x2k_error *err)
 {
     struct tx_ctx *ctx = w->ctx;
+    struct tx_stream_req q = {
+        .mode = mode,
+        .path = d->source,
+        .offset = offset,
+        .is_block = d->is_block,
+        .verify = verify,
+        .timeout_ms = tx_io_timeout_ms(ctx),
+        .remote_path = ctx->opts->remote_path,
+    };
 
     if (ctx->opts->ssh) {
         if (!w->ssh &&
             !(w->ssh = tx_ssh_connect(ctx->opts->ssh, ctx->opts->transport,
                                       &ctx->rep, err)))
             return NULL;
-        return tx_ssh_exec_chan(w->ssh, mode, d->source, offset, d->is_block,
-                                verify, ctx->opts->remote_path, err);
+        return tx_ssh_exec_chan(w->ssh, &q, err);
     }
-    return tx_local_exec_chan(mode, d->source, offset, d->is_block, verify,
-                              ctx->opts->remote_path, &ctx->rep, err);
+    return tx_local_exec_chan(&q, &ctx->rep, err);
 }
 
 /* The reader the options ask for, AUTO resolved. */
@@ -101,7 +108,7 @@ tx_open_reader(struct tx_worker *w, const struct x2k_transfer_disk *d,
         if (!chan)
             return NULL;
         openssh = w->ssh && tx_ssh_uses_openssh(w->ssh);
-        r = tx_stream_reader_new(chan, d->source, &ctx->rep,
+        r = tx_stream_reader_new(chan, d->source, offset,
                                  openssh ? &e : err);
         if (r || !openssh)
             return r;
@@ -124,7 +131,7 @@ tx_open_reader(struct tx_worker *w, const struct x2k_transfer_disk *d,
         x2k_error_clear(&e);
         tx_ssh_disable_openssh(w->ssh);
         chan = open_chan(w, d, "copy", offset, verify, err);
-        return chan ? tx_stream_reader_new(chan, d->source, &ctx->rep, err)
+        return chan ? tx_stream_reader_new(chan, d->source, offset, err)
                     : NULL;
     }
     case X2K_READER_SFTP:
@@ -137,10 +144,8 @@ tx_open_reader(struct tx_worker *w, const struct x2k_transfer_disk *d,
             !(w->ssh = tx_ssh_connect(ctx->opts->ssh, ctx->opts->transport,
                                       &ctx->rep, err)))
             return NULL;
-        /* The checksum must come from the Xen host itself: tx_source_hash
-         * runs the streamer's hash mode there. */
         return tx_sftp_reader_new(w->ssh, d->source, d->is_block, offset,
-                                  false, &ctx->rep, err);
+                                  tx_io_timeout_ms(ctx), &ctx->rep, err);
     default:
         return tx_local_reader_new(d->source, d->is_block, offset, verify,
                                    &ctx->rep, err);
@@ -165,7 +170,7 @@ tx_source_hash(struct tx_worker *w, const struct x2k_transfer_disk *d,
         chan = open_chan(w, d, "hash", 0, true, err);
         if (!chan)
             return -1;
-        return tx_stream_hash(chan, d->source, &ctx->rep, alg, hex, err);
+        return tx_stream_hash(chan, d->source, alg, hex, err);
     }
     r = tx_local_reader_new(d->source, d->is_block, UINT64_MAX, true,
                             &ctx->rep, err);

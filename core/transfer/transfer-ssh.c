@@ -17,10 +17,6 @@
 #include "ssh/ssh.h"
 #include "transfer/transfer-ssh.h"
 
-/* A stream with no byte for this long means a dead connection (a
- * streamer skipping a huge zero device still sends records often). */
-#define READ_TIMEOUT_MS (10 * 60 * 1000)
-
 struct tx_ssh {
     struct x2k_ssh *s;
     struct x2k_ssh_opts o;      /* borrowed strings */
@@ -78,7 +74,8 @@ tx_ssh_disable_openssh(struct tx_ssh *t)
 /* The streamer command through `ssh`, with the host key and the login
  * that core/ssh has just checked. */
 static struct tx_chan *
-openssh_chan(struct tx_ssh *t, const char *cmd, struct x2k_error *err)
+openssh_chan(struct tx_ssh *t, const char *cmd, int timeout_ms,
+             struct x2k_error *err)
 {
     const char *argv[48];
     const char *keyfile = x2k_ssh_auth_keyfile(t->s);
@@ -137,7 +134,8 @@ openssh_chan(struct tx_ssh *t, const char *cmd, struct x2k_error *err)
     argv[n++] = t->o.host;
     argv[n++] = cmd;
     argv[n] = NULL;
-    return tx_spawn_chan("ssh", (char *const *)argv, NULL, t->rep, err);
+    return tx_spawn_chan("ssh", (char *const *)argv, NULL, timeout_ms, t->rep,
+                         err);
 }
 
 /* Close the session. */
@@ -155,15 +153,24 @@ tx_ssh_free(struct tx_ssh *t)
 struct ssh_chan {
     struct tx_chan chan;
     struct x2k_ssh_chan *c;
+    int timeout_ms;
 };
 
-/* Read from the exec channel, giving up after READ_TIMEOUT_MS. */
+/* Read from the exec channel; no byte for the timeout is an error. */
 static ssize_t
 ssh_chan_read(struct tx_chan *chan, void *buf, size_t n, struct x2k_error *err)
 {
     struct ssh_chan *sc = (struct ssh_chan *)chan;
+    struct x2k_error e = X2K_ERROR_INIT;
+    ssize_t r = x2k_ssh_chan_read(sc->c, buf, n, sc->timeout_ms, &e);
 
-    return x2k_ssh_chan_read(sc->c, buf, n, READ_TIMEOUT_MS, err);
+    if (r < 0 && e.code == X2K_ERR_TIMEOUT) {
+        x2k_error_clear(&e);
+        tx_timeout_error(err, sc->timeout_ms);
+    } else if (r < 0) {
+        x2k_error_move(err, &e);
+    }
+    return r;
 }
 
 /* Close the exec channel: its exit status and stderr. */
@@ -179,25 +186,25 @@ ssh_chan_close(struct tx_chan *chan, bool abort, int *status, char **errtext,
     return r;
 }
 
-/* The streamer in MODE, through OpenSSH or a libssh2 channel. */
+/* The streamer asked for Q, through OpenSSH or a libssh2 channel. */
 struct tx_chan *
-tx_ssh_exec_chan(struct tx_ssh *t, const char *mode, const char *path,
-                 uint64_t offset, bool is_block, bool verify,
-                 const char *remote_path, struct x2k_error *err)
+tx_ssh_exec_chan(struct tx_ssh *t, const struct tx_stream_req *q,
+                 struct x2k_error *err)
 {
-    X2K_AUTOFREE char *cmd = x2k_transfer_streamer_command(mode, path, offset,
-                                                           is_block, verify,
-                                                           remote_path);
+    X2K_AUTOFREE char *cmd = x2k_transfer_streamer_command(
+        q->mode, q->path, q->offset, q->is_block, q->verify,
+        tx_keepalive_for(q->timeout_ms), q->remote_path);
     struct ssh_chan *sc;
     struct x2k_ssh_chan *c;
 
     if (t->openssh)
-        return openssh_chan(t, cmd, err);
+        return openssh_chan(t, cmd, q->timeout_ms, err);
     c = x2k_ssh_exec_start(t->s, cmd, err);
     if (!c)
         return NULL;
     sc = x2k_xcalloc(1, sizeof *sc);
     sc->c = c;
+    sc->timeout_ms = q->timeout_ms;
     sc->chan.read = ssh_chan_read;
     sc->chan.close = ssh_chan_close;
     return &sc->chan;
@@ -212,6 +219,7 @@ struct sftp_src {
     LIBSSH2_SFTP_HANDLE *h;
     char *path;
     uint64_t pos;
+    int timeout_ms;
 };
 
 /* Set ERR from libssh2's last SFTP error. */
@@ -259,7 +267,11 @@ sftp_read_at(void *h, void *buf, size_t len, uint64_t off,
             sftp_fail(f, err);
             return -1;
         }
-        if (x2k_ssh_wait(f->t->s, start, READ_TIMEOUT_MS, err) < 0)
+        if (x2k_now() - start >= f->timeout_ms / 1000.0) {
+            tx_timeout_error(err, f->timeout_ms);
+            return -1;
+        }
+        if (x2k_ssh_wait(f->t->s, 0, 0, err) < 0)
             return -1;
     }
     return 0;
@@ -306,7 +318,7 @@ remote_device_size(struct tx_ssh *t, const char *path, uint64_t *size,
 /* A block reader over SFTP on session T. */
 struct tx_reader *
 tx_sftp_reader_new(struct tx_ssh *t, const char *path, bool is_block,
-                   uint64_t offset, bool verify, struct x2k_reporter *rep,
+                   uint64_t offset, int timeout_ms, struct x2k_reporter *rep,
                    struct x2k_error *err)
 {
     struct tx_block_src src = {
@@ -323,6 +335,7 @@ tx_sftp_reader_new(struct tx_ssh *t, const char *path, bool is_block,
     f->t = t;
     f->session = x2k_ssh_raw_session(t->s);
     f->path = x2k_xstrdup(path);
+    f->timeout_ms = timeout_ms;
     while (!(f->sftp = libssh2_sftp_init(f->session))) {
         if (libssh2_session_last_errno(f->session) != LIBSSH2_ERROR_EAGAIN) {
             sftp_fail(f, err);
@@ -357,8 +370,10 @@ tx_sftp_reader_new(struct tx_ssh *t, const char *path, bool is_block,
             goto fail;
     }
     src.h = f;
+    /* The checksum must come from the Xen host itself: tx_source_hash
+     * runs the streamer's hash mode there. */
     return tx_block_reader_new("sftp", &src, size, attrs.mtime, offset,
-                               verify, rep, err);
+                               false, rep, err);
 
 fail:
     sftp_close(f);
