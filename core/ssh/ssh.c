@@ -18,12 +18,14 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libssh2.h>
 
 #include "base/i18n.h"
 #include "base/log.h"
+#include "base/secret.h"
 #include "plan/uri.h"
 #include "ssh/ssh-internal.h"
 
@@ -379,18 +381,27 @@ x2k_ssh_auth_keyfile(const struct x2k_ssh *s)
 
 /* Plan glue. */
 
-/* The first line of the password file PATH. */
+/* The first line of the password file PATH, which only its owner may
+ * read. */
 char *
 x2k_ssh_read_password_file(const char *path, struct x2k_error *err)
 {
     char buf[4096];
     int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
     ssize_t n;
     char *nl, *r;
 
     if (fd < 0) {
         x2k_error_set_errno(err, X2K_ERR_IO, errno,
                             _("Cannot read the password file %1$s."), path);
+        return NULL;
+    }
+    if (fstat(fd, &st) == 0 && (st.st_mode & 077)) {
+        close(fd);
+        x2k_error_set(err, X2K_ERR_INVALID,
+                      _("The password file %1$s can be read by other users (mode %2$04o): a password must be private. Make it readable by its owner only (chmod 600 %1$s), then run again."),
+                      path, (unsigned)(st.st_mode & 07777));
         return NULL;
     }
     n = read(fd, buf, sizeof(buf) - 1);
@@ -404,7 +415,7 @@ x2k_ssh_read_password_file(const char *path, struct x2k_error *err)
     nl = strpbrk(buf, "\r\n");
     if (nl)
         *nl = '\0';
-    r = x2k_xstrdup(buf);
+    r = x2k_secret_dup(buf);
     x2k_secure_zero(buf, sizeof(buf));
     return r;
 }
@@ -421,7 +432,8 @@ x2k_ssh_opts_from_plan(const struct x2k_plan *plan, struct x2k_ssh_opts *o,
     memset(o, 0, sizeof(*o));
     *host_out = NULL;
     *user_out = NULL;
-    *password = NULL;
+    if (password)
+        *password = NULL;
     if (uri)
         u = x2k_uri_parse(uri, NULL);
     if (plan->ssh_host)
@@ -448,7 +460,7 @@ x2k_ssh_opts_from_plan(const struct x2k_plan *plan, struct x2k_ssh_opts *o,
     o->known_hosts = plan->known_hosts;
     o->accept_fingerprint = plan->accept_host_key;
     o->legacy = plan->legacy_ssh;
-    if (plan->password_file) {
+    if (plan->password_file && password) {
         *password = x2k_ssh_read_password_file(plan->password_file, err);
         if (!*password) {
             free(*host_out);

@@ -98,17 +98,19 @@ int x2k_ssh_chan_close(struct x2k_ssh_chan *c, int *exit_status,
 /* Build connection options from PLAN: ssh_host/ssh_user/ssh_port first,
  * else the host/user/port of the plan's source URI; identity,
  * known_hosts, accept_host_key, legacy_ssh; the password is read from
- * --password-file into *PASSWORD (caller wipes it with
- * x2k_secure_free).  OPTS borrows strings from PLAN and from *HOST_OUT
- * / *USER_OUT (caller frees those).  -1 when no host is known or the
- * password file cannot be read. */
+ * --password-file into *PASSWORD (a secret: the caller wipes it with
+ * x2k_secret_free as soon as it has logged in), unless PASSWORD is
+ * NULL.  OPTS borrows strings from PLAN and from *HOST_OUT / *USER_OUT
+ * (caller frees those).  -1 when no host is known or the password file
+ * cannot be read or is not private. */
 int x2k_ssh_opts_from_plan(const struct x2k_plan *plan,
                            struct x2k_ssh_opts *opts, char **host_out,
                            char **user_out, char **password,
-                           struct x2k_error *err) X2K_NONNULL(1, 2, 3, 4, 5);
+                           struct x2k_error *err) X2K_NONNULL(1, 2, 3, 4);
 
-/* Read the first line of a password file (trailing newline removed).
- * Caller wipes it with x2k_secure_free. */
+/* Read the first line of a password file (trailing newline removed);
+ * a file others may read (mode & 077) is refused (X2K_ERR_INVALID).
+ * A secret: the caller wipes it with x2k_secret_free. */
 char *x2k_ssh_read_password_file(const char *path, struct x2k_error *err)
     X2K_NONNULL(1);
 

@@ -32,6 +32,7 @@ struct tx_ctx {
 /* One worker thread: it takes the next disk until none is left. */
 struct tx_worker {
     struct tx_ctx *ctx;
+    size_t index;                       /* in the job's workers */
     pthread_t tid;
     struct tx_ssh *ssh;                 /* this worker's session, lazily */
 };

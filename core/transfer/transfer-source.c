@@ -32,6 +32,23 @@ last_line(const char *text)
     return start < end ? x2k_xstrndup(start, end - start) : x2k_xstrdup("?");
 }
 
+/* W's SSH session: one the caller logged in for it, else its own. */
+static int
+worker_ssh(struct tx_worker *w, struct x2k_error *err)
+{
+    struct tx_ctx *ctx = w->ctx;
+    const struct x2k_transfer_opts *o = ctx->opts;
+
+    if (w->ssh)
+        return 0;
+    if (w->index < o->n_sessions)
+        w->ssh = tx_ssh_adopt(o->ssh, o->sessions[w->index], o->transport,
+                              &ctx->rep, err);
+    else
+        w->ssh = tx_ssh_connect(o->ssh, o->transport, &ctx->rep, err);
+    return w->ssh ? 0 : -1;
+}
+
 /* Open the streamer's byte channel for MODE on this worker. */
 static struct tx_chan *
 open_chan(struct tx_worker *w, const struct x2k_transfer_disk *d,
@@ -50,9 +67,7 @@ open_chan(struct tx_worker *w, const struct x2k_transfer_disk *d,
     };
 
     if (ctx->opts->ssh) {
-        if (!w->ssh &&
-            !(w->ssh = tx_ssh_connect(ctx->opts->ssh, ctx->opts->transport,
-                                      &ctx->rep, err)))
+        if (worker_ssh(w, err) < 0)
             return NULL;
         return tx_ssh_exec_chan(w->ssh, &q, err);
     }
@@ -140,9 +155,7 @@ tx_open_reader(struct tx_worker *w, const struct x2k_transfer_disk *d,
                           _("Reading disks over SFTP needs an SSH connection."));
             return NULL;
         }
-        if (!w->ssh &&
-            !(w->ssh = tx_ssh_connect(ctx->opts->ssh, ctx->opts->transport,
-                                      &ctx->rep, err)))
+        if (worker_ssh(w, err) < 0)
             return NULL;
         return tx_sftp_reader_new(w->ssh, d->source, d->is_block, offset,
                                   tx_io_timeout_ms(ctx), &ctx->rep, err);

@@ -19,29 +19,28 @@
 
 struct tx_ssh {
     struct x2k_ssh *s;
-    struct x2k_ssh_opts o;      /* borrowed strings */
+    bool owned;                 /* S is freed with this */
+    struct x2k_ssh_opts o;      /* borrowed strings, no password */
     struct x2k_reporter *rep;
     bool openssh;
 };
 
-/* Log in with core/ssh and decide whether OpenSSH carries the data. */
-struct tx_ssh *
-tx_ssh_connect(const struct x2k_ssh_opts *opts,
-               enum x2k_transfer_transport transport,
-               struct x2k_reporter *rep, struct x2k_error *err)
+/* Wrap the logged-in session S (OWNED: freed with T) and decide
+ * whether OpenSSH carries the data. */
+static struct tx_ssh *
+wrap(const struct x2k_ssh_opts *opts, struct x2k_ssh *s, bool owned,
+     enum x2k_transfer_transport transport, struct x2k_reporter *rep,
+     struct x2k_error *err)
 {
-    struct tx_ssh *t;
+    struct tx_ssh *t = x2k_xcalloc(1, sizeof *t);
     const char *method;
 
-    t = x2k_xcalloc(1, sizeof *t);
     t->o = *opts;
     t->o.reporter = rep;
+    t->o.password = NULL;
     t->rep = rep;
-    t->s = x2k_ssh_connect(&t->o, err);
-    if (!t->s) {
-        free(t);
-        return NULL;
-    }
+    t->s = s;
+    t->owned = owned;
     /* The OpenSSH client can only take over non-interactive logins. */
     method = x2k_ssh_auth_method(t->s);
     t->openssh = transport != X2K_TRANSPORT_LIBSSH2 &&
@@ -55,6 +54,29 @@ tx_ssh_connect(const struct x2k_ssh_opts *opts,
         return NULL;
     }
     return t;
+}
+
+/* Log in with core/ssh and decide whether OpenSSH carries the data. */
+struct tx_ssh *
+tx_ssh_connect(const struct x2k_ssh_opts *opts,
+               enum x2k_transfer_transport transport,
+               struct x2k_reporter *rep, struct x2k_error *err)
+{
+    struct x2k_ssh_opts o = *opts;
+    struct x2k_ssh *s;
+
+    o.reporter = rep;
+    s = x2k_ssh_connect(&o, err);
+    return s ? wrap(opts, s, true, transport, rep, err) : NULL;
+}
+
+/* Use the session S the caller logged in (it stays the caller's). */
+struct tx_ssh *
+tx_ssh_adopt(const struct x2k_ssh_opts *opts, struct x2k_ssh *s,
+             enum x2k_transfer_transport transport, struct x2k_reporter *rep,
+             struct x2k_error *err)
+{
+    return wrap(opts, s, false, transport, rep, err);
 }
 
 /* Whether exec channels go through the OpenSSH client. */
@@ -144,7 +166,8 @@ tx_ssh_free(struct tx_ssh *t)
 {
     if (!t)
         return;
-    x2k_ssh_free(t->s);
+    if (t->owned)
+        x2k_ssh_free(t->s);
     free(t);
 }
 

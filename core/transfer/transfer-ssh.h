@@ -14,6 +14,13 @@ struct tx_ssh *tx_ssh_connect(const struct x2k_ssh_opts *opts,
                               struct x2k_reporter *rep,
                               struct x2k_error *err);
 
+/* Use S, a session the caller logged in with OPTS and keeps (a
+ * password login is done once, before the copy). */
+struct tx_ssh *tx_ssh_adopt(const struct x2k_ssh_opts *opts,
+                            struct x2k_ssh *s,
+                            enum x2k_transfer_transport transport,
+                            struct x2k_reporter *rep, struct x2k_error *err);
+
 /* Whether the next exec channel goes through the OpenSSH client; and
  * stop using it (it failed: fall back to libssh2). */
 bool tx_ssh_uses_openssh(const struct tx_ssh *s);

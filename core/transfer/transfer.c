@@ -456,6 +456,7 @@ x2k_transfer_run(const struct x2k_transfer_disk *disks, size_t n,
     atomic_store(&ctx.running, (int)nw);
     for (i = 0; i < nw; i++) {
         workers[i].ctx = &ctx;
+        workers[i].index = i;
         rc = pthread_create(&workers[i].tid, NULL, worker_main, &workers[i]);
         if (rc != 0)
             break;

@@ -22,6 +22,7 @@
 #include "base/event.h"
 #include "plan/plan.h"
 
+struct x2k_ssh;
 struct x2k_ssh_opts;
 
 enum x2k_transfer_reader {
@@ -66,6 +67,11 @@ struct x2k_transfer_opts {
                                        * worker connects with these; a
                                        * hostkey_cb would run on workers,
                                        * so check the key beforehand */
+    /* Sessions already logged in with SSH (borrowed, kept by the
+     * caller): worker K uses sessions[K] instead of logging in itself,
+     * so that a password is typed once and wiped before the copy. */
+    struct x2k_ssh *const *sessions;
+    size_t n_sessions;
     enum x2k_transfer_reader reader;
     enum x2k_transfer_transport transport;
     struct x2k_reporter *reporter;    /* events + cancellation; may be NULL */
