@@ -399,7 +399,7 @@ x2k_ssh_read_password_file(const char *path, struct x2k_error *err)
     }
     if (fstat(fd, &st) == 0 && (st.st_mode & 077)) {
         close(fd);
-        x2k_error_set(err, X2K_ERR_INVALID,
+        x2k_error_set(err, X2K_ERR_SSH_AUTH,
                       _("The password file %1$s can be read by other users (mode %2$04o): a password must be private. Make it readable by its owner only (chmod 600 %1$s), then run again."),
                       path, (unsigned)(st.st_mode & 07777));
         return NULL;

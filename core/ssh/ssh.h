@@ -109,7 +109,7 @@ int x2k_ssh_opts_from_plan(const struct x2k_plan *plan,
                            struct x2k_error *err) X2K_NONNULL(1, 2, 3, 4);
 
 /* Read the first line of a password file (trailing newline removed);
- * a file others may read (mode & 077) is refused (X2K_ERR_INVALID).
+ * a file others may read (mode & 077) is refused (X2K_ERR_SSH_AUTH).
  * A secret: the caller wipes it with x2k_secret_free. */
 char *x2k_ssh_read_password_file(const char *path, struct x2k_error *err)
     X2K_NONNULL(1);
