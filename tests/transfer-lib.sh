@@ -171,7 +171,7 @@ transfer_parallel_checks()
 transfer_noperl_checks()
 {
     mkdir -p "$SRC/bin"
-    for c in dd md5sum wc cat blockdev; do
+    for c in dd md5sum wc cat blockdev sleep; do
         p=$(command -v $c) && ln -sf "$p" "$SRC/bin/$c"
     done
     mk_sparse "$SRC/n.img" 16
