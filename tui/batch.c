@@ -607,7 +607,7 @@ tui_batch_main(struct x2k_plan *plan, const struct x2k_cli *cli)
         if (stop_signal && stop_signal != SIGINT)
             code = 128 + stop_signal;
         if (x2k_engine_run_dir(eng) && !o.json)
-            fprintf(stderr, _("xen2kvm: the log is in %1$s/log\n"),
+            say(stderr, _("xen2kvm: the log is in %1$s/log\n"),
                     x2k_engine_run_dir(eng));
         x2k_engine_free(eng);
         return fail(&o, &err, code);
