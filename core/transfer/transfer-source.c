@@ -10,6 +10,7 @@
 
 #include "base/i18n.h"
 #include "base/log.h"
+#include "ssh/ssh.h"
 #include "transfer/transfer-job.h"
 #include "transfer/transfer-ssh.h"
 
@@ -127,10 +128,22 @@ tx_open_reader(struct tx_worker *w, const struct x2k_transfer_disk *d,
                                  openssh ? &e : err);
         if (r || !openssh)
             return r;
-        /* The OpenSSH client could not log in the way libssh2 did (a
-         * host key it does not know, no agent...): use libssh2. */
+        /* The OpenSSH client refused the host key: that is final, never
+         * a reason to try another client. */
+        if (e.code == X2K_ERR_SSH && x2k_ssh_is_hostkey_failure(e.detail)) {
+            why = last_line(e.detail);
+            x2k_error_clear(&e);
+            x2k_error_set(err, X2K_ERR_SSH_HOSTKEY,
+                          _("The OpenSSH client refused the host key of %1$s while opening disk %2$s (%3$s). The copy stops here, since a host key failure never falls back to libssh2: check the host's key with its administrator, and its entry in the known_hosts file."),
+                          ctx->opts->ssh->host, tx_disk_label(d), why);
+            free(why);
+            return NULL;
+        }
+        /* The OpenSSH client could not log in the way libssh2 did (no
+         * agent...): use libssh2, when it can talk to the host. */
         if (e.code != X2K_ERR_SSH ||
-            ctx->opts->transport == X2K_TRANSPORT_OPENSSH) {
+            ctx->opts->transport == X2K_TRANSPORT_OPENSSH ||
+            !tx_ssh_disable_openssh(w->ssh)) {
             x2k_error_move(err, &e);
             return NULL;
         }
@@ -144,7 +157,6 @@ tx_open_reader(struct tx_worker *w, const struct x2k_transfer_disk *d,
                            tx_disk_label(d), why);
         free(why);
         x2k_error_clear(&e);
-        tx_ssh_disable_openssh(w->ssh);
         chan = open_chan(w, d, "copy", offset, verify, err);
         return chan ? tx_stream_reader_new(chan, d->source, offset, err)
                     : NULL;

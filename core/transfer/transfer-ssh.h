@@ -22,9 +22,10 @@ struct tx_ssh *tx_ssh_adopt(const struct x2k_ssh_opts *opts,
                             struct x2k_reporter *rep, struct x2k_error *err);
 
 /* Whether the next exec channel goes through the OpenSSH client; and
- * stop using it (it failed: fall back to libssh2). */
+ * stop using it (it failed: fall back to libssh2), false if libssh2
+ * cannot talk to the host. */
 bool tx_ssh_uses_openssh(const struct tx_ssh *s);
-void tx_ssh_disable_openssh(struct tx_ssh *s);
+bool tx_ssh_disable_openssh(struct tx_ssh *s);
 void tx_ssh_free(struct tx_ssh *s);
 
 /* The streamer asked for Q over an exec channel. */
