@@ -167,6 +167,23 @@ line(struct tx_dec *d, const unsigned char *p, size_t n, bool eof,
     return header(d, rec, size, off < size ? off : size, len, used);
 }
 
+/* The streamer's error record: 'X' N:length text, the last record. */
+static int
+error_record(struct tx_dec *d, const unsigned char *p, size_t n, bool eof,
+             struct tx_dec_rec *rec, size_t *used)
+{
+    uint32_t len;
+
+    NEED(5);
+    len = get_u32(p + 1);
+    if (len > TX_DEC_MAX_TEXT)
+        return reject(d, "an error record too long");
+    NEED(5 + (size_t)len);
+    rec->text = (const char *)p + 5;
+    rec->text_len = len;
+    return finish(d, rec, TX_DEC_FAILED, 5 + (size_t)len, used);
+}
+
 /* The stream's beginning: a header, a fallback line, or an error. */
 static int
 start(struct tx_dec *d, const unsigned char *p, size_t n, bool eof,
@@ -181,19 +198,9 @@ start(struct tx_dec *d, const unsigned char *p, size_t n, bool eof,
     if (p[0] != 'X')
         return reject(d, "not the disk streamer's output");
     NEED(3);
-    if (p[1] == 0 && p[2] == 0) {
-        /* An error record before the header (the disk did not open). */
-        uint32_t len;
-
-        NEED(5);
-        len = get_u32(p + 1);
-        if (len > TX_DEC_MAX_TEXT)
-            return reject(d, "an error record too long");
-        NEED(5 + (size_t)len);
-        rec->text = (const char *)p + 5;
-        rec->text_len = len;
-        return finish(d, rec, TX_DEC_FAILED, 5 + (size_t)len, used);
-    }
+    /* An error record before the header (the disk did not open). */
+    if (p[1] == 0 && p[2] == 0)
+        return error_record(d, p, n, eof, rec, used);
     NEED(4);
     if (memcmp(p, "X2KS", 4) != 0)
         return line(d, p, n, eof, rec, used);
@@ -312,14 +319,7 @@ record(struct tx_dec *d, const unsigned char *p, size_t n, bool eof,
     case 'E':
         return end_record(d, p, n, eof, rec, used);
     case 'X':
-        NEED(5);
-        len = get_u32(p + 1);
-        if (len > TX_DEC_MAX_TEXT)
-            return reject(d, "an error record too long");
-        NEED(5 + (size_t)len);
-        rec->text = (const char *)p + 5;
-        rec->text_len = (size_t)len;
-        return finish(d, rec, TX_DEC_FAILED, 5 + (size_t)len, used);
+        return error_record(d, p, n, eof, rec, used);
     default:
         return reject(d, "an unknown record");
     }

@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdarg.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -299,22 +300,35 @@ struct stream_reader {
     bool done;                  /* the end record was returned */
 };
 
-/* The stream ended early or said 'X': explain with the streamer's own
- * words (its stderr) when there are any. */
-static int
-stream_failed(struct stream_reader *s, const char *said,
-              struct x2k_error *err)
+/* Stop the streamer and close the channel; what it wrote to stderr
+ * (caller frees; NULL if nothing). */
+static char *
+stream_abort(struct stream_reader *s)
 {
     char *errtext = NULL;
-    int status = -1;
 
     if (s->chan) {
-        s->chan->close(s->chan, true, &status, &errtext, NULL);
+        s->chan->close(s->chan, true, NULL, &errtext, NULL);
         s->chan = NULL;
     }
-    x2k_error_set(err, X2K_ERR_REMOTE,
-                  _("Reading the disk '%1$s' on the Xen host failed."),
-                  s->source);
+    return errtext;
+}
+
+/* ERR = CODE with the message FMT..., and as detail SAID, else the
+ * streamer's stderr.  The channel is closed.  -1. */
+static int X2K_PRINTF(5, 6)
+stream_error(struct stream_reader *s, enum x2k_errcode code,
+             const char *said, struct x2k_error *err, const char *fmt, ...)
+{
+    char *errtext = stream_abort(s);
+    char *msg;
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg = x2k_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    x2k_error_set(err, code, "%s", msg);
+    free(msg);
     if (said && *said)
         x2k_error_set_detail(err, said);
     else if (errtext && *errtext)
@@ -323,26 +337,28 @@ stream_failed(struct stream_reader *s, const char *said,
     return -1;
 }
 
+/* The stream ended early or said 'X': explain with the streamer's own
+ * words (its stderr) when there are any. */
+static int
+stream_failed(struct stream_reader *s, const char *said,
+              struct x2k_error *err)
+{
+    return stream_error(s, X2K_ERR_REMOTE, said, err,
+                        _("Reading the disk '%1$s' on the Xen host failed."),
+                        s->source);
+}
+
 /* The decoder rejected the stream: say why, and read no more of it. */
 static int
 stream_rejected(struct stream_reader *s, struct x2k_error *err)
 {
     char *detail;
 
-    if (!s->dec.have_header && s->eof && s->end == 0) {
-        /* Not one byte: the transport failed, not the streamer. */
-        char *errtext = NULL;
-
-        s->chan->close(s->chan, true, NULL, &errtext, NULL);
-        s->chan = NULL;
-        x2k_error_set(err, X2K_ERR_SSH,
-                      _("The connection to the Xen host closed before the disk '%1$s' could be read."),
-                      s->source);
-        if (errtext && *errtext)
-            x2k_error_set_detail(err, errtext);
-        free(errtext);
-        return -1;
-    }
+    /* Not one byte: the transport failed, not the streamer. */
+    if (!s->dec.have_header && s->eof && s->end == 0)
+        return stream_error(s, X2K_ERR_SSH, NULL, err,
+                            _("The connection to the Xen host closed before the disk '%1$s' could be read."),
+                            s->source);
     if (s->eof)
         return stream_failed(s, NULL, err);
     if (s->dec.version && s->dec.version != TX_DEC_VERSION) {
