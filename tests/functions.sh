@@ -19,8 +19,10 @@
 #   loop_attach FILE [ARGS]  a loop device on FILE (ARGS: losetup's, -r)
 #   loop_detach DEV          detach DEV, retrying while a reader holds it
 #   sshd_own_device DEV      DEV read by the sshd user until exit
-#   serve_block_device F P   F as a block device at P (loop, else a copy)
+#   serve_block_device F P   F as a block device at P (a loop device, or 77)
+#   stall_streamer DIR BYTES a stand-in perl whose streamer stalls
 #   xen_host_start [--local] the fake Xen host's sshd and files ($XEN)
+#                  [LINE...] (LINEs: more sshd_config)
 #   xen_host_xml [SED...]    its libvirt test-driver file, xenhost.xml
 #   kvm_host_xml             a test-driver target with a dir pool ($POOL)
 
@@ -490,17 +492,37 @@ sshd_own_device()
 }
 
 # serve_block_device FILE PATH: FILE's bytes at PATH as a Xen host's
-# block device: a real loop device (sshd_own_device) linked at PATH when
-# this machine allows one, else a copy of FILE, read the same way (dd).
+# block device: a real loop device (sshd_own_device) linked at PATH.
+# Skips the test (77) when this machine gives no loop device: a test of
+# a block device never runs on a file instead.
 serve_block_device()
 {
     local dev
-    if command -v losetup >/dev/null && dev=$(loop_attach "$1"); then
-        sshd_own_device "$dev"
-        ln -s "$dev" "$2"
-    else
-        cp --sparse=always "$1" "$2"
-    fi
+    requires losetup
+    dev=$(loop_attach "$1") || skip "no free loop device for $2"
+    sshd_own_device "$dev"
+    ln -s "$dev" "$2"
+}
+
+# stall_streamer DIR BYTES: a stand-in `perl` in DIR (DIR goes first on
+# the streamer's PATH) that, while DIR/stall exists, lets the streamer's
+# copy send BYTES bytes and then keeps its output open without sending
+# anything more for 8 s: a Xen host that stalls.  Without DIR/stall, and
+# for every other use of perl, it is the real perl.
+stall_streamer()
+{
+    local perl
+    perl=$(command -v perl)
+    mkdir -p "$1"
+    chmod 755 "$1"
+    cat > "$1/perl" <<STALL
+#!/bin/sh
+[ "\$4" = copy ] && [ -e '$1/stall' ] || exec '$perl' "\$@"
+'$perl' "\$@" | { head -c $2; exec sleep 8; }
+STALL
+    chmod 755 "$1/perl"
+    : > "$1/stall"
+    chmod 644 "$1/stall"
 }
 
 # Attach FILE to a free loop device and print its name, once the device
@@ -538,8 +560,8 @@ loop_detach()
 }
 
 # The fake Xen host of the migration tests, started in three steps:
-#   xen_host_start [--local]
-# a real private sshd (sshd_start; root only), $TMPD (tmpdir, unless
+#   xen_host_start [--local | SSHD_CONFIG_LINE...]
+# a real private sshd (sshd_start, given the lines; root only), $TMPD (tmpdir, unless
 # the test made it), empty_home, untranslated C.UTF-8 messages, and
 # XEN=$SSHD_HOME/xen with images/ and dev/ for the guests' disks, which
 # the test then writes.  XEN_SSH holds the options that log in to it
@@ -559,7 +581,7 @@ xen_host_start()
         [ -n "$TMPD" ] || tmpdir
         XEN=$TMPD/xen
     else
-        sshd_start
+        sshd_start "$@"
         [ -n "$TMPD" ] || tmpdir
         XEN=$SSHD_HOME/xen
         XEN_SSH=(--ssh-host 127.0.0.1 --ssh-port "$SSHD_PORT"

@@ -92,6 +92,7 @@ random_plan(struct x2k_plan *p)
     p->block_device = testlib_rand() % 2;
     p->demo = testlib_rand() % 2;
     p->legacy_ssh = testlib_rand() % 2;
+    p->io_timeout = (int)(1 + testlib_rand() % 86400);
     p->shutdown_source = testlib_rand() % 2;
     p->force_off = testlib_rand() % 2;
     p->new_uuid = testlib_rand() % 2;

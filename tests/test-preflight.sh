@@ -16,10 +16,10 @@ truncate -s 16M "$XEN/images/multi-root.img"
 qemu-img create -q -f qcow2 "$XEN/images/multi-data.qcow2" 1G
 truncate -s 8M "$XEN/images/multi log 'x'.img"
 truncate -s 16M "$XEN/images/web-running.img"
-# The block device: a real loop device when this machine allows one,
-# else a plain file read the same way (dd) at the same path.
-truncate -s 24M "$TMPD/ubuntu-data.raw"
-serve_block_device "$TMPD/ubuntu-data.raw" "$XEN/dev/ubuntu-data"
+# The guest's block device: the checks read <disk type='block'> from
+# the XML and the size from the path, so a file serves here (a real
+# device is copied in test-pipeline-block.sh).
+truncate -s 24M "$XEN/dev/ubuntu-data"
 xen_host_xml
 cp "$top_srcdir/tests/data/kvmhost.xml" "$TMPD/kvmhost.xml"
 
@@ -114,6 +114,7 @@ for i in "${!nokey[@]}"; do
     [ "${nokey[$i]}" = --identity ] && unset "nokey[$i]" "nokey[$((i + 1))]"
 done
 echo not-the-password > "$TMPD/badpw"
+chmod 600 "$TMPD/badpw"
 x2k_expect 3 "$TMPD/badpw.out" "${nokey[@]}" --vm-name rhel49-x86_64-pv \
     --password-file "$TMPD/badpw"
 [ "$(status_of "$TMPD/badpw.out" ssh-auth)" = FAIL ]
@@ -124,6 +125,14 @@ x2k_expect 0 "$TMPD/goodpw" "${nokey[@]}" --vm-name rhel49-x86_64-pv \
 [ "$(status_of "$TMPD/goodpw" ssh-auth)" = warn ]
 assert_not_contains "$TMPD/goodpw" "$SSHD_PASSWORD"
 assert_not_contains "$TMPD/goodpw.err" "$SSHD_PASSWORD"
+# A password file others can read is refused, with the remedy.
+cp "$SSHD_PASSWORD_FILE" "$TMPD/openpw"
+chmod 644 "$TMPD/openpw"
+x2k_expect 3 "$TMPD/openpw.out" "${nokey[@]}" --vm-name rhel49-x86_64-pv \
+    --password-file "$TMPD/openpw"
+[ "$(status_of "$TMPD/openpw.out" ssh-auth)" = FAIL ]
+assert_contains "$TMPD/openpw.out" "can be read by other users (mode 0644)"
+assert_contains "$TMPD/openpw.out" "chmod 600 $TMPD/openpw"
 
 # Unreachable SSH server (a closed port).
 closed=$(free_port)

@@ -106,6 +106,7 @@ out=$("$T" "${conn[@]}" --password-file "$SSHD_PASSWORD_FILE" \
 [ "$out" = "$SSHD_USER" ]
 assert_contains "$TMPD/err" "auth: password"
 echo wrong-password > "$TMPD/badpw"
+chmod 600 "$TMPD/badpw"
 rc=0
 "$T" "${conn[@]}" --password-file "$TMPD/badpw" --known-hosts "$SSHD_KNOWN_HOSTS" \
     127.0.0.1 exec true 2>"$TMPD/err" || rc=$?

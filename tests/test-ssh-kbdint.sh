@@ -17,6 +17,7 @@ cat "$TMPD/err"
 assert_contains "$TMPD/err" "auth: keyboard-interactive"
 
 echo wrong > "$TMPD/badpw"
+chmod 600 "$TMPD/badpw"
 rc=0
 "$T" "${conn[@]}" --password-file "$TMPD/badpw" 127.0.0.1 exec true 2>"$TMPD/err" || rc=$?
 cat "$TMPD/err"

@@ -3,7 +3,9 @@
 # conversion host is the Xen host), and with the direct local reader:
 # dense, odd-sized, empty, sparse and "block device" disks, --verify and
 # corruption, kill -9 and resume, cancel within 1 s, progress rate,
-# --parallel, the dd fallback without perl, qcow2 and ENOSPC.
+# --parallel, the dd fallback without perl, qcow2.  ENOSPC on a real
+# tmpfs and a copy without a thread are their own tests
+# (test-transfer-enospc.sh, test-transfer-threads.sh): they need root.
 . "${top_srcdir:-..}/tests/functions.sh"
 . "$top_srcdir/tests/transfer-lib.sh"
 set -e -x
@@ -41,44 +43,6 @@ rm -f "$OUT/q.raw" "$OUT/q.raw.x2k-journal"
 copy --prealloc "$SRC/q.img" "$OUT/qp.raw" > "$OUT/qp1"
 cmp "$SRC/q.img" "$OUT/qp.raw"
 [ "$(allocated "$OUT/qp.raw")" -ge $((16 * 1048576)) ]
-
-# ENOSPC on a real (small) tmpfs: a clear error naming the path and the
-# missing bytes; what was written stays for a resume.
-if [ "$(id -u)" = 0 ] && mkdir -p "$TMPD/small" &&
-        mount -t tmpfs -o size=8m tmpfs "$TMPD/small" 2>/dev/null; then
-    cleanup_fn umount "$TMPD/small"
-    head -c $((12 * 1048576)) /dev/urandom > "$SRC/big.img"
-    if copy "$SRC/big.img" "$TMPD/small/big.raw" > "$OUT/e1" 2> "$OUT/e1.err"; then
-        fail "copy into a full filesystem succeeded"
-    fi
-    [ "$(field "$OUT/e1" error)" = no-space ]
-    assert_contains "$OUT/e1.err" "$TMPD/small/big.raw"
-    grep -Eq 'up to [0-9]+ more bytes' "$OUT/e1.err"
-    # With more room, a re-run resumes and completes.
-    mount -o remount,size=16m "$TMPD/small"
-    copy "$SRC/big.img" "$TMPD/small/big.raw" > "$OUT/e2"
-    cmp "$SRC/big.img" "$TMPD/small/big.raw"
-    [ "$(field "$OUT/e2" resumed)" -gt 0 ]
-else
-    echo "ENOSPC check skipped: needs root to mount a tmpfs"
-fi
-
-# No thread can be started for the copy (the user's process limit is
-# reached): the copy fails with an error, it does not abort.
-if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null; then
-    mkdir -p "$TMPD/nothread"
-    chmod 755 "$TMPD" "$SRC"
-    chmod 777 "$TMPD/nothread"
-    rc=0
-    runuser -u nobody -- bash -c 'ulimit -u 1; exec "$0" "$@"' \
-        "$X2K_COPY" "$SRC/dense.img" "$TMPD/nothread/t.raw" \
-        > "$OUT/t1" 2> "$OUT/t1.err" || rc=$?
-    [ $rc = 1 ] || fail "x2k-copy exited with $rc without a thread"
-    [ "$(field "$OUT/t1" error)" = io ]
-    assert_contains "$OUT/t1.err" "Cannot start a thread to copy the disks."
-else
-    echo "thread limit check skipped: needs root and runuser"
-fi
 
 # OpenSSL refuses MD5 (a configuration that allows only FIPS algorithms,
 # with no FIPS provider): --verify fails with an error naming MD5.

@@ -1,8 +1,11 @@
 /* Unit tests for core/transfer: the embedded streamer is the file in the
- * tree; its command survives hostile paths (run by a real /bin/sh); the
- * local checksum of a file agrees with the streamer's whatever its holes;
- * a cancelled reporter stops a run before it starts.  The end-to-end
- * copies are in test-transfer-local.sh and test-transfer-ssh.sh. */
+ * tree; its command survives hostile paths (run by a real /bin/sh in the
+ * directory where an injected command would leave its canary); what it
+ * sends passes the strict decoder and rebuilds the disk; the local
+ * checksum of a file agrees with the streamer's whatever its holes; a
+ * cancelled reporter stops a run before it starts.  The end-to-end
+ * copies are in test-transfer-local.sh and test-transfer-ssh.sh; the
+ * decoder's rules in test-transfer-decode.c. */
 #include <config.h>
 
 #include <fcntl.h>
@@ -14,6 +17,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "transfer/transfer-decode.h"
 #include "transfer/transfer.h"
 
 static char tmpdir[] = "/tmp/x2k-transfer.XXXXXX";
@@ -45,7 +49,7 @@ test_script_matches_file(void **state)
     text = slurp(fp, &len);
     fclose(fp);
     assert_string_equal(text, x2k_transfer_streamer_script());
-    assert_non_null(strstr(text, "protocol version 1"));
+    assert_non_null(strstr(text, "protocol version 2"));
     free(text);
     free(path);
 }
@@ -60,36 +64,106 @@ write_at(const char *path, off_t off, const char *data, size_t len)
     close(fd);
 }
 
-/* Run the streamer command exactly as a remote shell would. */
+/* Run CMD with /bin/sh in TMPDIR, where an injected `touch pwned`
+ * would leave its file; its whole output. */
 static char *
-run_hash(const char *path, const char *remote_path)
+run_in_tmpdir(const char *cmd, size_t *len)
 {
-    char *cmd = x2k_transfer_streamer_command("hash", path, 0, false, true,
-                                              remote_path);
-    FILE *fp = popen(cmd, "r");
-    char *out, *alg, *hex;
-    size_t len;
+    char *full = x2k_strdup_printf("cd '%s' && %s", tmpdir, cmd);
+    FILE *fp = popen(full, "r");
+    char *out;
 
     assert_non_null(fp);
-    out = slurp(fp, &len);
+    out = slurp(fp, len);
     assert_int_equal(pclose(fp), 0);
-    free(cmd);
-    if (len > 7 && memcmp(out, "X2KMD5 ", 7) == 0) {
-        hex = x2k_xstrndup(out + 7, 32);
-        free(out);
-        return hex;
+    free(full);
+    return out;
+}
+
+/* The canaries an injected command would create. */
+static void
+assert_no_canary(void)
+{
+    char *a = x2k_strdup_printf("%s/pwned", tmpdir);
+    char *b = x2k_strdup_printf("%s/pwned2", tmpdir);
+
+    assert_int_equal(access(a, F_OK), -1);
+    assert_int_equal(access(b, F_OK), -1);
+    free(a);
+    free(b);
+}
+
+struct rebuilt {
+    int fd;                     /* the disk rebuilt from the records */
+    char *alg, *hash;
+};
+
+/* Write a decoded record into the rebuilt disk. */
+static int
+rebuild(const struct tx_dec_rec *rec, void *opaque)
+{
+    struct rebuilt *r = opaque;
+
+    if (rec->kind == TX_DEC_DATA || rec->kind == TX_DEC_RAW)
+        assert_int_equal(pwrite(r->fd, rec->data, rec->len, rec->off),
+                         (ssize_t)rec->len);
+    if (rec->kind == TX_DEC_END) {
+        if (r->fd >= 0)
+            assert_int_equal(ftruncate(r->fd, rec->off), 0);
+        if (rec->hash) {
+            r->alg = x2k_xstrndup(rec->alg, rec->alg_len);
+            r->hash = x2k_xstrndup(rec->hash, rec->hash_len);
+        }
     }
-    /* Header (36 bytes), then 'E' Q:size C:n alg C:n hex. */
-    assert_true(len > 47);
-    assert_memory_equal(out, "X2KS\0\0\0\1", 8);
-    assert_int_equal(out[36], 'E');
-    alg = x2k_xstrndup(out + 46, (unsigned char)out[45]);
-    assert_string_equal(alg, "md5tree1m");
-    hex = x2k_xstrndup(out + 47 + strlen(alg),
-                       (unsigned char)out[46 + strlen(alg)]);
-    free(alg);
-    free(out);
+    return 0;
+}
+
+/* Run the streamer command exactly as a remote shell would, in MODE,
+ * and decode its output strictly; the checksum it ends with (caller
+ * frees).  A copy is rebuilt into OUT (may be NULL in hash mode). */
+static char *
+run_streamer(const char *mode, const char *path, const char *remote_path,
+             const char *out)
+{
+    char *cmd = x2k_transfer_streamer_command(mode, path, 0, false, true,
+                                              0, remote_path);
+    struct rebuilt r = { -1, NULL, NULL };
+    struct tx_dec d;
+    char *text, *hex;
+    size_t len;
+
+    text = run_in_tmpdir(cmd, &len);
+    free(cmd);
+    if (out) {
+        r.fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        assert_true(r.fd >= 0);
+    }
+    tx_dec_init(&d, strcmp(mode, "hash") == 0 ? TX_DEC_HASH : TX_DEC_COPY,
+                0);
+    if (tx_dec_all(&d, (const unsigned char *)text, len, rebuild, &r) < 0)
+        fail_msg("the decoder rejected the streamer: %s", d.why);
+    if (r.fd >= 0)
+        close(r.fd);
+    free(text);
+    assert_non_null(r.hash);
+    /* Without perl (REMOTE_PATH holds md5sum only): plain md5. */
+    assert_string_equal(r.alg, remote_path ? "md5" : "md5tree1m");
+    hex = r.hash;
+    free(r.alg);
     return hex;
+}
+
+/* The canary is looked for where an injected command would run. */
+static void
+test_canary_can_fire(void **state)
+{
+    char *pwned = x2k_strdup_printf("%s/pwned", tmpdir);
+    size_t len;
+
+    free(run_in_tmpdir("touch pwned", &len));
+    assert_int_equal(access(pwned, F_OK), 0);
+    assert_int_equal(unlink(pwned), 0);
+    free(pwned);
 }
 
 static void
@@ -97,9 +171,9 @@ test_hostile_path_and_checksums(void **state)
 {
     char *path = x2k_strdup_printf("%s/a'b $(touch pwned) `touch pwned2` "
                                    "\"中文\" ;x.img", tmpdir);
-    char *pwned = x2k_strdup_printf("%s/pwned", tmpdir);
     char *dense = x2k_strdup_printf("%s/dense.img", tmpdir);
-    char *remote, *local, *local_dense, *plain, *bin;
+    char *copy = x2k_strdup_printf("%s/copy.img", tmpdir);
+    char *remote, *local, *local_dense, *plain, *bin, *copied;
     char buf[8192];
     int fd;
 
@@ -112,11 +186,21 @@ test_hostile_path_and_checksums(void **state)
     write_at(path, 1048576 + 3, buf, sizeof buf);
     write_at(path, 5 * 1048576 + 700, buf, 77);
 
-    remote = run_hash(path, NULL);
-    assert_int_equal(access(pwned, F_OK), -1);
+    remote = run_streamer("hash", path, NULL, NULL);
+    assert_no_canary();
     assert_int_equal(x2k_transfer_hash_file(path, "md5tree1m", &local, NULL,
                                             NULL), 0);
     assert_string_equal(remote, local);
+
+    /* The copy stream passes the strict decoder and rebuilds the disk. */
+    copied = run_streamer("copy", path, NULL, copy);
+    assert_no_canary();
+    assert_string_equal(copied, local);
+    free(copied);
+    assert_int_equal(x2k_transfer_hash_file(copy, "md5tree1m", &copied, NULL,
+                                            NULL), 0);
+    assert_string_equal(copied, local);
+    free(copied);
 
     /* The same bytes, every one of them allocated: same checksum. */
     {
@@ -144,7 +228,8 @@ test_hostile_path_and_checksums(void **state)
         free(link);
     }
     free(remote);
-    remote = run_hash(path, bin);
+    remote = run_streamer("hash", path, bin, NULL);
+    assert_no_canary();
     assert_int_equal(x2k_transfer_hash_file(path, "md5", &plain, NULL, NULL),
                      0);
     assert_string_equal(remote, plain);
@@ -163,7 +248,7 @@ test_hostile_path_and_checksums(void **state)
     free(plain);
     free(bin);
     free(path);
-    free(pwned);
+    free(copy);
     free(dense);
 }
 
@@ -202,6 +287,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_script_matches_file),
+        cmocka_unit_test(test_canary_can_fire),
         cmocka_unit_test(test_hostile_path_and_checksums),
         cmocka_unit_test(test_cancelled_before_start),
         cmocka_unit_test(test_journal_path),

@@ -108,10 +108,15 @@ transfer_resume_checks()
     copy_bg --bwlimit=$((6 * 1048576)) --sync-interval=0.3 \
         "$SRC/r.img" "$OUT/r.raw" > "$OUT/k1" 2>&1
     pid=$!
-    sleep 2
+    # Killed once a checkpoint is durable (bounded wait, not a guess).
+    i=0
+    until grep -q '^done=[1-9]' "$OUT/r.raw.x2k-journal" 2>/dev/null; do
+        [ $i -lt 200 ] || fail "no durable checkpoint within 20 s"
+        sleep 0.1
+        i=$((i + 1))
+    done
     kill -9 $pid
     wait $pid || true
-    grep -q '^done=[1-9]' "$OUT/r.raw.x2k-journal"
     copy "$SRC/r.img" "$OUT/r.raw" > "$OUT/k2"
     [ "$(field "$OUT/k2" resumed)" -gt 0 ]
     cmp "$SRC/r.img" "$OUT/r.raw"
@@ -171,7 +176,7 @@ transfer_parallel_checks()
 transfer_noperl_checks()
 {
     mkdir -p "$SRC/bin"
-    for c in dd md5sum wc cat blockdev; do
+    for c in dd md5sum wc cat blockdev sleep; do
         p=$(command -v $c) && ln -sf "$p" "$SRC/bin/$c"
     done
     mk_sparse "$SRC/n.img" 16

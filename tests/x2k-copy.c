@@ -6,6 +6,7 @@
  *     --transport=auto|libssh2|openssh
  *     --format=raw|qcow2   --prealloc   --parallel=N   --bwlimit=BYTES
  *     --sync-interval=SECS   --remote-path=PATH   --progress
+ *     --io-timeout=SECS
  *     --volume-uri=URI --pool=POOL    (DEST names volumes of POOL)
  *     --host=H --port=P --user=U --identity=F --known-hosts=F
  *     --password-env=VAR
@@ -82,6 +83,7 @@ main(int argc, char **argv)
         { "bwlimit", required_argument, NULL, 'l' },
         { "sync-interval", required_argument, NULL, 's' },
         { "remote-path", required_argument, NULL, 'P' },
+        { "io-timeout", required_argument, NULL, 'I' },
         { "progress", no_argument, NULL, 'p' },
         { "volume-uri", required_argument, NULL, 'U' },
         { "pool", required_argument, NULL, 'o' },
@@ -131,6 +133,7 @@ main(int argc, char **argv)
         case 'l': opts.bwlimit = strtoull(optarg, NULL, 10); break;
         case 's': opts.sync_interval = atof(optarg); break;
         case 'P': opts.remote_path = optarg; break;
+        case 'I': opts.io_timeout = atoi(optarg); break;
         case 'p': show_progress = true; break;
         case 'U': uri = optarg; break;
         case 'o': pool = optarg; break;

@@ -13,6 +13,7 @@
 #include "base/fsutil.h"
 #include "base/i18n.h"
 #include "base/log.h"
+#include "base/secret.h"
 #include "engine/engine.h"
 #include "engine/preflight.h"
 #include "help.h"
@@ -58,15 +59,16 @@ connect_plan(const struct x2k_plan *plan, const char *password,
     struct x2k_ssh *s;
 
     *fingerprint = NULL;
-    if (x2k_ssh_opts_from_plan(plan, &opts, &host, &user, &filepw,
-                               err) < 0)
+    /* A password typed in: the password file is not read at all. */
+    if (x2k_ssh_opts_from_plan(plan, &opts, &host, &user,
+                               password ? NULL : &filepw, err) < 0)
         return NULL;
     if (password)
         opts.password = password;
     opts.hostkey_cb = record_hostkey;
     opts.hostkey_opaque = fingerprint;
     s = x2k_ssh_connect(&opts, err);
-    x2k_secure_free(filepw);
+    x2k_secret_free(filepw);
     free(host);
     free(user);
     if (s) {

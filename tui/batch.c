@@ -5,21 +5,28 @@
  * on a tty, plain lines otherwise, or one JSON object per line with
  * --machine-readable.  The event and log callbacks may run on any
  * engine thread (the copy's workers report from theirs): they print
- * under one lock.  Ctrl-C cancels at the next safe point (a second
- * Ctrl-C exits at once).  Errors are "xen2kvm: error: ..." with the
- * documented exit codes.
+ * under one lock, and what they print from outside (remote messages,
+ * names and paths from the domain XML) passes x2k_text_printable.
+ * With --log-file the log lines and events also go to that file.
+ * Ctrl-C, SIGTERM, SIGHUP and SIGQUIT cancel at the next safe point
+ * (children stopped, the copy resumable; a second one exits at once).
+ * Errors are "xen2kvm: error: ..." with the documented exit codes.
  */
 #include <config.h>
 
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/i18n.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "base/text.h"
 #include "batch.h"
 #include "convert/xmlconv.h"
 #include "engine/engine.h"
@@ -35,6 +42,8 @@ struct out {
     pthread_mutex_t lock;
     bool json;
     bool tty;
+    enum x2k_log_level stderr_level;    /* the lowest level on stderr */
+    FILE *log_fp;               /* --log-file, or NULL */
     bool status_shown;          /* a \r status line is on screen */
     double last_plain[MAX_DISKS];
     char *disk_status[MAX_DISKS];
@@ -42,32 +51,92 @@ struct out {
 
 static struct x2k_engine *volatile running_engine;
 static volatile sig_atomic_t interrupts;
+static volatile sig_atomic_t stop_signal;   /* the first signal */
+static char cancel_msg[256];                /* translated beforehand */
 
+/* Ctrl-C, SIGTERM, SIGHUP, SIGQUIT: cancel the run; the second one
+ * ends the program at once. */
 static void
-on_sigint(int sig)
+on_signal(int sig)
 {
-    static const char msg[] = "\nxen2kvm: cancelling (Ctrl-C again to "
-                              "quit at once)\n";
-
     if (++interrupts > 1) {
         signal(sig, SIG_DFL);
         raise(sig);
         return;
     }
-    (void)!write(STDERR_FILENO, msg, sizeof msg - 1);
+    stop_signal = sig;
+    (void)!write(STDERR_FILENO, cancel_msg, strlen(cancel_msg));
     if (running_engine)
         x2k_engine_cancel(running_engine);
 }
 
-/* The log sink: a JSON line on stdout, or a line on stderr.  Any
- * thread. */
+/* The signals that end a run like a cancel. */
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+
+/* Catch them (HANDLER on_signal) or give them back (SIG_DFL). */
+static void
+catch_stop_signals(void (*handler)(int))
+{
+    struct sigaction sa;
+    size_t i;
+
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sa.sa_handler = handler;
+    for (i = 0; i < X2K_N_ELEMENTS(stop_signals); i++)
+        sigaction(stop_signals[i], &sa, NULL);
+}
+
+/* Append a line (LEVEL: TEXT) to the --log-file, if there is one; O's
+ * lock is held. */
+static void
+log_file_line(struct out *o, const char *level, const char *text)
+{
+    X2K_AUTOFREE char *clean = NULL;
+    char stamp[32];
+    time_t now;
+    struct tm tm;
+
+    if (!o->log_fp)
+        return;
+    clean = x2k_text_printable(text, false);
+    now = time(NULL);
+    gmtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    fprintf(o->log_fp, "%s %s: %s\n", stamp, level, clean);
+    fflush(o->log_fp);
+}
+
+/* Print a line made from FMT to FP without control characters: it may
+ * hold names and messages from outside. */
+static void X2K_PRINTF(2, 3)
+say(FILE *fp, const char *fmt, ...)
+{
+    va_list ap;
+    char *raw, *clean;
+
+    va_start(ap, fmt);
+    raw = x2k_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    clean = x2k_text_printable(raw, true);
+    fputs(clean, fp);
+    free(raw);
+    free(clean);
+}
+
+/* The log sink: the --log-file, and a JSON line on stdout or a line on
+ * stderr at the level -v asks for.  Any thread. */
 static void
 log_to_stderr(enum x2k_log_level level, const char *line, void *opaque)
 {
     struct out *o = opaque;
 
     pthread_mutex_lock(&o->lock);
-    if (o->json) {
+    log_file_line(o, x2k_log_level_name(level), line);
+    if (level < o->stderr_level) {
+        /* Only for the log file. */
+    } else if (o->json) {
         struct x2k_buf b = { 0 };
 
         x2k_buf_printf(&b, "{\"type\":\"log\",\"level\":\"%s\",\"message\":",
@@ -78,8 +147,11 @@ log_to_stderr(enum x2k_log_level level, const char *line, void *opaque)
         fflush(stdout);
         x2k_buf_clear(&b);
     } else {
+        char *clean = x2k_text_printable(line, false);
+
         fprintf(stderr, "xen2kvm: %s: %s\n", x2k_log_level_name(level),
-                line);
+                clean);
+        free(clean);
     }
     pthread_mutex_unlock(&o->lock);
 }
@@ -109,6 +181,7 @@ human_eta(char *buf, size_t len, double eta)
 static char *
 progress_text(const struct x2k_event *ev)
 {
+    X2K_AUTOFREE char *name = NULL;
     char done[32], total[32], rate[32], eta[32];
     double pct = ev->total ? 100.0 * (double)ev->done / (double)ev->total
                            : 0;
@@ -118,10 +191,10 @@ progress_text(const struct x2k_event *ev)
     x2k_format_bytes((uint64_t)(ev->rate > 0 ? ev->rate : ev->avg_rate),
                      rate, sizeof rate);
     human_eta(eta, sizeof eta, ev->eta);
+    name = x2k_text_printable(ev->disk_name ? ev->disk_name : "-", false);
     /* TRANSLATORS: disk, percent, bytes done, total, rate, time left. */
     return x2k_strdup_printf(_("%1$s %2$5.1f%% %3$s/%4$s %5$s/s ETA %6$s"),
-                             ev->disk_name ? ev->disk_name : "-", pct, done,
-                             total, rate, eta);
+                             name, pct, done, total, rate, eta);
 }
 
 static void
@@ -155,6 +228,7 @@ static void
 print_event_human(struct out *o, const struct x2k_event *ev)
 {
     int d = ev->disk >= 0 && ev->disk < MAX_DISKS ? ev->disk : -1;
+    X2K_AUTOFREE char *text = x2k_text_printable(ev->text, false);
 
     switch (ev->kind) {
     case X2K_EVENT_STAGE_BEGIN:
@@ -183,33 +257,45 @@ print_event_human(struct out *o, const struct x2k_event *ev)
             }
         } else if (x2k_now() - o->last_plain[d] >= 5.0 ||
                    (ev->total && ev->done >= ev->total)) {
-            char *text = progress_text(ev);
+            char *line = progress_text(ev);
 
             o->last_plain[d] = x2k_now();
-            printf("    %s\n", text);
-            free(text);
+            printf("    %s\n", line);
+            free(line);
         }
         break;
     case X2K_EVENT_LOG:
         clear_status(o);
-        printf("    %s\n", ev->text ? ev->text : "");
+        printf("    %s\n", text);
         break;
     case X2K_EVENT_WARNING:
         clear_status(o);
-        fprintf(stderr, _("xen2kvm: warning: %1$s\n"),
-                ev->text ? ev->text : "");
+        fprintf(stderr, _("xen2kvm: warning: %1$s\n"), text);
         break;
     }
     fflush(stdout);
 }
 
-/* Print one event of the engine, as O says.  Any thread. */
+/* Print one event of the engine, as O says, and log it.  Any thread. */
 static void
 print_event(const struct x2k_event *ev, void *opaque)
 {
     struct out *o = opaque;
 
     pthread_mutex_lock(&o->lock);
+    if (ev->kind == X2K_EVENT_STAGE_BEGIN || ev->kind == X2K_EVENT_STAGE_END) {
+        char *line = x2k_strdup_printf("stage %s %s%s", x2k_stage_id(ev->stage),
+                                       ev->kind == X2K_EVENT_STAGE_BEGIN
+                                           ? "begin" : "end",
+                                       ev->kind == X2K_EVENT_STAGE_END &&
+                                               ev->status ? " (failed)" : "");
+
+        log_file_line(o, "info", line);
+        free(line);
+    } else if (ev->kind == X2K_EVENT_LOG || ev->kind == X2K_EVENT_WARNING) {
+        log_file_line(o, ev->kind == X2K_EVENT_LOG ? "info" : "warning",
+                      ev->text ? ev->text : "");
+    }
     if (o->json) {
         char *line = x2k_json_event(ev);
 
@@ -225,8 +311,15 @@ print_event(const struct x2k_event *ev, void *opaque)
 static int
 fail(struct out *o, struct x2k_error *err, int code)
 {
-    char *text = x2k_error_format(err);
+    char *raw = x2k_error_format(err);
+    char *text = x2k_text_printable(raw, false);
 
+    free(raw);
+    if (o) {
+        pthread_mutex_lock(&o->lock);
+        log_file_line(o, "error", text);
+        pthread_mutex_unlock(&o->lock);
+    }
     if (o && o->json) {
         char *line = x2k_json_error(err);
 
@@ -270,7 +363,7 @@ print_xml(const struct x2k_plan *plan)
     if (!caps) {
         char *text = x2k_error_format(&err);
 
-        fprintf(stderr,
+        say(stderr,
                 _("xen2kvm: warning: %1$s; libvirt will choose the emulator "
                   "and machine type when the domain is defined\n"),
                 text);
@@ -291,7 +384,7 @@ print_xml(const struct x2k_plan *plan)
                 : x2k_xstrdup("-");
 
         /* TRANSLATORS: "disk xvda -> vda (virtio): /xen/a.img -> /kvm/a.raw" */
-        fprintf(stderr,
+        say(stderr,
                 d->copy ? _("xen2kvm: %1$s %2$s -> %3$s (%4$s): %5$s -> "
                             "%6$s (to copy)\n")
                         : _("xen2kvm: %1$s %2$s -> %3$s (%4$s): %5$s -> "
@@ -301,11 +394,11 @@ print_xml(const struct x2k_plan *plan)
                 d->old_source ? d->old_source : "-", dst);
     }
     for (i = 0; i < r->n_boot_files; i++)
-        fprintf(stderr, _("xen2kvm: boot file %1$s: %2$s -> %3$s\n"),
+        say(stderr, _("xen2kvm: boot file %1$s: %2$s -> %3$s\n"),
                 r->boot_files[i].kind, r->boot_files[i].remote,
                 r->boot_files[i].local);
     for (i = 0; i < r->n_warnings; i++)
-        fprintf(stderr, _("xen2kvm: warning: %1$s\n"), r->warnings[i].msg);
+        say(stderr, _("xen2kvm: warning: %1$s\n"), r->warnings[i].msg);
     return TUI_EXIT_OK;
 }
 
@@ -347,11 +440,11 @@ run_check(struct x2k_plan *plan, const struct x2k_cli *cli)
         /* TRANSLATORS: headings of the preflight table. */
         print_padded(_("CHECK"), 15);
         print_padded(_("STATUS"), 7);
-        printf("%s\n", _("MESSAGE"));
+        say(stdout, "%s\n", _("MESSAGE"));
         for (i = 0; i < p->n_checks; i++) {
             print_padded(p->checks[i].id, 15);
             print_padded(x2k_check_status_label(p->checks[i].status), 7);
-            printf("%s\n", p->checks[i].message);
+            say(stdout, "%s\n", p->checks[i].message);
         }
         /* Remedies, once per check id that failed or warned. */
         for (i = 0; i < p->n_checks; i++) {
@@ -375,11 +468,11 @@ run_check(struct x2k_plan *plan, const struct x2k_cli *cli)
             free(hid);
             if (!h)
                 continue;
-            printf("\n%s: %s\n", p->checks[i].id, x2k_help_title(h));
+            say(stdout, "\n%s: %s\n", p->checks[i].id, x2k_help_title(h));
             for (k = 0; x2k_help_para(h, k); k++)
-                printf("  %s\n", x2k_help_para(h, k));
+                say(stdout, "  %s\n", x2k_help_para(h, k));
         }
-        printf("\n%s\n", passed ? _("All preflight checks passed.")
+        say(stdout, "\n%s\n", passed ? _("All preflight checks passed.")
                                 : _("A preflight check failed: the "
                                     "migration cannot run."));
     }
@@ -419,14 +512,29 @@ print_result(struct out *o, const struct x2k_engine *eng)
         return;
     }
     if (r.defined)
-        printf(_("Done: the domain '%1$s' is defined on %2$s.\n"),
+        say(stdout, _("Done: the domain '%1$s' is defined on %2$s.\n"),
                r.domain ? r.domain : "?", r.target);
     else
-        printf(_("Done: the disks and the domain XML of '%1$s' are in "
+        say(stdout, _("Done: the disks and the domain XML of '%1$s' are in "
                  "%2$s.\n"), r.domain ? r.domain : "?",
                r.target ? r.target : "?");
-    printf(_("The report and the log are in %1$s.\n"),
+    say(stdout, _("The report and the log are in %1$s.\n"),
            r.run_dir ? r.run_dir : "?");
+}
+
+/* Open --log-file FILE into O (appended to, created 0600, never through
+ * a symlink); -1 with ERR set. */
+static int
+open_log_file(struct out *o, const char *path, struct x2k_error *err)
+{
+    o->log_fp = tui_log_open(path);
+    if (!o->log_fp) {
+        x2k_error_set_errno(err, X2K_ERR_IO, errno,
+                            _("Cannot open the log file %1$s (option --log-file)."),
+                            path);
+        return -1;
+    }
+    return 0;
 }
 
 int
@@ -436,16 +544,24 @@ tui_batch_main(struct x2k_plan *plan, const struct x2k_cli *cli)
     static struct out o = { .lock = PTHREAD_MUTEX_INITIALIZER };
     struct x2k_error err = X2K_ERROR_INIT;
     struct x2k_engine *eng;
+    enum x2k_log_level file_level;
     char *text;
     int rc;
     size_t i;
 
     o.json = cli->machine_readable;
     o.tty = !o.json && isatty(STDOUT_FILENO);
-    x2k_log_set_sink(log_to_stderr, &o,
-                     cli->verbose >= 2   ? X2K_LOG_DEBUG
+    o.stderr_level = cli->verbose >= 2   ? X2K_LOG_DEBUG
                      : cli->verbose == 1 ? X2K_LOG_INFO
-                                         : X2K_LOG_WARN);
+                                         : X2K_LOG_WARN;
+    /* The log file gets what the wizard's gets: info, debug with -v. */
+    file_level = cli->verbose ? X2K_LOG_DEBUG : X2K_LOG_INFO;
+    if (cli->log_file && *cli->log_file &&
+        open_log_file(&o, cli->log_file, &err) < 0)
+        return fail(&o, &err, TUI_EXIT_USAGE);
+    x2k_log_set_sink(log_to_stderr, &o,
+                     o.log_fp && file_level < o.stderr_level
+                         ? file_level : o.stderr_level);
     if (x2k_plan_validate(plan, &err) < 0) {
         fail(&o, &err, TUI_EXIT_USAGE);
         if (!o.json)
@@ -467,13 +583,18 @@ tui_batch_main(struct x2k_plan *plan, const struct x2k_cli *cli)
     if (cli->check)
         return run_check(plan, cli);
 
+    /* TRANSLATORS: printed when Ctrl-C or SIGTERM/SIGHUP/SIGQUIT arrives
+     * during a run. */
+    snprintf(cancel_msg, sizeof cancel_msg, "\n%s\n",
+             _("xen2kvm: cancelling; the copied data is kept for a resume "
+               "(the same signal again quits at once)"));
     eng = x2k_engine_new(plan);
     running_engine = eng;
-    signal(SIGINT, on_sigint);
+    catch_stop_signals(on_signal);
     signal(SIGPIPE, SIG_IGN);
     rc = x2k_engine_run(eng, cli->check, print_event, &o, &err);
     running_engine = NULL;
-    signal(SIGINT, SIG_DFL);
+    catch_stop_signals(SIG_DFL);
     clear_status(&o);
     for (i = 0; i < MAX_DISKS; i++)
         free(o.disk_status[i]);
@@ -482,8 +603,11 @@ tui_batch_main(struct x2k_plan *plan, const struct x2k_cli *cli)
                    : err.code == X2K_ERR_PREFLIGHT ? TUI_EXIT_PREFLIGHT
                                                    : TUI_EXIT_FAILED;
 
+        /* Ended by a signal other than Ctrl-C: 128 + its number. */
+        if (stop_signal && stop_signal != SIGINT)
+            code = 128 + stop_signal;
         if (x2k_engine_run_dir(eng) && !o.json)
-            fprintf(stderr, _("xen2kvm: the log is in %1$s/log\n"),
+            say(stderr, _("xen2kvm: the log is in %1$s/log\n"),
                     x2k_engine_run_dir(eng));
         x2k_engine_free(eng);
         return fail(&o, &err, code);

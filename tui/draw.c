@@ -1,6 +1,9 @@
 /* Drawing helpers for the wizard: colours (or their monochrome
  * stand-ins), text placed and wrapped by display columns, boxes,
- * progress bars and human-readable sizes.  UI thread.
+ * progress bars and human-readable sizes.  Every string reaches curses
+ * through here, without its control characters (x2k_text_printable):
+ * names, paths and messages from the Xen host cannot drive the
+ * terminal.  UI thread.
  */
 #include <config.h>
 
@@ -9,6 +12,7 @@
 #include <wchar.h>
 
 #include "base/i18n.h"
+#include "base/text.h"
 #include "term.h"
 #include "tui.h"
 
@@ -54,12 +58,14 @@ tui_attr(enum tui_color c)
 }
 
 int
-tui_put(int y, int x, int w, const char *s, bool pad)
+tui_put(int y, int x, int w, const char *text, bool pad)
 {
+    X2K_AUTOFREE char *s = NULL;
     size_t fit, cols;
 
     if (w <= 0 || y < 0 || y >= LINES)
         return 0;
+    s = x2k_text_printable(text, false);
     fit = x2k_mbs_fit(s, (size_t)w);
     mvaddnstr(y, x, s, (int)fit);
     {
@@ -109,8 +115,9 @@ char_info(const char *s, int *w)
 }
 
 char **
-tui_wrap(const char *s, int w, size_t *n)
+tui_wrap(const char *text, int w, size_t *n)
 {
+    X2K_AUTOFREE char *s = x2k_text_printable(text, true);
     char **lines = NULL;
     size_t count = 0;
     const char *p = s;
@@ -205,13 +212,15 @@ tui_draw_box(int y, int x, int h, int w)
 }
 
 void
-tui_draw_bar(int y, int x, int w, double frac, const char *text)
+tui_draw_bar(int y, int x, int w, double frac, const char *label)
 {
+    X2K_AUTOFREE char *text = NULL;
     int inner = w - 2, fill, tw, tx, i;
     size_t fit;
 
     if (inner < 1)
         return;
+    text = x2k_text_printable(label, false);
     if (frac < 0)
         frac = 0;
     if (frac > 1)

@@ -4,6 +4,8 @@
 #ifndef TUI_FRONTEND_H
 #define TUI_FRONTEND_H
 
+#include <stdio.h>
+
 #include "plan/options.h"
 #include "plan/plan.h"
 
@@ -17,6 +19,11 @@ enum tui_exit {
 
 /* Line mode; PLAN is validated here.  Returns an exit code. */
 int tui_batch_main(struct x2k_plan *plan, const struct x2k_cli *cli);
+
+/* Open the log file PATH (--log-file, or the wizard's default):
+ * appended to, created 0600, never through a symlink; line-buffered.
+ * NULL with errno set. */
+FILE *tui_log_open(const char *path);
 
 /* The ncursesw wizard, pre-filled from PLAN.  Returns an exit code. */
 int tui_wizard_main(struct x2k_plan *plan, const struct x2k_cli *cli);

@@ -182,6 +182,15 @@ cancel_answer(struct tui_ctx *ctx, bool yes)
     }
 }
 
+bool
+tui_run_cancel(struct tui_ctx *ctx)
+{
+    if (!ctx->running || !engine || finished)
+        return false;
+    cancel_answer(ctx, true);
+    return true;
+}
+
 static int
 run_key(struct tui_ctx *ctx, int action, int ch)
 {

@@ -14,6 +14,7 @@
 
 #include "backend.h"
 #include "base/i18n.h"
+#include "base/secret.h"
 #include "ssh/ssh.h"
 #include "tui.h"
 
@@ -265,7 +266,7 @@ install_task(void *opaque, void **result, struct x2k_error *err)
     int rc = tui_backend_ssh_install_key(&a->plan, a->password, &fp, err);
 
     *result = fp;
-    x2k_secure_free(a->password);
+    x2k_secret_free(a->password);
     x2k_plan_clear(&a->plan);
     free(a);
     return rc;
@@ -333,7 +334,7 @@ ssh_key(struct tui_ctx *ctx, int action, int ch)
         }
         x2k_plan_init(&a->plan);
         x2k_plan_copy(&a->plan, ctx->plan);
-        a->password = x2k_xstrdup(password.text);
+        a->password = x2k_secret_dup(password.text);
         tui_field_wipe(&password);
         tui_task_start(T_INSTALL, install_task, a);
         break;

@@ -43,7 +43,7 @@ fatal_signal(int sig)
 void
 tui_term_install_signals(void)
 {
-    static const int queued[] = { SIGINT, SIGTERM, SIGHUP };
+    static const int queued[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
     static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
     struct sigaction sa;
     size_t i;

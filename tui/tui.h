@@ -54,6 +54,10 @@ extern const struct tui_screen screen_summary;
 extern const struct tui_screen screen_run;
 extern const struct tui_screen screen_done;
 
+/* Cancel the migration the Run screen started, as its Esc does (no
+ * question asked); false if none runs. */
+bool tui_run_cancel(struct tui_ctx *ctx);
+
 /* ---- Keys -------------------------------------------------------- */
 
 enum tui_action {
@@ -117,6 +121,9 @@ struct tui_ctx {
     char *status;               /* the status line, or NULL */
     bool status_error;
     bool running;               /* a migration job runs: Ctrl-C asks */
+    int stop_signal;            /* SIGTERM/SIGHUP/SIGQUIT came during a
+                                 * run: quit once it has stopped */
+    double stop_deadline;       /* ... or at this x2k_now() anyway */
     bool tick;                  /* redraw every 100 ms (set by draw) */
     /* The source's guests, once listed (URI and VM screens). */
     struct tui_vm *vms;
@@ -220,6 +227,7 @@ struct tui_widget {
     /* TUI_W_FIELD */
     char text[TUI_FIELD_MAX];   /* UTF-8 */
     bool masked;                /* passwords: drawn as '*' */
+    bool secret;                /* masked and not empty: a secret held */
     /* TUI_W_CHECK */
     bool on;
     /* TUI_W_CHOICE: N_() option names */

@@ -14,6 +14,7 @@
 #include <wctype.h>
 
 #include "base/i18n.h"
+#include "base/secret.h"
 #include "tui.h"
 
 /* ---- Fields ------------------------------------------------------ */
@@ -29,10 +30,25 @@ tui_field_set(struct tui_widget *w, const char *s)
     w->text[n] = '\0';
 }
 
+/* A masked field holding text holds a secret (base/secret.h): the
+ * process is not dumpable until it is wiped. */
+static void
+field_secret(struct tui_widget *w)
+{
+    bool now = w->masked && w->text[0];
+
+    if (now && !w->secret)
+        x2k_secret_hold();
+    else if (!now && w->secret)
+        x2k_secret_release();
+    w->secret = now;
+}
+
 void
 tui_field_wipe(struct tui_widget *w)
 {
     x2k_secure_zero(w->text, sizeof w->text);
+    field_secret(w);
 }
 
 /* Remove the last UTF-8 character of S. */
@@ -431,10 +447,12 @@ tui_form_key(struct tui_form *f, int action, int ch, int *pressed)
     case TUI_W_FIELD:
         if (action == TUI_ACT_NONE && is_text_char(ch)) {
             append_wc(w->text, sizeof w->text, ch);
+            field_secret(w);
             return TUI_HANDLED | TUI_REDRAW;
         }
         if (action == TUI_ACT_ERASE) {
             erase_last(w->text);
+            field_secret(w);
             return TUI_HANDLED | TUI_REDRAW;
         }
         if (action == TUI_ACT_KILL) {

@@ -169,12 +169,22 @@ draw(struct tui_ctx *ctx)
     refresh();
 }
 
+/* The exit status of quitting now: a finished run's own (1 when the
+ * migration failed), cancelled while one runs, else 0. */
+static int
+quit_status(const struct tui_ctx *ctx)
+{
+    if (ctx->running)
+        return TUI_EXIT_CANCELLED;
+    return ctx->run_rc >= 0 ? ctx->run_rc : TUI_EXIT_OK;
+}
+
 static void
 quit_answer(struct tui_ctx *ctx, bool yes)
 {
     if (yes) {
         ctx->quit = true;
-        ctx->exit_code = ctx->running ? TUI_EXIT_CANCELLED : TUI_EXIT_OK;
+        ctx->exit_code = quit_status(ctx);
     }
 }
 
@@ -189,6 +199,28 @@ ask_quit(struct tui_ctx *ctx)
                        : _("Quit xen2kvm-tui? Your choices are not "
                            "saved unless you saved the command."),
                        quit_answer);
+}
+
+/* SIGTERM, SIGHUP or SIGQUIT: a run is cancelled as Esc does, and the
+ * wizard quits once it has stopped (its children stopped, the copy
+ * kept); without a run, at once.  Ctrl-C asks during a run.  A second
+ * signal quits at once. */
+static void
+handle_signal(struct tui_ctx *ctx, int sig)
+{
+    if (sig == SIGINT && ctx->running && !ctx->stop_signal) {
+        ask_quit(ctx);
+        return;
+    }
+    x2k_log(X2K_LOG_INFO, "wizard: signal %d%s", sig,
+            ctx->running ? ": cancelling the run" : "");
+    if (sig != SIGINT && !ctx->stop_signal && tui_run_cancel(ctx)) {
+        ctx->stop_signal = sig;
+        ctx->stop_deadline = x2k_now() + 60;
+        return;
+    }
+    ctx->exit_code = sig == SIGINT ? TUI_EXIT_CANCELLED : 128 + sig;
+    ctx->quit = true;
 }
 
 static void
@@ -303,15 +335,13 @@ open_log(struct tui_ctx *ctx)
         ctx->log_path = x2k_strdup_printf("%s/wizard.log", dir);
         free(dir);
     }
-    fd = open(ctx->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-              0600);
-    if (fd >= 0) {
-        log_fp = fdopen(dup(fd), "a");
-        if (log_fp)
-            setvbuf(log_fp, NULL, _IOLBF, 0);
-        x2k_log_set_sink(log_sink, NULL,
-                         ctx->cli->verbose ? X2K_LOG_DEBUG : X2K_LOG_INFO);
-    }
+    log_fp = tui_log_open(ctx->log_path);
+    if (!log_fp)
+        return -1;
+    /* A second descriptor: it becomes fd 2 while curses runs. */
+    fd = dup(fileno(log_fp));
+    x2k_log_set_sink(log_sink, NULL,
+                     ctx->cli->verbose ? X2K_LOG_DEBUG : X2K_LOG_INFO);
     return fd;
 }
 
@@ -430,21 +460,23 @@ tui_wizard_main(struct x2k_plan *plan, const struct x2k_cli *cli)
             break;
         if (r == 0 && ctx.tick)
             ctx.dirty = true;
+        /* The terminal hung up: stop polling it (SIGHUP follows). */
+        if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+            fds[0].fd = -1;
         if (fds[1].revents & POLLIN) {
             int sig = tui_term_take_signal();
 
-            if (sig == SIGINT && ctx.running) {
-                ask_quit(&ctx);
-            } else if (sig) {
-                /* Ctrl-C is the user cancelling; SIGTERM/SIGHUP end
-                 * the program the conventional way. */
-                ctx.exit_code = sig == SIGINT ? TUI_EXIT_CANCELLED
-                    : 128 + sig;
-                ctx.quit = true;
-            }
+            if (sig)
+                handle_signal(&ctx, sig);
         }
         if (fds[2].revents & POLLIN)
             handle_messages(&ctx);
+        /* A signal's cancel has stopped the run (or taken too long). */
+        if (ctx.stop_signal && !ctx.quit &&
+            (!ctx.running || x2k_now() >= ctx.stop_deadline)) {
+            ctx.exit_code = 128 + ctx.stop_signal;
+            ctx.quit = true;
+        }
         while (!ctx.quit && (r = wget_wch(stdscr, &wc)) != ERR) {
             handle_key(&ctx, (int)wc, r == KEY_CODE_YES);
             typing_now = tui_screen_typing(&ctx);

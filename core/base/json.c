@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "base/json.h"
+#include "base/text.h"
 
 void
 x2k_json_string(struct x2k_buf *b, const char *s)
@@ -29,32 +30,18 @@ x2k_json_string(struct x2k_buf *b, const char *s)
             p++;
             continue;
         }
-        /* Validate one UTF-8 sequence independently of the locale. */
+        /* Validate one UTF-8 sequence independently of the locale;
+         * controls a terminal would act on are escaped. */
         {
-            size_t len = 0, i;
-            unsigned int cp = 0;
+            uint32_t cp;
+            size_t len = x2k_utf8_decode(p, &cp);
 
-            if ((*p & 0xe0) == 0xc0) {
-                len = 2;
-                cp = *p & 0x1f;
-            } else if ((*p & 0xf0) == 0xe0) {
-                len = 3;
-                cp = *p & 0x0f;
-            } else if ((*p & 0xf8) == 0xf0) {
-                len = 4;
-                cp = *p & 0x07;
-            }
-            for (i = 1; i < len; i++) {
-                if ((p[i] & 0xc0) != 0x80)
-                    break;
-                cp = (cp << 6) | (p[i] & 0x3f);
-            }
-            if (len == 0 || i < len || cp > 0x10ffff ||
-                (cp >= 0xd800 && cp <= 0xdfff) ||
-                (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-                (len == 4 && cp < 0x10000)) {
+            if (len == 0) {
                 x2k_buf_puts(b, "\\ufffd");
                 p++;
+            } else if (x2k_cp_is_control(cp)) {
+                x2k_buf_printf(b, "\\u%04x", (unsigned)cp);
+                p += len;
             } else {
                 x2k_buf_append(b, p, len);
                 p += len;

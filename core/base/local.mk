@@ -11,8 +11,12 @@ libx2k_la_SOURCES += \
 	%reldir%/json.h \
 	%reldir%/log.c \
 	%reldir%/log.h \
+	%reldir%/secret.c \
+	%reldir%/secret.h \
 	%reldir%/shquote.c \
 	%reldir%/shquote.h \
+	%reldir%/text.c \
+	%reldir%/text.h \
 	%reldir%/util.c \
 	%reldir%/util.h \
 	%reldir%/virt.c \

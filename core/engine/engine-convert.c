@@ -125,6 +125,7 @@ fetch_boot_files(struct x2k_engine *eng, struct x2k_error *err)
         td.name = b->kind;
         td.dest_path = b->local;
         o.ssh = eng->have_ssh_opts ? &eng->ssh_opts : NULL;
+        eng_transfer_sessions(eng, &o);
         o.reporter = &eng->reporter;
         rc = x2k_transfer_run(&td, 1, &o, &res, err);
         x2k_transfer_result_clear(&res);

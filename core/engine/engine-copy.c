@@ -161,7 +161,9 @@ copy_group(struct x2k_engine *eng, bool byte_copy, struct x2k_error *err)
     o.allocation = eng->plan.allocation;
     o.verify = eng->plan.verify;
     o.parallel = eng->plan.parallel;
+    o.io_timeout = eng->plan.io_timeout;
     o.ssh = eng->have_ssh_opts ? &eng->ssh_opts : NULL;
+    eng_transfer_sessions(eng, &o);
     o.reporter = &eng->reporter;
     if (bw)
         o.bwlimit = strtoull(bw, NULL, 10);

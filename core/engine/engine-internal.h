@@ -54,7 +54,11 @@ struct x2k_engine {
     struct x2k_ssh *ssh;
     struct x2k_ssh_opts ssh_opts;
     bool have_ssh_opts;
-    char *ssh_host, *ssh_user, *ssh_password;
+    char *ssh_host, *ssh_user, *ssh_password;  /* the password: a secret,
+                                                * wiped after connect */
+    struct x2k_ssh **sessions;  /* after a password login: the copy's
+                                 * sessions ([0] is ssh), else NULL */
+    size_t n_sessions;
     /* inspect */
     char *orig_xml;
     struct x2k_inventory *inv;
@@ -74,6 +78,15 @@ struct x2k_engine {
     bool defined, started;
     char *failure;              /* the error of a failed run, or NULL */
 };
+
+/* The copy's sessions logged in beforehand (a password login), into O. */
+static inline void
+eng_transfer_sessions(const struct x2k_engine *eng,
+                      struct x2k_transfer_opts *o)
+{
+    o->sessions = eng->sessions;
+    o->n_sessions = eng->n_sessions;
+}
 
 /* The new domain's name, from the best source known so far. */
 static inline const char *

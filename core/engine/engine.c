@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "base/i18n.h"
+#include "base/secret.h"
 #include "engine/engine-internal.h"
 #include "engine/preflight.h"
 #include "plan/rundir.h"
@@ -32,12 +33,50 @@
 
 typedef int (*stage_fn)(struct x2k_engine *eng, struct x2k_error *err);
 
+/* Wipe the password: every login it was needed for is done. */
+static void
+forget_password(struct x2k_engine *eng)
+{
+    x2k_secret_free(eng->ssh_password);
+    eng->ssh_password = NULL;
+    x2k_secret_free(eng->password);
+    eng->password = NULL;
+    eng->ssh_opts.password = NULL;
+}
+
+/* After a password login, the copy's other sessions log in now, so that
+ * the password can be wiped: the disks' workers use these (one each,
+ * --parallel of them). */
+static int
+password_sessions(struct x2k_engine *eng, struct x2k_error *err)
+{
+    const char *method = x2k_ssh_auth_method(eng->ssh);
+    size_t n = eng->plan.parallel > 1 ? (size_t)eng->plan.parallel : 1;
+
+    if (!x2k_str_equal(method, "password") &&
+        !x2k_str_equal(method, "keyboard-interactive"))
+        return 0;
+    eng->sessions = x2k_xcalloc(n, sizeof *eng->sessions);
+    eng->sessions[0] = eng->ssh;
+    for (eng->n_sessions = 1; eng->n_sessions < n; eng->n_sessions++) {
+        eng->sessions[eng->n_sessions] = x2k_ssh_connect(&eng->ssh_opts,
+                                                         err);
+        if (!eng->sessions[eng->n_sessions])
+            return -1;
+    }
+    x2k_report_log(&eng->reporter,
+                   "ssh: %zu session(s) logged in for the copy; the "
+                   "password is wiped", eng->n_sessions);
+    return 0;
+}
+
 /* Open the libvirt source and, unless the disks are local, the SSH
- * session the data path uses. */
+ * session the data path uses; a password is wiped once it has served. */
 static int
 stage_connect(struct x2k_engine *eng, struct x2k_error *err)
 {
     struct x2k_error local = X2K_ERROR_INIT;
+    int rc;
 
     if (eng->plan.demo && x2k_demo_prepare(err) < 0)
         return -1;
@@ -67,6 +106,7 @@ stage_connect(struct x2k_engine *eng, struct x2k_error *err)
             return -1;
         }
         x2k_error_clear(&local);
+        forget_password(eng);
         x2k_report_log(&eng->reporter,
                        "no SSH host: the disks are read on this machine");
         return 0;
@@ -78,12 +118,16 @@ stage_connect(struct x2k_engine *eng, struct x2k_error *err)
     eng->ssh_opts.reporter = &eng->reporter;
     eng->have_ssh_opts = true;
     eng->ssh = x2k_ssh_connect(&eng->ssh_opts, err);
-    if (!eng->ssh)
+    if (!eng->ssh) {
+        forget_password(eng);
         return -1;
+    }
     x2k_report_log(&eng->reporter, "ssh %s@%s: logged in (%s)",
                    eng->ssh_opts.user ? eng->ssh_opts.user : "root",
                    eng->ssh_opts.host, x2k_ssh_auth_method(eng->ssh));
-    return 0;
+    rc = password_sessions(eng, err);
+    forget_password(eng);
+    return rc;
 }
 
 /* Fetch the inactive XML, kept as original.xml (the Xen configuration
@@ -275,15 +319,17 @@ x2k_engine_free(struct x2k_engine *eng)
     x2k_plan_clear(&eng->plan);
     free(eng->plan.target_uri);
     free(eng->plan.pool);
-    x2k_secure_free(eng->password);
+    forget_password(eng);
     free(eng->run_dir);
     if (eng->log_fd >= 0)
         close(eng->log_fd);
     x2k_source_free(eng->src);
+    for (i = 1; i < eng->n_sessions; i++)
+        x2k_ssh_free(eng->sessions[i]);
+    free(eng->sessions);
     x2k_ssh_free(eng->ssh);
     free(eng->ssh_host);
     free(eng->ssh_user);
-    x2k_secure_free(eng->ssh_password);
     free(eng->orig_xml);
     x2k_inventory_free(eng->inv);
     x2k_target_free(eng->tgt);
@@ -303,8 +349,8 @@ x2k_engine_free(struct x2k_engine *eng)
 void
 x2k_engine_set_password(struct x2k_engine *eng, const char *password)
 {
-    x2k_secure_free(eng->password);
-    eng->password = x2k_xstrdup(password);
+    x2k_secret_free(eng->password);
+    eng->password = x2k_secret_dup(password);
 }
 
 void

@@ -14,6 +14,7 @@
 #include "base/fsutil.h"
 #include "base/i18n.h"
 #include "base/log.h"
+#include "base/secret.h"
 #include "engine/preflight.h"
 #include "plan/uri.h"
 #include "source/source.h"
@@ -130,10 +131,9 @@ check_ssh(struct x2k_preflight *p, const struct x2k_plan *plan,
 
         add(p, "ssh-reachable", X2K_CHECK_OK,
             _("The SSH server answers (session already open)."));
-        if (x2k_ssh_opts_from_plan(plan, &so, &host, &user, &password,
-                                   &err) < 0)
+        /* The host only: the password file is not read again. */
+        if (x2k_ssh_opts_from_plan(plan, &so, &host, &user, NULL, &err) < 0)
             x2k_error_clear(&err);
-        x2k_secure_free(password);
         check_openssh_hostkey(p, plan, o->ssh, host ? host : "?");
         if (strcmp(method, "password") == 0 ||
             strcmp(method, "keyboard-interactive") == 0)
@@ -166,7 +166,7 @@ check_ssh(struct x2k_preflight *p, const struct x2k_plan *plan,
     if (o && o->password)
         so.password = o->password;
     s = x2k_ssh_connect(&so, &err);
-    x2k_secure_free(password);
+    x2k_secret_free(password);
     if (!s) {
         enum x2k_errcode code = err.code;
 

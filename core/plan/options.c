@@ -117,6 +117,10 @@ static const struct optdef defs[] = {
       N_("Allow legacy algorithms for RHEL 5-era servers (ssh-rsa, "
          "diffie-hellman-group14-sha1, group1, aes-cbc)"),
       NULL },
+    { "io-timeout", 0, K_INT, G_SSH, P(io_timeout), NULL, 1, 86400, 0, false,
+      N_("Fail a disk whose data stops coming for SECONDS (default 120); "
+         "the copy resumes when run again"),
+      N_("SECONDS") },
 
     /* Target. */
     { "output", 0, K_ENUM, G_TARGET, P(output), output_values, 0, 0, 0,

@@ -12,6 +12,7 @@ x2k_plan_init(struct x2k_plan *plan)
     memset(plan, 0, sizeof *plan);
     plan->mode = X2K_MODE_XEN;
     plan->shutdown_timeout = X2K_DEFAULT_SHUTDOWN_TIMEOUT;
+    plan->io_timeout = X2K_DEFAULT_IO_TIMEOUT;
     plan->output = X2K_OUTPUT_LIBVIRT;
     plan->target_uri = x2k_xstrdup(X2K_DEFAULT_TARGET_URI);
     plan->pool = x2k_xstrdup(X2K_DEFAULT_POOL);
@@ -120,7 +121,7 @@ x2k_plan_equal(const struct x2k_plan *a, const struct x2k_plan *b)
           SAME_STR(ssh_host) && SAME_STR(ssh_user) && SAME(ssh_port) &&
           SAME_STR(identity) && SAME_STR(password_file) &&
           SAME_STR(known_hosts) && SAME_STR(accept_host_key) &&
-          SAME(legacy_ssh) && SAME(shutdown_source) &&
+          SAME(legacy_ssh) && SAME(io_timeout) && SAME(shutdown_source) &&
           SAME(shutdown_timeout) && SAME(force_off) && SAME(output) &&
           SAME_STR(target_uri) && SAME_STR(pool) && SAME_STR(output_dir) &&
           SAME_STR(state_dir) && SAME(format) && SAME(allocation) &&
@@ -250,6 +251,11 @@ x2k_plan_validate(const struct x2k_plan *plan, struct x2k_error *err)
     if (plan->shutdown_timeout < 1) {
         x2k_error_set(err, X2K_ERR_INVALID,
                       _("--shutdown-timeout must be at least 1 second"));
+        return -1;
+    }
+    if (plan->io_timeout < 1) {
+        x2k_error_set(err, X2K_ERR_INVALID,
+                      _("--io-timeout must be at least 1 second"));
         return -1;
     }
     if (plan->force_off && !plan->shutdown_source) {

@@ -52,6 +52,7 @@ struct x2k_netmap {
 #define X2K_DEFAULT_PARALLEL 1
 #define X2K_MAX_PARALLEL 16
 #define X2K_DEFAULT_SHUTDOWN_TIMEOUT 300
+#define X2K_DEFAULT_IO_TIMEOUT 120
 
 struct x2k_plan {
     /* Source. */
@@ -72,6 +73,7 @@ struct x2k_plan {
     char *known_hosts;          /* default ~/.ssh/known_hosts */
     char *accept_host_key;      /* "SHA256:..." accepted if unknown */
     bool legacy_ssh;            /* ssh-rsa, dh-group1/14-sha1, aes-cbc */
+    int io_timeout;             /* seconds a disk read waits for a byte */
 
     /* The source guest. */
     bool shutdown_source;       /* guided shutdown if it runs */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <libssh2.h>
+#include <openssl/evp.h>
 
 #include "base/fsutil.h"
 #include "base/i18n.h"
@@ -200,44 +201,150 @@ out:
     return rc;
 }
 
-/* Check the server's host key against known_hosts. */
+/* The name OpenSSH looks S's host up by in known_hosts: "HOST" on port
+ * 22, else "[HOST]:PORT" (then only that form counts).  Caller frees. */
+char *
+ssh_known_name(const struct x2k_ssh *s)
+{
+    return s->port == 22 ? x2k_xstrdup(s->host)
+                         : x2k_strdup_printf("[%s]:%d", s->host, s->port);
+}
+
+/* The key file S's host key is checked against (O's, or the user's). */
+char *
+ssh_known_hosts_path(const struct x2k_ssh_opts *o)
+{
+    return o->known_hosts ? x2k_xstrdup(o->known_hosts)
+                          : ssh_home_path(".ssh/known_hosts");
+}
+
+/* The libssh2 host key type of an OpenSSH key type name, or 0. */
+int
+ssh_keytype_from_name(const char *name)
+{
+    static const struct { const char *name; int type; } types[] = {
+        { "ssh-rsa", LIBSSH2_HOSTKEY_TYPE_RSA },
+        { "ssh-dss", LIBSSH2_HOSTKEY_TYPE_DSS },
+#ifdef LIBSSH2_HOSTKEY_TYPE_ECDSA_256
+        { "ecdsa-sha2-nistp256", LIBSSH2_HOSTKEY_TYPE_ECDSA_256 },
+        { "ecdsa-sha2-nistp384", LIBSSH2_HOSTKEY_TYPE_ECDSA_384 },
+        { "ecdsa-sha2-nistp521", LIBSSH2_HOSTKEY_TYPE_ECDSA_521 },
+#endif
+#ifdef LIBSSH2_HOSTKEY_TYPE_ED25519
+        { "ssh-ed25519", LIBSSH2_HOSTKEY_TYPE_ED25519 },
+#endif
+    };
+    size_t i;
+
+    for (i = 0; i < X2K_N_ELEMENTS(types); i++) {
+        if (strcmp(name, types[i].name) == 0)
+            return types[i].type;
+    }
+    return 0;
+}
+
+/* How HOSTS holds NAME's keys of TYPE (a libssh2 host key type): MATCH
+ * (KEY is one), MISMATCH (only others) or NOTFOUND.  TYPE 0: any. */
+static int
+known_check(LIBSSH2_KNOWNHOSTS *hosts, const char *name,
+            const unsigned char *key, size_t keylen, int type)
+{
+    struct libssh2_knownhost *found = NULL;
+
+    /* Port -1: NAME is looked up as given, as OpenSSH does; libssh2
+     * would otherwise also accept the plain host's entries for
+     * "[host]:port". */
+    return libssh2_knownhost_checkp(hosts, name, -1, (const char *)key,
+                                    keylen,
+                                    LIBSSH2_KNOWNHOST_TYPE_PLAIN |
+                                        LIBSSH2_KNOWNHOST_KEYENC_RAW |
+                                        (type ? knownhost_keybit(type) : 0),
+                                    &found);
+}
+
+/* The host key algorithms to offer S's server, the ones known_hosts
+ * already holds a key of for it first (OpenSSH does the same, so that a
+ * server with several keys shows the one recorded).  Caller frees. */
+char *
+ssh_hostkey_prefs(struct x2k_ssh *s, const struct x2k_ssh_opts *o,
+                  const char *const *algs, size_t n)
+{
+    static const unsigned char probe[] = "not-a-key";
+    LIBSSH2_KNOWNHOSTS *hosts = libssh2_knownhost_init(s->session);
+    X2K_AUTOFREE char *path = ssh_known_hosts_path(o);
+    X2K_AUTOFREE char *name = ssh_known_name(s);
+    struct x2k_buf known = { 0 }, other = { 0 };
+    size_t i;
+
+    if (hosts)
+        knownhosts_load(hosts, path, "");
+    for (i = 0; i < n; i++) {
+        int type = ssh_keytype_from_name(algs[i]);
+        bool has = hosts && type &&
+                   known_check(hosts, name, probe, sizeof probe - 1, type) ==
+                       LIBSSH2_KNOWNHOST_CHECK_MISMATCH;
+        struct x2k_buf *b = has ? &known : &other;
+
+        x2k_buf_printf(b, "%s%s", b->len ? "," : "", algs[i]);
+    }
+    if (hosts)
+        libssh2_knownhost_free(hosts);
+    if (!known.len)
+        return x2k_buf_steal(&other);
+    if (other.len)
+        x2k_buf_printf(&known, ",%s", other.data);
+    x2k_buf_clear(&other);
+    return x2k_buf_steal(&known);
+}
+
+/* The SHA256 fingerprint of a key blob, as ssh-keygen -lf prints it. */
+static char *
+fingerprint(const unsigned char *key, size_t keylen)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    X2K_AUTOFREE char *b64 = NULL;
+
+    if (EVP_Digest(key, keylen, md, &mdlen, EVP_sha256(), NULL) != 1)
+        return x2k_xstrdup("SHA256:?");
+    b64 = b64_encode(md, mdlen, false);
+    return x2k_strdup_printf("SHA256:%s", b64);
+}
+
+/* Check S's host key (s->hostkey) against known_hosts, as OpenSSH
+ * decides. */
 int
 ssh_check_hostkey(struct x2k_ssh *s, const struct x2k_ssh_opts *o,
                   struct x2k_error *err)
 {
-    const char *key;
-    size_t keylen = 0;
-    int type = 0, typemask, check;
-    const unsigned char *hash;
+    const unsigned char *key = s->hostkey;
+    size_t keylen = s->hostkey_len;
+    int type = s->hostkey_type, typemask, check;
     X2K_AUTOFREE char *fp = NULL;
-    X2K_AUTOFREE char *b64 = NULL;
     X2K_AUTOFREE char *keytype = NULL;
     X2K_AUTOFREE char *path = NULL;
     X2K_AUTOFREE char *keyb64 = NULL;
+    X2K_AUTOFREE char *name = NULL;
     LIBSSH2_KNOWNHOSTS *hosts;
-    struct libssh2_knownhost *found = NULL;
 
-    key = libssh2_session_hostkey(s->session, &keylen, &type);
-    hash = (const unsigned char *)
-        libssh2_hostkey_hash(s->session, LIBSSH2_HOSTKEY_HASH_SHA256);
-    if (!key || !hash) {
+    if (!key || keylen == 0) {
         x2k_error_set(err, X2K_ERR_SSH_HOSTKEY,
                       _("The SSH server %1$s sent no usable host key."),
                       s->host);
         return -1;
     }
-    b64 = b64_encode(hash, 32, false);
-    fp = x2k_strdup_printf("SHA256:%s", b64);
-    keytype = blob_keytype((const unsigned char *)key, keylen);
-    path = o->known_hosts ? x2k_xstrdup(o->known_hosts)
-                          : ssh_home_path(".ssh/known_hosts");
+    fp = fingerprint(key, keylen);
+    keytype = blob_keytype(key, keylen);
+    path = ssh_known_hosts_path(o);
+    name = ssh_known_name(s);
+    x2k_str_replace(&s->known_hosts, path);
 
     hosts = libssh2_knownhost_init(s->session);
     if (!hosts) {
         x2k_error_set(err, X2K_ERR_INTERNAL, _("Out of SSH resources."));
         return -1;
     }
-    keyb64 = b64_encode((const unsigned char *)key, keylen, true);
+    keyb64 = b64_encode(key, keylen, true);
     if (knownhosts_load(hosts, path, keyb64)) {
         libssh2_knownhost_free(hosts);
         x2k_error_set(err, X2K_ERR_SSH_HOSTKEY,
@@ -248,18 +355,39 @@ ssh_check_hostkey(struct x2k_ssh *s, const struct x2k_ssh_opts *o,
     }
     typemask = LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW |
                knownhost_keybit(type);
-    check = libssh2_knownhost_checkp(hosts, s->host, s->port, key, keylen,
-                                     typemask, &found);
+    check = known_check(hosts, name, key, keylen, type);
+    /* A key of another type recorded for the host: it has changed too. */
+    if (check == LIBSSH2_KNOWNHOST_CHECK_NOTFOUND &&
+        known_check(hosts, name, key, keylen, 0) ==
+            LIBSSH2_KNOWNHOST_CHECK_MISMATCH) {
+        libssh2_knownhost_free(hosts);
+        x2k_log(X2K_LOG_DEBUG, "host key %s %s of %s: only keys of another "
+                "type are known", keytype, fp, name);
+        /* TRANSLATORS: %1$s host, %2$d port, %3$s key type, %4$s
+         * fingerprint, %5$s known_hosts file, %6$s the name in it. */
+        x2k_error_set(err, X2K_ERR_SSH_HOSTKEY,
+                      _("WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED! "
+                        "%1$s port %2$d sent a %3$s host key (%4$s), but %5$s "
+                        "records a key of another type for it: the host key "
+                        "has changed, or someone could be eavesdropping on "
+                        "you (man-in-the-middle attack). Connection refused: "
+                        "verify the new key with the host's administrator, "
+                        "then remove the old entry with "
+                        "ssh-keygen -R '%6$s' -f %5$s before trying again."),
+                      s->host, s->port, keytype, fp, path, name);
+        return -1;
+    }
     libssh2_knownhost_free(hosts);
-    x2k_log(X2K_LOG_DEBUG, "host key %s %s of %s:%d: check %d", keytype, fp,
-            s->host, s->port, check);
+    x2k_log(X2K_LOG_DEBUG, "host key %s %s of %s: check %d", keytype, fp,
+            name, check);
 
     switch (check) {
     case LIBSSH2_KNOWNHOST_CHECK_MATCH:
         return 0;
     case LIBSSH2_KNOWNHOST_CHECK_MISMATCH:
         /* TRANSLATORS: modelled on OpenSSH's warning; %1$s host, %2$d port,
-         * %3$s key type, %4$s fingerprint, %5$s known_hosts file. */
+         * %3$s key type, %4$s fingerprint, %5$s known_hosts file, %6$s the
+         * name in it. */
         x2k_error_set(err, X2K_ERR_SSH_HOSTKEY,
                       _("WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED! "
                         "IT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING "
@@ -269,9 +397,9 @@ ssh_check_hostkey(struct x2k_ssh *s, const struct x2k_ssh_opts *o,
                         "sent by the remote host is %4$s. It differs from "
                         "the key recorded in %5$s. Connection refused: "
                         "verify the new key with the host's administrator, "
-                        "then remove the old entry (ssh-keygen -R) before "
-                        "trying again."),
-                      s->host, s->port, keytype, fp, path);
+                        "then remove the old entry with "
+                        "ssh-keygen -R '%6$s' -f %5$s before trying again."),
+                      s->host, s->port, keytype, fp, path, name);
         return -1;
     case LIBSSH2_KNOWNHOST_CHECK_NOTFOUND:
         break;
@@ -304,7 +432,8 @@ ssh_check_hostkey(struct x2k_ssh *s, const struct x2k_ssh_opts *o,
                       s->host, s->port, keytype, fp, path);
         return -1;
     }
-    return knownhosts_append(s, path, key, keylen, typemask, err);
+    return knownhosts_append(s, path, (const char *)key, keylen, typemask,
+                             err);
 }
 
 /* Whether OpenSSH's ssh would trust S's host key. */
@@ -319,6 +448,7 @@ x2k_ssh_openssh_knows_host(struct x2k_ssh *s, char **user_file)
     int type = 0;
     bool known = false;
     X2K_AUTOFREE char *keyb64 = NULL;
+    X2K_AUTOFREE char *name = ssh_known_name(s);
 
     if (user_file)
         *user_file = NULL;
@@ -326,21 +456,19 @@ x2k_ssh_openssh_knows_host(struct x2k_ssh *s, char **user_file)
         pw->pw_dir && *pw->pw_dir)
         files[0] = x2k_strdup_printf("%s/.ssh/known_hosts", pw->pw_dir);
     files[1] = x2k_xstrdup("/etc/ssh/ssh_known_hosts");
-    key = libssh2_session_hostkey(s->session, &keylen, &type);
+    key = (const char *)s->hostkey;
+    keylen = s->hostkey_len;
+    type = s->hostkey_type;
     if (key)
         keyb64 = b64_encode((const unsigned char *)key, keylen, true);
     for (i = 0; key && i < X2K_N_ELEMENTS(files) && !known; i++) {
         LIBSSH2_KNOWNHOSTS *hosts;
-        struct libssh2_knownhost *found = NULL;
 
         if (!files[i] || !(hosts = libssh2_knownhost_init(s->session)))
             continue;
         if (!knownhosts_load(hosts, files[i], keyb64))
-            known = libssh2_knownhost_checkp(
-                        hosts, s->host, s->port, key, keylen,
-                        LIBSSH2_KNOWNHOST_TYPE_PLAIN |
-                        LIBSSH2_KNOWNHOST_KEYENC_RAW |
-                        knownhost_keybit(type), &found) ==
+            known = known_check(hosts, name, (const unsigned char *)key,
+                                keylen, type) ==
                     LIBSSH2_KNOWNHOST_CHECK_MATCH;
         libssh2_knownhost_free(hosts);
     }

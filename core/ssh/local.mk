@@ -4,6 +4,7 @@ libx2k_la_SOURCES += \
 	%reldir%/channel.c \
 	%reldir%/keys.c \
 	%reldir%/known-hosts.c \
+	%reldir%/openssh.c \
 	%reldir%/ssh-internal.h \
 	%reldir%/ssh.c \
 	%reldir%/ssh.h \

@@ -18,12 +18,15 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libssh2.h>
 
 #include "base/i18n.h"
 #include "base/log.h"
+#include "base/secret.h"
+#include "plan/options.h"
 #include "plan/uri.h"
 #include "ssh/ssh-internal.h"
 
@@ -218,23 +221,27 @@ static const char modern_kex[] =
 static const char legacy_kex[] =
     ",diffie-hellman-group14-sha1,diffie-hellman-group-exchange-sha1,"
     "diffie-hellman-group1-sha1";
-static const char modern_hostkey[] =
-    "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521";
-static const char legacy_hostkey[] = ",ssh-rsa,ssh-dss";
 static const char modern_crypt[] = "aes128-ctr,aes192-ctr,aes256-ctr";
 static const char legacy_crypt[] =
     ",aes128-cbc,aes192-cbc,aes256-cbc,3des-cbc";
 static const char modern_mac[] = "hmac-sha2-256,hmac-sha2-512";
 static const char legacy_mac[] = ",hmac-sha1";
 
-/* Set the algorithm preferences of SESSION. */
+/* Set the algorithm preferences of S's session: host key types that
+ * known_hosts holds for the host first, as OpenSSH orders them. */
 static void
-ssh_set_methods(LIBSSH2_SESSION *session, bool legacy)
+ssh_set_methods(struct x2k_ssh *s, const struct x2k_ssh_opts *o)
 {
+    static const char *const hostkeys[] = {
+        "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
+        "ecdsa-sha2-nistp521", "ssh-rsa", "ssh-dss",
+    };
+    LIBSSH2_SESSION *session = s->session;
+    bool legacy = o->legacy;
     X2K_AUTOFREE char *kex = x2k_strdup_printf("%s%s", modern_kex,
                                                legacy ? legacy_kex : "");
-    X2K_AUTOFREE char *hk = x2k_strdup_printf("%s%s", modern_hostkey,
-                                              legacy ? legacy_hostkey : "");
+    X2K_AUTOFREE char *hk = ssh_hostkey_prefs(s, o, hostkeys,
+                                              legacy ? 6 : 4);
     X2K_AUTOFREE char *cr = x2k_strdup_printf("%s%s", modern_crypt,
                                               legacy ? legacy_crypt : "");
     X2K_AUTOFREE char *mac = x2k_strdup_printf("%s%s", modern_mac,
@@ -246,6 +253,47 @@ ssh_set_methods(LIBSSH2_SESSION *session, bool legacy)
     libssh2_session_method_pref(session, LIBSSH2_METHOD_CRYPT_SC, cr);
     libssh2_session_method_pref(session, LIBSSH2_METHOD_MAC_CS, mac);
     libssh2_session_method_pref(session, LIBSSH2_METHOD_MAC_SC, mac);
+}
+
+/* Keep the host key the server sent in the handshake. */
+static int
+keep_hostkey(struct x2k_ssh *s, struct x2k_error *err)
+{
+    size_t len = 0;
+    int type = 0;
+    const char *key = libssh2_session_hostkey(s->session, &len, &type);
+
+    if (!key || len == 0) {
+        x2k_error_set(err, X2K_ERR_SSH_HOSTKEY,
+                      _("The SSH server %1$s sent no usable host key."),
+                      s->host);
+        return -1;
+    }
+    s->hostkey = x2k_xmalloc(len);
+    memcpy(s->hostkey, key, len);
+    s->hostkey_len = len;
+    s->hostkey_type = type;
+    return 0;
+}
+
+/* The rest of x2k_ssh_connect for a host only the OpenSSH client can
+ * talk to: the host key (from ssh-keyscan) checked as for libssh2, then
+ * a login through `ssh', which checks the key again itself. */
+static struct x2k_ssh *
+openssh_connect(struct x2k_ssh *s, const struct x2k_ssh_opts *o,
+                int timeout, struct x2k_error *err)
+{
+    /* The libssh2 session stays, unconnected, for known_hosts. */
+    close(s->sock);
+    s->sock = -1;
+    if (ssh_check_hostkey(s, o, err) < 0 ||
+        ssh_openssh_login(s, o, timeout, err) < 0) {
+        x2k_ssh_free(s);
+        return NULL;
+    }
+    x2k_log(X2K_LOG_DEBUG, "ssh: %s:%d through the OpenSSH client",
+            s->host, s->port);
+    return s;
 }
 
 /* Open, check and log in a session with O. */
@@ -284,10 +332,20 @@ x2k_ssh_connect(const struct x2k_ssh_opts *o, struct x2k_error *err)
         x2k_error_set(err, X2K_ERR_INTERNAL, _("Out of SSH resources."));
         goto fail;
     }
-    ssh_set_methods(s->session, o->legacy);
+    s->legacy = o->legacy;
+    ssh_set_methods(s, o);
     libssh2_session_set_blocking(s->session, 1);
     libssh2_session_set_timeout(s->session, timeout);
     r = libssh2_session_handshake(s->session, s->sock);
+    if (r == LIBSSH2_ERROR_KEX_FAILURE) {
+        /* A host with only an RSA key: the OpenSSH client takes over. */
+        int k = ssh_openssh_take_over(s, o, timeout, err);
+
+        if (k < 0)
+            goto fail;
+        if (k > 0)
+            return openssh_connect(s, o, timeout, err);
+    }
     if (r != 0) {
         if (r == LIBSSH2_ERROR_KEX_FAILURE && !o->legacy)
             x2k_error_set(err, X2K_ERR_SSH_CONNECT,
@@ -308,7 +366,7 @@ x2k_ssh_connect(const struct x2k_ssh_opts *o, struct x2k_error *err)
             libssh2_session_methods(s->session, LIBSSH2_METHOD_KEX),
             libssh2_session_methods(s->session, LIBSSH2_METHOD_HOSTKEY),
             libssh2_session_methods(s->session, LIBSSH2_METHOD_CRYPT_CS));
-    if (ssh_check_hostkey(s, o, err) < 0)
+    if (keep_hostkey(s, err) < 0 || ssh_check_hostkey(s, o, err) < 0)
         goto fail;
     if (ssh_cancelled(s->reporter)) {
         x2k_error_set(err, X2K_ERR_CANCELLED, _("Cancelled."));
@@ -334,9 +392,11 @@ x2k_ssh_free(struct x2k_ssh *s)
     if (!s)
         return;
     if (s->session) {
-        libssh2_session_set_blocking(s->session, 1);
-        libssh2_session_set_timeout(s->session, 2000);
-        libssh2_session_disconnect(s->session, "bye");
+        if (!s->openssh && s->sock >= 0) {
+            libssh2_session_set_blocking(s->session, 1);
+            libssh2_session_set_timeout(s->session, 2000);
+            libssh2_session_disconnect(s->session, "bye");
+        }
         libssh2_session_free(s->session);
     }
     if (s->sock >= 0)
@@ -344,6 +404,10 @@ x2k_ssh_free(struct x2k_ssh *s)
     free(s->host);
     free(s->user);
     free(s->auth_keyfile);
+    free(s->hostkey);
+    free(s->known_hosts);
+    if (s->identities)
+        x2k_argv_free(s->identities);
     free(s);
 }
 
@@ -351,7 +415,7 @@ x2k_ssh_free(struct x2k_ssh *s)
 LIBSSH2_SESSION *
 x2k_ssh_raw_session(struct x2k_ssh *s)
 {
-    return s->session;
+    return s->openssh ? NULL : s->session;
 }
 
 /* ssh_wait for callers that count from START. */
@@ -379,18 +443,27 @@ x2k_ssh_auth_keyfile(const struct x2k_ssh *s)
 
 /* Plan glue. */
 
-/* The first line of the password file PATH. */
+/* The first line of the password file PATH, which only its owner may
+ * read. */
 char *
 x2k_ssh_read_password_file(const char *path, struct x2k_error *err)
 {
     char buf[4096];
     int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
     ssize_t n;
     char *nl, *r;
 
     if (fd < 0) {
         x2k_error_set_errno(err, X2K_ERR_IO, errno,
                             _("Cannot read the password file %1$s."), path);
+        return NULL;
+    }
+    if (fstat(fd, &st) == 0 && (st.st_mode & 077)) {
+        close(fd);
+        x2k_error_set(err, X2K_ERR_SSH_AUTH,
+                      _("The password file %1$s can be read by other users (mode %2$04o): a password must be private. Make it readable by its owner only (chmod 600 %1$s), then run again."),
+                      path, (unsigned)(st.st_mode & 07777));
         return NULL;
     }
     n = read(fd, buf, sizeof(buf) - 1);
@@ -404,7 +477,7 @@ x2k_ssh_read_password_file(const char *path, struct x2k_error *err)
     nl = strpbrk(buf, "\r\n");
     if (nl)
         *nl = '\0';
-    r = x2k_xstrdup(buf);
+    r = x2k_secret_dup(buf);
     x2k_secure_zero(buf, sizeof(buf));
     return r;
 }
@@ -421,7 +494,8 @@ x2k_ssh_opts_from_plan(const struct x2k_plan *plan, struct x2k_ssh_opts *o,
     memset(o, 0, sizeof(*o));
     *host_out = NULL;
     *user_out = NULL;
-    *password = NULL;
+    if (password)
+        *password = NULL;
     if (uri)
         u = x2k_uri_parse(uri, NULL);
     if (plan->ssh_host)
@@ -448,7 +522,7 @@ x2k_ssh_opts_from_plan(const struct x2k_plan *plan, struct x2k_ssh_opts *o,
     o->known_hosts = plan->known_hosts;
     o->accept_fingerprint = plan->accept_host_key;
     o->legacy = plan->legacy_ssh;
-    if (plan->password_file) {
+    if (plan->password_file && password) {
         *password = x2k_ssh_read_password_file(plan->password_file, err);
         if (!*password) {
             free(*host_out);

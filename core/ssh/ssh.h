@@ -54,6 +54,25 @@ struct x2k_ssh *x2k_ssh_connect(const struct x2k_ssh_opts *opts,
 void x2k_ssh_free(struct x2k_ssh *s);          /* NULL ok */
 X2K_DEFINE_AUTO(x2k_ssh, x2k_ssh_free)
 
+/* Whether only the OpenSSH client talks to S's host: it has only an
+ * RSA host key, which libssh2 1.10 cannot verify, so every command (and
+ * the copy) runs through `ssh' (x2k_ssh_openssh_argv), the host key
+ * checked beforehand as for libssh2 and again by ssh against the same
+ * known_hosts (StrictHostKeyChecking=yes).  Such a session has no
+ * libssh2 session (x2k_ssh_raw_session is NULL: no SFTP). */
+bool x2k_ssh_uses_openssh(const struct x2k_ssh *s) X2K_NONNULL(1);
+
+/* The argv of the OpenSSH client running CMD (NULL: none) on S's host,
+ * as S logged in: BatchMode=yes, StrictHostKeyChecking=yes, the
+ * known_hosts file S's host key was checked against and no other, the
+ * key S logged in with.  Free with x2k_argv_free. */
+char **x2k_ssh_openssh_argv(const struct x2k_ssh *s, const char *cmd)
+    X2K_NONNULL(1);
+
+/* Whether ERRTEXT (the OpenSSH client's stderr) says it refused the
+ * host key: such a failure never falls back to another client. */
+bool x2k_ssh_is_hostkey_failure(const char *errtext);
+
 /* How the session authenticated: "agent", "publickey", "password" or
  * "keyboard-interactive".  Borrowed. */
 const char *x2k_ssh_auth_method(const struct x2k_ssh *s) X2K_NONNULL(1);
@@ -102,22 +121,25 @@ int x2k_ssh_chan_close(struct x2k_ssh_chan *c, int *exit_status,
 /* Build connection options from PLAN: ssh_host/ssh_user/ssh_port first,
  * else the host/user/port of the plan's source URI; identity,
  * known_hosts, accept_host_key, legacy_ssh; the password is read from
- * --password-file into *PASSWORD (caller wipes it with
- * x2k_secure_free).  OPTS borrows strings from PLAN and from *HOST_OUT
- * / *USER_OUT (caller frees those).  -1 when no host is known or the
- * password file cannot be read. */
+ * --password-file into *PASSWORD (a secret: the caller wipes it with
+ * x2k_secret_free as soon as it has logged in), unless PASSWORD is
+ * NULL.  OPTS borrows strings from PLAN and from *HOST_OUT / *USER_OUT
+ * (caller frees those).  -1 when no host is known or the password file
+ * cannot be read or is not private. */
 int x2k_ssh_opts_from_plan(const struct x2k_plan *plan,
                            struct x2k_ssh_opts *opts, char **host_out,
                            char **user_out, char **password,
-                           struct x2k_error *err) X2K_NONNULL(1, 2, 3, 4, 5);
+                           struct x2k_error *err) X2K_NONNULL(1, 2, 3, 4);
 
-/* Read the first line of a password file (trailing newline removed).
- * Caller wipes it with x2k_secure_free. */
+/* Read the first line of a password file (trailing newline removed);
+ * a file others may read (mode & 077) is refused (X2K_ERR_SSH_AUTH).
+ * A secret: the caller wipes it with x2k_secret_free. */
 char *x2k_ssh_read_password_file(const char *path, struct x2k_error *err)
     X2K_NONNULL(1);
 
 /* For modules that drive libssh2 directly on this session (the SFTP
- * disk reader in core/transfer): the session (non-blocking), and a wait
+ * disk reader in core/transfer): the session (non-blocking; NULL when
+ * x2k_ssh_uses_openssh), and a wait
  * until its socket is ready in the direction libssh2 needs (<= 200 ms;
  * -1 with ERR set on cancellation or when TIMEOUT_MS, if > 0, passed
  * since START, an x2k_now() value). */

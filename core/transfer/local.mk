@@ -1,6 +1,8 @@
 # core/transfer: listed here, built into libx2k (core/Makefile.am).
 libx2k_la_SOURCES += \
 	%reldir%/transfer-checksum.c \
+	%reldir%/transfer-decode.c \
+	%reldir%/transfer-decode.h \
 	%reldir%/transfer-internal.h \
 	%reldir%/transfer-job.h \
 	%reldir%/transfer-journal.c \

@@ -11,6 +11,7 @@
 
 #include <openssl/evp.h>
 
+#include "transfer/transfer-decode.h"
 #include "transfer/transfer.h"
 
 #define TX_BLOCK (1024 * 1024)      /* read size, checksum block, resume grain */
@@ -64,30 +65,48 @@ struct tx_reader {
     char *hash;
 };
 
-/* Stream reader over CHAN (taken over), from the streamer. */
+/* What the streamer is asked for, and how long a read of its output
+ * may wait for a byte. */
+struct tx_stream_req {
+    const char *mode;           /* "copy" or "hash" */
+    const char *path;           /* the disk on the Xen host */
+    uint64_t offset;            /* copy: where the records start */
+    bool is_block;
+    bool verify;                /* the source hashes the whole disk */
+    int timeout_ms;             /* no byte for this long: X2K_ERR_TIMEOUT */
+    const char *remote_path;    /* PATH for the streamer's shell, or NULL */
+};
+
+/* The streamer's keepalive interval (seconds) for reads bounded by
+ * TIMEOUT_MS. */
+int tx_keepalive_for(int timeout_ms);
+
+/* ERR = X2K_ERR_TIMEOUT: no byte came for TIMEOUT_MS. */
+void tx_timeout_error(struct x2k_error *err, int timeout_ms);
+
+/* Stream reader over CHAN (taken over), from the streamer asked to
+ * start at OFFSET: its records pass the strict decoder. */
 struct tx_reader *tx_stream_reader_new(struct tx_chan *chan,
-                                       const char *source,
-                                       struct x2k_reporter *rep,
+                                       const char *source, uint64_t offset,
                                        struct x2k_error *err);
 
-/* The streamer run by a local /bin/sh (the conversion host is the Xen
- * host, and the test harness of the protocol). */
-struct tx_chan *tx_local_exec_chan(const char *mode, const char *path,
-                                   uint64_t offset, bool is_block,
-                                   bool verify, const char *path_env,
+/* The streamer asked for Q run by a local /bin/sh (the conversion host
+ * is the Xen host, and the test harness of the protocol). */
+struct tx_chan *tx_local_exec_chan(const struct tx_stream_req *q,
                                    struct x2k_reporter *rep,
                                    struct x2k_error *err);
 
 /* Spawn ARGV (FILE looked up in PATH; PATH_ENV replaces $PATH when
- * set) with its stdout as the channel; its stderr is kept for errors. */
+ * set) with its stdout as the channel; its stderr is kept for errors.
+ * A read with no byte for TIMEOUT_MS (> 0) fails. */
 struct tx_chan *tx_spawn_chan(const char *file, char *const argv[],
-                              const char *path_env, struct x2k_reporter *rep,
+                              const char *path_env, int timeout_ms,
+                              struct x2k_reporter *rep,
                               struct x2k_error *err);
 
 /* Read the streamer's hash mode output from CHAN (taken over). */
-int tx_stream_hash(struct tx_chan *chan, const char *source,
-                   struct x2k_reporter *rep, char **alg, char **hex,
-                   struct x2k_error *err);
+int tx_stream_hash(struct tx_chan *chan, const char *source, char **alg,
+                   char **hex, struct x2k_error *err);
 
 /* A block reader: READ_AT fills BUF with LEN bytes at OFF (sequential
  * calls); SEEK_DATA (may be NULL) returns the next data offset >= OFF,

@@ -32,6 +32,7 @@ struct tx_ctx {
 /* One worker thread: it takes the next disk until none is left. */
 struct tx_worker {
     struct tx_ctx *ctx;
+    size_t index;                       /* in the job's workers */
     pthread_t tid;
     struct tx_ssh *ssh;                 /* this worker's session, lazily */
 };
@@ -51,6 +52,10 @@ void tx_serial_event(const struct x2k_event *ev, void *opaque);
 
 /* Whether the copy was cancelled (the caller's flag is copied to ours). */
 bool tx_cancelled(struct tx_ctx *ctx);
+
+/* How long a read of the disk data may wait for a byte (opts->io_timeout
+ * or 120 s), in milliseconds. */
+int tx_io_timeout_ms(const struct tx_ctx *ctx);
 
 /* A progress event for disk I at DONE of TOTAL bytes, and the overall
  * one, at most ~10/s unless FORCE.  PHASE: NULL while copying, else the

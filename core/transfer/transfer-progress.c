@@ -5,6 +5,8 @@
  */
 #include <config.h>
 
+#include <limits.h>
+
 #include "transfer/transfer-job.h"
 
 /* Hand EV to the caller's reporter, one event at a time. */
@@ -16,6 +18,16 @@ tx_serial_event(const struct x2k_event *ev, void *opaque)
     pthread_mutex_lock(&ctx->lock);
     x2k_report(ctx->user, ev);
     pthread_mutex_unlock(&ctx->lock);
+}
+
+/* The bound of every read of the disk data, in milliseconds. */
+int
+tx_io_timeout_ms(const struct tx_ctx *ctx)
+{
+    int s = ctx->opts->io_timeout > 0 ? ctx->opts->io_timeout
+                                      : X2K_DEFAULT_IO_TIMEOUT;
+
+    return s > INT_MAX / 1000 ? INT_MAX : s * 1000;
 }
 
 /* Whether the job was cancelled; copies the caller's flag to ours. */

@@ -10,6 +10,7 @@
 
 #include "base/i18n.h"
 #include "base/log.h"
+#include "ssh/ssh.h"
 #include "transfer/transfer-job.h"
 #include "transfer/transfer-ssh.h"
 
@@ -32,6 +33,23 @@ last_line(const char *text)
     return start < end ? x2k_xstrndup(start, end - start) : x2k_xstrdup("?");
 }
 
+/* W's SSH session: one the caller logged in for it, else its own. */
+static int
+worker_ssh(struct tx_worker *w, struct x2k_error *err)
+{
+    struct tx_ctx *ctx = w->ctx;
+    const struct x2k_transfer_opts *o = ctx->opts;
+
+    if (w->ssh)
+        return 0;
+    if (w->index < o->n_sessions)
+        w->ssh = tx_ssh_adopt(o->ssh, o->sessions[w->index], o->transport,
+                              &ctx->rep, err);
+    else
+        w->ssh = tx_ssh_connect(o->ssh, o->transport, &ctx->rep, err);
+    return w->ssh ? 0 : -1;
+}
+
 /* Open the streamer's byte channel for MODE on this worker. */
 static struct tx_chan *
 open_chan(struct tx_worker *w, const struct x2k_transfer_disk *d,
@@ -39,17 +57,22 @@ open_chan(struct tx_worker *w, const struct x2k_transfer_disk *d,
           struct x2k_error *err)
 {
     struct tx_ctx *ctx = w->ctx;
+    struct tx_stream_req q = {
+        .mode = mode,
+        .path = d->source,
+        .offset = offset,
+        .is_block = d->is_block,
+        .verify = verify,
+        .timeout_ms = tx_io_timeout_ms(ctx),
+        .remote_path = ctx->opts->remote_path,
+    };
 
     if (ctx->opts->ssh) {
-        if (!w->ssh &&
-            !(w->ssh = tx_ssh_connect(ctx->opts->ssh, ctx->opts->transport,
-                                      &ctx->rep, err)))
+        if (worker_ssh(w, err) < 0)
             return NULL;
-        return tx_ssh_exec_chan(w->ssh, mode, d->source, offset, d->is_block,
-                                verify, ctx->opts->remote_path, err);
+        return tx_ssh_exec_chan(w->ssh, &q, err);
     }
-    return tx_local_exec_chan(mode, d->source, offset, d->is_block, verify,
-                              ctx->opts->remote_path, &ctx->rep, err);
+    return tx_local_exec_chan(&q, &ctx->rep, err);
 }
 
 /* The reader the options ask for, AUTO resolved. */
@@ -101,14 +124,26 @@ tx_open_reader(struct tx_worker *w, const struct x2k_transfer_disk *d,
         if (!chan)
             return NULL;
         openssh = w->ssh && tx_ssh_uses_openssh(w->ssh);
-        r = tx_stream_reader_new(chan, d->source, &ctx->rep,
+        r = tx_stream_reader_new(chan, d->source, offset,
                                  openssh ? &e : err);
         if (r || !openssh)
             return r;
-        /* The OpenSSH client could not log in the way libssh2 did (a
-         * host key it does not know, no agent...): use libssh2. */
+        /* The OpenSSH client refused the host key: that is final, never
+         * a reason to try another client. */
+        if (e.code == X2K_ERR_SSH && x2k_ssh_is_hostkey_failure(e.detail)) {
+            why = last_line(e.detail);
+            x2k_error_clear(&e);
+            x2k_error_set(err, X2K_ERR_SSH_HOSTKEY,
+                          _("The OpenSSH client refused the host key of %1$s while opening disk %2$s (%3$s). The copy stops here, since a host key failure never falls back to libssh2: check the host's key with its administrator, and its entry in the known_hosts file."),
+                          ctx->opts->ssh->host, tx_disk_label(d), why);
+            free(why);
+            return NULL;
+        }
+        /* The OpenSSH client could not log in the way libssh2 did (no
+         * agent...): use libssh2, when it can talk to the host. */
         if (e.code != X2K_ERR_SSH ||
-            ctx->opts->transport == X2K_TRANSPORT_OPENSSH) {
+            ctx->opts->transport == X2K_TRANSPORT_OPENSSH ||
+            !tx_ssh_disable_openssh(w->ssh)) {
             x2k_error_move(err, &e);
             return NULL;
         }
@@ -122,9 +157,8 @@ tx_open_reader(struct tx_worker *w, const struct x2k_transfer_disk *d,
                            tx_disk_label(d), why);
         free(why);
         x2k_error_clear(&e);
-        tx_ssh_disable_openssh(w->ssh);
         chan = open_chan(w, d, "copy", offset, verify, err);
-        return chan ? tx_stream_reader_new(chan, d->source, &ctx->rep, err)
+        return chan ? tx_stream_reader_new(chan, d->source, offset, err)
                     : NULL;
     }
     case X2K_READER_SFTP:
@@ -133,14 +167,10 @@ tx_open_reader(struct tx_worker *w, const struct x2k_transfer_disk *d,
                           _("Reading disks over SFTP needs an SSH connection."));
             return NULL;
         }
-        if (!w->ssh &&
-            !(w->ssh = tx_ssh_connect(ctx->opts->ssh, ctx->opts->transport,
-                                      &ctx->rep, err)))
+        if (worker_ssh(w, err) < 0)
             return NULL;
-        /* The checksum must come from the Xen host itself: tx_source_hash
-         * runs the streamer's hash mode there. */
         return tx_sftp_reader_new(w->ssh, d->source, d->is_block, offset,
-                                  false, &ctx->rep, err);
+                                  tx_io_timeout_ms(ctx), &ctx->rep, err);
     default:
         return tx_local_reader_new(d->source, d->is_block, offset, verify,
                                    &ctx->rep, err);
@@ -165,7 +195,7 @@ tx_source_hash(struct tx_worker *w, const struct x2k_transfer_disk *d,
         chan = open_chan(w, d, "hash", 0, true, err);
         if (!chan)
             return -1;
-        return tx_stream_hash(chan, d->source, &ctx->rep, alg, hex, err);
+        return tx_stream_hash(chan, d->source, alg, hex, err);
     }
     r = tx_local_reader_new(d->source, d->is_block, UINT64_MAX, true,
                             &ctx->rep, err);

@@ -14,43 +14,50 @@
 #include "base/i18n.h"
 #include "base/log.h"
 #include "base/shquote.h"
+#include "plan/options.h"
 #include "ssh/ssh.h"
 #include "transfer/transfer-ssh.h"
 
-/* A stream with no byte for this long means a dead connection (a
- * streamer skipping a huge zero device still sends records often). */
-#define READ_TIMEOUT_MS (10 * 60 * 1000)
-
 struct tx_ssh {
     struct x2k_ssh *s;
-    struct x2k_ssh_opts o;      /* borrowed strings */
+    bool owned;                 /* S is freed with this */
+    struct x2k_ssh_opts o;      /* borrowed strings, no password */
     struct x2k_reporter *rep;
-    bool openssh;
+    bool openssh;               /* the data goes through the OpenSSH client */
+    bool only_openssh;          /* ... and nothing else can (RSA-only) */
 };
 
-/* Log in with core/ssh and decide whether OpenSSH carries the data. */
-struct tx_ssh *
-tx_ssh_connect(const struct x2k_ssh_opts *opts,
-               enum x2k_transfer_transport transport,
-               struct x2k_reporter *rep, struct x2k_error *err)
+/* Wrap the logged-in session S (OWNED: freed with T) and decide
+ * whether OpenSSH carries the data. */
+static struct tx_ssh *
+wrap(const struct x2k_ssh_opts *opts, struct x2k_ssh *s, bool owned,
+     enum x2k_transfer_transport transport, struct x2k_reporter *rep,
+     struct x2k_error *err)
 {
-    struct tx_ssh *t;
+    struct tx_ssh *t = x2k_xcalloc(1, sizeof *t);
     const char *method;
 
-    t = x2k_xcalloc(1, sizeof *t);
     t->o = *opts;
     t->o.reporter = rep;
+    t->o.password = NULL;
     t->rep = rep;
-    t->s = x2k_ssh_connect(&t->o, err);
-    if (!t->s) {
-        free(t);
+    t->s = s;
+    t->owned = owned;
+    /* The OpenSSH client can only take over non-interactive logins;
+     * a host only it can talk to gets nothing else. */
+    method = x2k_ssh_auth_method(t->s);
+    t->only_openssh = x2k_ssh_uses_openssh(t->s);
+    if (t->only_openssh && transport == X2K_TRANSPORT_LIBSSH2) {
+        x2k_error_set(err, X2K_ERR_UNSUPPORTED,
+                      _("libssh2 cannot copy from %1$s: the host has only an RSA host key, which only the OpenSSH client can verify."),
+                      opts->host);
+        tx_ssh_free(t);
         return NULL;
     }
-    /* The OpenSSH client can only take over non-interactive logins. */
-    method = x2k_ssh_auth_method(t->s);
-    t->openssh = transport != X2K_TRANSPORT_LIBSSH2 &&
-                 (x2k_str_equal(method, "agent") ||
-                  x2k_str_equal(method, "publickey"));
+    t->openssh = t->only_openssh ||
+                 (transport != X2K_TRANSPORT_LIBSSH2 &&
+                  (x2k_str_equal(method, "agent") ||
+                   x2k_str_equal(method, "publickey")));
     if (transport == X2K_TRANSPORT_OPENSSH && !t->openssh) {
         x2k_error_set(err, X2K_ERR_UNSUPPORTED,
                       _("The OpenSSH client can copy the disks only after a key or agent login, not after '%1$s'."),
@@ -61,6 +68,29 @@ tx_ssh_connect(const struct x2k_ssh_opts *opts,
     return t;
 }
 
+/* Log in with core/ssh and decide whether OpenSSH carries the data. */
+struct tx_ssh *
+tx_ssh_connect(const struct x2k_ssh_opts *opts,
+               enum x2k_transfer_transport transport,
+               struct x2k_reporter *rep, struct x2k_error *err)
+{
+    struct x2k_ssh_opts o = *opts;
+    struct x2k_ssh *s;
+
+    o.reporter = rep;
+    s = x2k_ssh_connect(&o, err);
+    return s ? wrap(opts, s, true, transport, rep, err) : NULL;
+}
+
+/* Use the session S the caller logged in (it stays the caller's). */
+struct tx_ssh *
+tx_ssh_adopt(const struct x2k_ssh_opts *opts, struct x2k_ssh *s,
+             enum x2k_transfer_transport transport, struct x2k_reporter *rep,
+             struct x2k_error *err)
+{
+    return wrap(opts, s, false, transport, rep, err);
+}
+
 /* Whether exec channels go through the OpenSSH client. */
 bool
 tx_ssh_uses_openssh(const struct tx_ssh *t)
@@ -68,76 +98,28 @@ tx_ssh_uses_openssh(const struct tx_ssh *t)
     return t->openssh;
 }
 
-/* Use libssh2 for the next exec channels. */
-void
+/* Use libssh2 for the next exec channels, if it can talk to the host. */
+bool
 tx_ssh_disable_openssh(struct tx_ssh *t)
 {
+    if (t->only_openssh)
+        return false;
     t->openssh = false;
+    return true;
 }
 
-/* The streamer command through `ssh`, with the host key and the login
- * that core/ssh has just checked. */
+/* The streamer command through `ssh', with the host key file and the
+ * login that core/ssh has just checked (x2k_ssh_openssh_argv). */
 static struct tx_chan *
-openssh_chan(struct tx_ssh *t, const char *cmd, struct x2k_error *err)
+openssh_chan(struct tx_ssh *t, const char *cmd, int timeout_ms,
+             struct x2k_error *err)
 {
-    const char *argv[48];
-    const char *keyfile = x2k_ssh_auth_keyfile(t->s);
-    X2K_AUTOFREE char *kh = NULL;
-    X2K_AUTOFREE char *port = x2k_strdup_printf("%d", t->o.port > 0
-                                                          ? t->o.port : 22);
-    size_t n = 0;
+    char **argv = x2k_ssh_openssh_argv(t->s, cmd);
+    struct tx_chan *c = tx_spawn_chan("ssh", argv, NULL, timeout_ms, t->rep,
+                                      err);
 
-    argv[n++] = "ssh";
-    argv[n++] = "-F";
-    argv[n++] = "/dev/null";
-    argv[n++] = "-o";
-    argv[n++] = "BatchMode=yes";
-    argv[n++] = "-o";
-    argv[n++] = "StrictHostKeyChecking=yes";
-    if (t->o.known_hosts) {
-        kh = x2k_strdup_printf("UserKnownHostsFile=%s", t->o.known_hosts);
-        argv[n++] = "-o";
-        argv[n++] = kh;
-    }
-    /* AES-GCM first: with AES-NI it costs half of chacha20-poly1305
-     * (measured: 1 GiB in 1.1-1.6 s against 2.0-2.3 s on loopback). */
-    argv[n++] = "-o";
-    argv[n++] = t->o.legacy
-        ? "Ciphers=aes128-gcm@openssh.com,aes256-gcm@openssh.com,"
-          "chacha20-poly1305@openssh.com,aes128-ctr,aes256-ctr,aes128-cbc"
-        : "Ciphers=aes128-gcm@openssh.com,aes256-gcm@openssh.com,"
-          "chacha20-poly1305@openssh.com,aes128-ctr,aes256-ctr";
-    argv[n++] = "-o";
-    argv[n++] = "Compression=no";
-    argv[n++] = "-o";
-    argv[n++] = "ConnectTimeout=20";
-    argv[n++] = "-o";
-    argv[n++] = "ServerAliveInterval=15";
-    argv[n++] = "-o";
-    argv[n++] = "ServerAliveCountMax=8";
-    if (t->o.legacy) {
-        argv[n++] = "-o";
-        argv[n++] = "HostKeyAlgorithms=+ssh-rsa";
-        argv[n++] = "-o";
-        argv[n++] = "PubkeyAcceptedAlgorithms=+ssh-rsa";
-        argv[n++] = "-o";
-        argv[n++] = "KexAlgorithms=+diffie-hellman-group14-sha1,diffie-hellman-group1-sha1";
-    }
-    if (keyfile && x2k_str_equal(x2k_ssh_auth_method(t->s), "publickey")) {
-        argv[n++] = "-o";
-        argv[n++] = "IdentitiesOnly=yes";
-        argv[n++] = "-i";
-        argv[n++] = keyfile;
-    }
-    argv[n++] = "-p";
-    argv[n++] = port;
-    argv[n++] = "-l";
-    argv[n++] = t->o.user ? t->o.user : "root";
-    argv[n++] = "--";
-    argv[n++] = t->o.host;
-    argv[n++] = cmd;
-    argv[n] = NULL;
-    return tx_spawn_chan("ssh", (char *const *)argv, NULL, t->rep, err);
+    x2k_argv_free(argv);
+    return c;
 }
 
 /* Close the session. */
@@ -146,7 +128,8 @@ tx_ssh_free(struct tx_ssh *t)
 {
     if (!t)
         return;
-    x2k_ssh_free(t->s);
+    if (t->owned)
+        x2k_ssh_free(t->s);
     free(t);
 }
 
@@ -155,15 +138,24 @@ tx_ssh_free(struct tx_ssh *t)
 struct ssh_chan {
     struct tx_chan chan;
     struct x2k_ssh_chan *c;
+    int timeout_ms;
 };
 
-/* Read from the exec channel, giving up after READ_TIMEOUT_MS. */
+/* Read from the exec channel; no byte for the timeout is an error. */
 static ssize_t
 ssh_chan_read(struct tx_chan *chan, void *buf, size_t n, struct x2k_error *err)
 {
     struct ssh_chan *sc = (struct ssh_chan *)chan;
+    struct x2k_error e = X2K_ERROR_INIT;
+    ssize_t r = x2k_ssh_chan_read(sc->c, buf, n, sc->timeout_ms, &e);
 
-    return x2k_ssh_chan_read(sc->c, buf, n, READ_TIMEOUT_MS, err);
+    if (r < 0 && e.code == X2K_ERR_TIMEOUT) {
+        x2k_error_clear(&e);
+        tx_timeout_error(err, sc->timeout_ms);
+    } else if (r < 0) {
+        x2k_error_move(err, &e);
+    }
+    return r;
 }
 
 /* Close the exec channel: its exit status and stderr. */
@@ -179,25 +171,25 @@ ssh_chan_close(struct tx_chan *chan, bool abort, int *status, char **errtext,
     return r;
 }
 
-/* The streamer in MODE, through OpenSSH or a libssh2 channel. */
+/* The streamer asked for Q, through OpenSSH or a libssh2 channel. */
 struct tx_chan *
-tx_ssh_exec_chan(struct tx_ssh *t, const char *mode, const char *path,
-                 uint64_t offset, bool is_block, bool verify,
-                 const char *remote_path, struct x2k_error *err)
+tx_ssh_exec_chan(struct tx_ssh *t, const struct tx_stream_req *q,
+                 struct x2k_error *err)
 {
-    X2K_AUTOFREE char *cmd = x2k_transfer_streamer_command(mode, path, offset,
-                                                           is_block, verify,
-                                                           remote_path);
+    X2K_AUTOFREE char *cmd = x2k_transfer_streamer_command(
+        q->mode, q->path, q->offset, q->is_block, q->verify,
+        tx_keepalive_for(q->timeout_ms), q->remote_path);
     struct ssh_chan *sc;
     struct x2k_ssh_chan *c;
 
     if (t->openssh)
-        return openssh_chan(t, cmd, err);
+        return openssh_chan(t, cmd, q->timeout_ms, err);
     c = x2k_ssh_exec_start(t->s, cmd, err);
     if (!c)
         return NULL;
     sc = x2k_xcalloc(1, sizeof *sc);
     sc->c = c;
+    sc->timeout_ms = q->timeout_ms;
     sc->chan.read = ssh_chan_read;
     sc->chan.close = ssh_chan_close;
     return &sc->chan;
@@ -212,6 +204,7 @@ struct sftp_src {
     LIBSSH2_SFTP_HANDLE *h;
     char *path;
     uint64_t pos;
+    int timeout_ms;
 };
 
 /* Set ERR from libssh2's last SFTP error. */
@@ -259,7 +252,11 @@ sftp_read_at(void *h, void *buf, size_t len, uint64_t off,
             sftp_fail(f, err);
             return -1;
         }
-        if (x2k_ssh_wait(f->t->s, start, READ_TIMEOUT_MS, err) < 0)
+        if (x2k_now() - start >= f->timeout_ms / 1000.0) {
+            tx_timeout_error(err, f->timeout_ms);
+            return -1;
+        }
+        if (x2k_ssh_wait(f->t->s, 0, 0, err) < 0)
             return -1;
     }
     return 0;
@@ -306,7 +303,7 @@ remote_device_size(struct tx_ssh *t, const char *path, uint64_t *size,
 /* A block reader over SFTP on session T. */
 struct tx_reader *
 tx_sftp_reader_new(struct tx_ssh *t, const char *path, bool is_block,
-                   uint64_t offset, bool verify, struct x2k_reporter *rep,
+                   uint64_t offset, int timeout_ms, struct x2k_reporter *rep,
                    struct x2k_error *err)
 {
     struct tx_block_src src = {
@@ -322,7 +319,15 @@ tx_sftp_reader_new(struct tx_ssh *t, const char *path, bool is_block,
 
     f->t = t;
     f->session = x2k_ssh_raw_session(t->s);
+    if (!f->session) {
+        free(f);
+        x2k_error_set(err, X2K_ERR_UNSUPPORTED,
+                      _("SFTP cannot read the disks of %1$s: the host has only an RSA host key, so only the OpenSSH client talks to it; use the default reader."),
+                      t->o.host);
+        return NULL;
+    }
     f->path = x2k_xstrdup(path);
+    f->timeout_ms = timeout_ms;
     while (!(f->sftp = libssh2_sftp_init(f->session))) {
         if (libssh2_session_last_errno(f->session) != LIBSSH2_ERROR_EAGAIN) {
             sftp_fail(f, err);
@@ -357,8 +362,10 @@ tx_sftp_reader_new(struct tx_ssh *t, const char *path, bool is_block,
             goto fail;
     }
     src.h = f;
+    /* The checksum must come from the Xen host itself: tx_source_hash
+     * runs the streamer's hash mode there. */
     return tx_block_reader_new("sftp", &src, size, attrs.mtime, offset,
-                               verify, rep, err);
+                               false, rep, err);
 
 fail:
     sftp_close(f);

@@ -1,7 +1,9 @@
 /* The x2k-streamer: its embedded script, the command that runs it, a
- * local /bin/sh channel for it, and the decoder of its framed records
- * (protocol version 1, see transfer-streamer.sh) or of its dd
- * fallback.  Runs on one transfer worker thread per disk.
+ * local child process as its byte channel (a /bin/sh running it, or the
+ * OpenSSH client), with every read bounded by the I/O timeout, and the
+ * reader that turns those bytes into records through the strict decoder
+ * (transfer-decode.c, protocol version 2).  Runs on one transfer worker
+ * thread per disk.
  */
 #include <config.h>
 
@@ -10,6 +12,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdarg.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,8 +20,6 @@
 #include "base/log.h"
 #include "base/shquote.h"
 #include "transfer/transfer-internal.h"
-
-#define MIN(a, b) ((a) < (b) ? (a) : (b))
 
 extern char **environ;
 
@@ -37,7 +38,7 @@ x2k_transfer_streamer_script(void)
 char *
 x2k_transfer_streamer_command(const char *mode, const char *path,
                               uint64_t offset, bool is_block, bool verify,
-                              const char *remote_path)
+                              int keepalive, const char *remote_path)
 {
     struct x2k_buf b = { 0 };
 
@@ -52,9 +53,29 @@ x2k_transfer_streamer_command(const char *mode, const char *path,
     x2k_shell_quote_buf(&b, mode);
     x2k_buf_puts(&b, " ");
     x2k_shell_quote_buf(&b, path);
-    x2k_buf_printf(&b, " %llu %d %d", (unsigned long long)offset,
-                   is_block ? 1 : 0, verify ? 1 : 0);
+    x2k_buf_printf(&b, " %llu %d %d %d", (unsigned long long)offset,
+                   is_block ? 1 : 0, verify ? 1 : 0,
+                   keepalive > 0 ? keepalive : 5);
     return x2k_buf_steal(&b);
+}
+
+/* The streamer's keepalive interval for reads bounded by TIMEOUT_MS:
+ * several keepalives fit in one timeout. */
+int
+tx_keepalive_for(int timeout_ms)
+{
+    int s = timeout_ms / 4000;
+
+    return s < 1 ? 1 : s > 5 ? 5 : s;
+}
+
+/* A read that got no byte for TIMEOUT_MS. */
+void
+tx_timeout_error(struct x2k_error *err, int timeout_ms)
+{
+    x2k_error_set(err, X2K_ERR_TIMEOUT,
+                  _("No data came from the Xen host for %1$d seconds (option --io-timeout)."),
+                  timeout_ms / 1000);
 }
 
 /* ---- A local child running the streamer. ---- */
@@ -62,6 +83,7 @@ x2k_transfer_streamer_command(const char *mode, const char *path,
 struct local_chan {
     struct tx_chan chan;
     pid_t pid;
+    int timeout_ms;
     int out_fd;
     int err_fd;
     struct x2k_buf errtext;
@@ -92,11 +114,13 @@ drain_stderr(struct local_chan *lc)
     }
 }
 
-/* Read the child's stdout, draining its stderr meanwhile. */
+/* Read the child's stdout, draining its stderr meanwhile; no byte for
+ * the timeout is an error. */
 static ssize_t
 local_chan_read(struct tx_chan *c, void *buf, size_t n, struct x2k_error *err)
 {
     struct local_chan *lc = (struct local_chan *)c;
+    double start = x2k_now();
 
     for (;;) {
         struct pollfd p[2] = {
@@ -107,6 +131,11 @@ local_chan_read(struct tx_chan *c, void *buf, size_t n, struct x2k_error *err)
 
         if (x2k_reporter_is_cancelled(lc->rep)) {
             x2k_error_set(err, X2K_ERR_CANCELLED, _("The copy was cancelled."));
+            return -1;
+        }
+        if (lc->timeout_ms > 0 &&
+            (x2k_now() - start) * 1000 >= lc->timeout_ms) {
+            tx_timeout_error(err, lc->timeout_ms);
             return -1;
         }
         if (poll(p, lc->err_fd >= 0 ? 2 : 1, 200) < 0) {
@@ -163,7 +192,7 @@ local_chan_close(struct tx_chan *c, bool abort, int *status, char **errtext,
 /* Spawn ARGV (FILE looked up in PATH) with stdout and stderr piped. */
 struct tx_chan *
 tx_spawn_chan(const char *file, char *const argv[], const char *path_env,
-              struct x2k_reporter *rep, struct x2k_error *err)
+              int timeout_ms, struct x2k_reporter *rep, struct x2k_error *err)
 {
     struct local_chan *lc;
     posix_spawn_file_actions_t fa;
@@ -222,113 +251,84 @@ tx_spawn_chan(const char *file, char *const argv[], const char *path_env,
     /* Drained whenever poll says so: never block on it. */
     fcntl(lc->err_fd, F_SETFL, O_NONBLOCK);
     lc->rep = rep;
+    lc->timeout_ms = timeout_ms;
     lc->chan.read = local_chan_read;
     lc->chan.close = local_chan_close;
     return &lc->chan;
 }
 
-/* The streamer in MODE run by a local /bin/sh. */
+/* The streamer asked for Q, run by a local /bin/sh. */
 struct tx_chan *
-tx_local_exec_chan(const char *mode, const char *path, uint64_t offset,
-                   bool is_block, bool verify, const char *path_env,
-                   struct x2k_reporter *rep, struct x2k_error *err)
+tx_local_exec_chan(const struct tx_stream_req *q, struct x2k_reporter *rep,
+                   struct x2k_error *err)
 {
-    char off[32], blk[2], ver[2];
-    char *argv[10];
+    char off[32], blk[2], ver[2], ka[16];
+    char *argv[11];
 
-    snprintf(off, sizeof off, "%llu", (unsigned long long)offset);
-    snprintf(blk, sizeof blk, "%d", is_block ? 1 : 0);
-    snprintf(ver, sizeof ver, "%d", verify ? 1 : 0);
+    snprintf(off, sizeof off, "%llu", (unsigned long long)q->offset);
+    snprintf(blk, sizeof blk, "%d", q->is_block ? 1 : 0);
+    snprintf(ver, sizeof ver, "%d", q->verify ? 1 : 0);
+    snprintf(ka, sizeof ka, "%d", tx_keepalive_for(q->timeout_ms));
     argv[0] = (char *)"/bin/sh";
     argv[1] = (char *)"-c";
     argv[2] = (char *)streamer_script;
     argv[3] = (char *)"x2k-streamer";
-    argv[4] = (char *)mode;
-    argv[5] = (char *)path;
+    argv[4] = (char *)q->mode;
+    argv[5] = (char *)q->path;
     argv[6] = off;
     argv[7] = blk;
     argv[8] = ver;
-    argv[9] = NULL;
-    return tx_spawn_chan("/bin/sh", argv, path_env, rep, err);
+    argv[9] = ka;
+    argv[10] = NULL;
+    return tx_spawn_chan("/bin/sh", argv, q->remote_path, q->timeout_ms, rep,
+                         err);
 }
 
-/* ---- The decoder. ---- */
+/* ---- The stream reader: bytes from the channel, records from the
+ * strict decoder (transfer-decode.c). ---- */
 
-#define IN_CAP (TX_BLOCK + 64 * 1024)   /* the largest record fits */
+#define IN_CAP (TX_DEC_MAX_RECORD + 64 * 1024)  /* the largest record fits */
 
 struct stream_reader {
     struct tx_reader r;
     struct tx_chan *chan;
     char *source;
-    struct x2k_reporter *rep;
-    char *buf;                  /* IN_CAP bytes */
+    struct tx_dec dec;
+    unsigned char *buf;         /* IN_CAP bytes */
     size_t start, end;          /* unread bytes are buf[start, end) */
     bool eof;
-    bool raw;                   /* dd fallback: raw bytes follow */
-    uint64_t raw_pos;           /* next offset in raw mode */
-    bool done;
+    bool done;                  /* the end record was returned */
 };
 
-/* A big-endian 64-bit number. */
-static uint64_t
-get_u64(const unsigned char *p)
-{
-    uint64_t v = 0;
-    int i;
-
-    for (i = 0; i < 8; i++)
-        v = (v << 8) | p[i];
-    return v;
-}
-
-/* A big-endian 32-bit number. */
-static uint32_t
-get_u32(const unsigned char *p)
-{
-    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-           ((uint32_t)p[2] << 8) | p[3];
-}
-
-/* Make at least N bytes available; 0 if EOF came first. */
-static int
-need(struct stream_reader *s, size_t n, struct x2k_error *err)
-{
-    ssize_t r;
-
-    while (s->end - s->start < n) {
-        if (s->eof)
-            return 0;
-        if (s->start > 0 && (s->start + n > IN_CAP || s->end == IN_CAP)) {
-            memmove(s->buf, s->buf + s->start, s->end - s->start);
-            s->end -= s->start;
-            s->start = 0;
-        }
-        r = s->chan->read(s->chan, s->buf + s->end, IN_CAP - s->end, err);
-        if (r < 0)
-            return -1;
-        if (r == 0)
-            s->eof = true;
-        s->end += r;
-    }
-    return 1;
-}
-
-/* The stream ended early or said 'X': explain with the streamer's own
- * words (its stderr) when there are any. */
-static int
-stream_failed(struct stream_reader *s, const char *said,
-              struct x2k_error *err)
+/* Stop the streamer and close the channel; what it wrote to stderr
+ * (caller frees; NULL if nothing). */
+static char *
+stream_abort(struct stream_reader *s)
 {
     char *errtext = NULL;
-    int status = -1;
 
     if (s->chan) {
-        s->chan->close(s->chan, true, &status, &errtext, NULL);
+        s->chan->close(s->chan, true, NULL, &errtext, NULL);
         s->chan = NULL;
     }
-    x2k_error_set(err, X2K_ERR_REMOTE,
-                  _("Reading the disk '%1$s' on the Xen host failed."),
-                  s->source);
+    return errtext;
+}
+
+/* ERR = CODE with the message FMT..., and as detail SAID, else the
+ * streamer's stderr.  The channel is closed.  -1. */
+static int X2K_PRINTF(5, 6)
+stream_error(struct stream_reader *s, enum x2k_errcode code,
+             const char *said, struct x2k_error *err, const char *fmt, ...)
+{
+    char *errtext = stream_abort(s);
+    char *msg;
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg = x2k_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    x2k_error_set(err, code, "%s", msg);
+    free(msg);
     if (said && *said)
         x2k_error_set_detail(err, said);
     else if (errtext && *errtext)
@@ -337,116 +337,143 @@ stream_failed(struct stream_reader *s, const char *said,
     return -1;
 }
 
-/* Decode the next record (a raw block in the dd fallback). */
+/* The stream ended early or said 'X': explain with the streamer's own
+ * words (its stderr) when there are any. */
+static int
+stream_failed(struct stream_reader *s, const char *said,
+              struct x2k_error *err)
+{
+    return stream_error(s, X2K_ERR_REMOTE, said, err,
+                        _("Reading the disk '%1$s' on the Xen host failed."),
+                        s->source);
+}
+
+/* The decoder rejected the stream: say why, and read no more of it. */
+static int
+stream_rejected(struct stream_reader *s, struct x2k_error *err)
+{
+    char *detail;
+
+    /* Not one byte: the transport failed, not the streamer. */
+    if (!s->dec.have_header && s->eof && s->end == 0)
+        return stream_error(s, X2K_ERR_SSH, NULL, err,
+                            _("The connection to the Xen host closed before the disk '%1$s' could be read."),
+                            s->source);
+    if (s->eof)
+        return stream_failed(s, NULL, err);
+    if (s->dec.version && s->dec.version != TX_DEC_VERSION) {
+        stream_failed(s, NULL, NULL);
+        x2k_error_set(err, X2K_ERR_REMOTE,
+                      _("The disk streamer speaks protocol version %1$u; this program needs version %2$u."),
+                      s->dec.version, (unsigned)TX_DEC_VERSION);
+        return -1;
+    }
+    x2k_log(X2K_LOG_DEBUG, "streamer: %s rejected at byte %zu: %s",
+            s->source, s->start, s->dec.why);
+    detail = x2k_strdup_printf("x2k-streamer: %s", s->dec.why);
+    stream_failed(s, detail, err);
+    free(detail);
+    return -1;
+}
+
+/* The next record of the decoder, reading the channel as it needs:
+ * 1, 0 when the stream has ended where it may, -1 with ERR set (the
+ * channel is then closed). */
+static int
+pull(struct stream_reader *s, struct tx_dec_rec *rec, struct x2k_error *err)
+{
+    size_t used;
+    ssize_t n;
+
+    for (;;) {
+        switch (tx_dec_step(&s->dec, s->buf + s->start, s->end - s->start,
+                            s->eof, rec, &used)) {
+        case TX_DEC_RECORD:
+            s->start += used;
+            return 1;
+        case TX_DEC_EOF:
+            return 0;
+        case TX_DEC_BAD:
+            return stream_rejected(s, err);
+        default:
+            break;
+        }
+        /* USED bytes from START are needed (at most a whole record). */
+        if (s->start > 0 && (s->start + used > IN_CAP || s->end == IN_CAP)) {
+            memmove(s->buf, s->buf + s->start, s->end - s->start);
+            s->end -= s->start;
+            s->start = 0;
+        }
+        n = s->chan->read(s->chan, s->buf + s->end, IN_CAP - s->end, err);
+        if (n < 0) {
+            s->chan->close(s->chan, true, NULL, NULL, NULL);
+            s->chan = NULL;
+            return -1;
+        }
+        if (n == 0)
+            s->eof = true;
+        s->end += (size_t)n;
+    }
+}
+
+/* The streamer's own error record, as the error. */
+static int
+stream_said(struct stream_reader *s, const struct tx_dec_rec *dr,
+            struct x2k_error *err)
+{
+    char *msg = x2k_xstrndup(dr->text, dr->text_len);
+    int k = stream_failed(s, msg, err);
+
+    free(msg);
+    return k;
+}
+
+/* The next record for the copy loop. */
 static int
 stream_next(struct tx_reader *r, struct tx_rec *rec, struct x2k_error *err)
 {
     struct stream_reader *s = (struct stream_reader *)r;
-    const unsigned char *p;
+    struct tx_dec_rec dr;
     int k;
 
-    if (s->raw) {
-        size_t want;
-
-        if (s->raw_pos >= r->size) {
+    for (;;) {
+        if (!s->chan)
+            return stream_failed(s, NULL, err);
+        k = pull(s, &dr, err);
+        if (k < 0)
+            return -1;
+        if (k == 0)
+            return stream_failed(s, "x2k-streamer: no end record", err);
+        switch (dr.kind) {
+        case TX_DEC_KEEPALIVE:
+            continue;
+        case TX_DEC_DATA:
+        case TX_DEC_ZERO:
+        case TX_DEC_RAW:
+            rec->off = dr.off;
+            rec->len = dr.len;
+            rec->data = (const char *)dr.data;
+            rec->kind = dr.kind == TX_DEC_ZERO ? TX_REC_ZERO
+                        : dr.kind == TX_DEC_DATA ? TX_REC_DATA
+                        : tx_is_zero(dr.data, dr.len) ? TX_REC_ZERO
+                                                      : TX_REC_DATA;
+            return 0;
+        case TX_DEC_END:
+            if (dr.hash) {
+                r->hash_alg = x2k_xstrndup(dr.alg, dr.alg_len);
+                r->hash = x2k_xstrndup(dr.hash, dr.hash_len);
+            }
             s->done = true;
             rec->kind = TX_REC_END;
             rec->off = r->size;
             rec->len = 0;
+            rec->data = NULL;
             return 0;
+        case TX_DEC_FAILED:
+            return stream_said(s, &dr, err);
+        default:
+            return stream_failed(s, "x2k-streamer: unexpected record", err);
         }
-        want = r->size - s->raw_pos < TX_BLOCK ? r->size - s->raw_pos
-                                               : TX_BLOCK;
-        k = need(s, want, err);
-        if (k < 0)
-            return -1;
-        if (k == 0)
-            return stream_failed(s, "x2k-streamer: short read from dd", err);
-        rec->off = s->raw_pos;
-        rec->len = want;
-        rec->data = s->buf + s->start;
-        rec->kind = tx_is_zero(rec->data, want) ? TX_REC_ZERO : TX_REC_DATA;
-        s->start += want;
-        s->raw_pos += want;
-        return 0;
-    }
-
-    if ((k = need(s, 1, err)) <= 0)
-        return k < 0 ? -1 : stream_failed(s, NULL, err);
-    p = (const unsigned char *)s->buf + s->start;
-    switch (p[0]) {
-    case 'D':
-        if ((k = need(s, 13, err)) <= 0)
-            return k < 0 ? -1 : stream_failed(s, NULL, err);
-        p = (const unsigned char *)s->buf + s->start;
-        rec->kind = TX_REC_DATA;
-        rec->off = get_u64(p + 1);
-        rec->len = get_u32(p + 9);
-        if (rec->len > TX_BLOCK || rec->off + rec->len > r->size)
-            return stream_failed(s, "x2k-streamer: bad data record", err);
-        if ((k = need(s, 13 + rec->len, err)) <= 0)
-            return k < 0 ? -1 : stream_failed(s, NULL, err);
-        rec->data = s->buf + s->start + 13;
-        s->start += 13 + rec->len;
-        return 0;
-    case 'Z':
-        if ((k = need(s, 17, err)) <= 0)
-            return k < 0 ? -1 : stream_failed(s, NULL, err);
-        p = (const unsigned char *)s->buf + s->start;
-        rec->kind = TX_REC_ZERO;
-        rec->off = get_u64(p + 1);
-        rec->len = get_u64(p + 9);
-        rec->data = NULL;
-        if (rec->off + rec->len > r->size || rec->off + rec->len < rec->off)
-            return stream_failed(s, "x2k-streamer: bad zero record", err);
-        s->start += 17;
-        return 0;
-    case 'E': {
-        size_t alen, hlen;
-
-        if ((k = need(s, 10, err)) <= 0)
-            return k < 0 ? -1 : stream_failed(s, NULL, err);
-        p = (const unsigned char *)s->buf + s->start;
-        alen = p[9];
-        if ((k = need(s, 10 + alen + 1, err)) <= 0)
-            return k < 0 ? -1 : stream_failed(s, NULL, err);
-        p = (const unsigned char *)s->buf + s->start;
-        hlen = p[10 + alen];
-        if ((k = need(s, 11 + alen + hlen, err)) <= 0)
-            return k < 0 ? -1 : stream_failed(s, NULL, err);
-        p = (const unsigned char *)s->buf + s->start;
-        if (alen && hlen) {
-            r->hash_alg = x2k_xstrndup((const char *)p + 10, alen);
-            r->hash = x2k_xstrndup((const char *)p + 11 + alen, hlen);
-        }
-        s->start += 11 + alen + hlen;
-        rec->kind = TX_REC_END;
-        rec->off = r->size;
-        rec->len = 0;
-        s->done = true;
-        return 0;
-    }
-    case 'X': {
-        char *msg;
-
-        if ((k = need(s, 5, err)) <= 0)
-            return k < 0 ? -1 : stream_failed(s, NULL, err);
-        p = (const unsigned char *)s->buf + s->start;
-        k = need(s, 5 + (get_u32(p + 1) & 0xffff), err);
-        if (k < 0)
-            return -1;
-        p = (const unsigned char *)s->buf + s->start;
-        msg = x2k_xstrndup((const char *)p + 5,
-                           MIN(get_u32(p + 1) & 0xffff,
-                               s->end - s->start - 5));
-        k = stream_failed(s, msg, err);
-        free(msg);
-        return k;
-    }
-    default:
-        x2k_log(X2K_LOG_DEBUG, "streamer: bad record byte 0x%02x at %zu",
-                p[0], s->start);
-        return stream_failed(s, "x2k-streamer: bad record", err);
     }
 }
 
@@ -459,13 +486,12 @@ stream_close(struct tx_reader *r, bool abort, struct x2k_error *err)
     int status = 0, ret = 0;
 
     if (s->chan && !abort && s->done) {
-        /* Read to the end so that the exit status is known. */
-        char tmp[4096];
-        ssize_t n;
+        /* Read to the end: nothing may follow the end record, and the
+         * exit status is known only then. */
+        struct tx_dec_rec dr;
 
-        do
-            n = s->chan->read(s->chan, tmp, sizeof tmp, NULL);
-        while (n > 0);
+        if (pull(s, &dr, err) != 0)
+            return -1;
     }
     if (s->chan) {
         if (s->chan->close(s->chan, abort || !s->done, &status, &errtext,
@@ -505,163 +531,99 @@ static const struct tx_reader_ops stream_ops = {
     .free = stream_free,
 };
 
-/* Read the streamer's header (or the dd fallback's line). */
-struct tx_reader *
-tx_stream_reader_new(struct tx_chan *chan, const char *source,
-                     struct x2k_reporter *rep, struct x2k_error *err)
+/* A stream reader over CHAN in MODE, before its first record. */
+static struct stream_reader *
+stream_new(struct tx_chan *chan, const char *source, enum tx_dec_mode mode,
+           uint64_t offset)
 {
     struct stream_reader *s = x2k_xcalloc(1, sizeof *s);
-    const unsigned char *p;
-    int k;
 
     s->r.ops = &stream_ops;
     s->chan = chan;
     s->source = x2k_xstrdup(source);
-    s->rep = rep;
     s->buf = x2k_xmalloc(IN_CAP);
+    tx_dec_init(&s->dec, mode, offset);
+    return s;
+}
 
-    if ((k = need(s, 4, err)) <= 0)
+/* Read the streamer's header (or the dd fallback's line). */
+struct tx_reader *
+tx_stream_reader_new(struct tx_chan *chan, const char *source,
+                     uint64_t offset, struct x2k_error *err)
+{
+    struct stream_reader *s = stream_new(chan, source, TX_DEC_COPY, offset);
+    struct tx_dec_rec dr;
+    int k;
+
+    k = pull(s, &dr, err);
+    if (k == 0)
+        stream_failed(s, NULL, err);
+    if (k <= 0)
         goto fail;
-    p = (const unsigned char *)s->buf;
-    if (memcmp(p, "X2KS", 4) == 0) {
-        if ((k = need(s, 36, err)) <= 0)
-            goto fail;
-        p = (const unsigned char *)s->buf;
-        if (get_u32(p + 4) != 1) {
-            x2k_error_set(err, X2K_ERR_REMOTE,
-                          _("The disk streamer speaks protocol version %1$u; this program needs version 1."),
-                          get_u32(p + 4));
-            goto fail_close;
-        }
-        s->r.size = get_u64(p + 8);
-        s->r.offset = get_u64(p + 16);
-        s->r.mtime = get_u64(p + 24);
-        s->start = 36;
-        return &s->r;
+    if (dr.kind == TX_DEC_FAILED) {
+        stream_said(s, &dr, err);
+        goto fail;
     }
-    if (memcmp(p, "X2KR", 4) == 0 || memcmp(p, "X2KE", 4) == 0) {
-        char line[128];
-        unsigned long long size, off;
-        size_t i;
-
-        for (i = 0;; i++) {
-            if ((k = need(s, i + 1, err)) <= 0)
-                goto fail;
-            if (s->buf[i] == '\n' || i >= sizeof line - 1)
-                break;
-        }
-        memcpy(line, s->buf, i);
-        line[i] = '\0';
-        if (x2k_str_has_prefix(line, "X2KERR ")) {
-            stream_failed(s, line + 7, err);
-            goto fail_free;
-        }
-        if (sscanf(line, "X2KRAW1 %llu %llu", &size, &off) != 2) {
-            stream_failed(s, line, err);
-            goto fail_free;
-        }
-        s->r.size = size;
-        s->r.offset = s->raw_pos = off > size ? size : off;
+    s->r.size = s->dec.size;
+    s->r.offset = s->dec.offset;
+    s->r.mtime = s->dec.mtime;
+    if (s->dec.raw) {
         s->r.dd_fallback = true;
-        s->raw = true;
-        s->start = i + 1;
         /* The job warns once per disk (tx_reader.dd_fallback). */
         x2k_log(X2K_LOG_DEBUG,
                 "transfer: %s: no perl on the source host; copying with dd "
                 "(zeros are sent, then skipped here)", source);
-        return &s->r;
     }
-    if (p[0] == 'X') {
-        stream_next(&s->r, &(struct tx_rec){ 0 }, err);
-        goto fail_free;
-    }
-    stream_failed(s, NULL, err);
-    goto fail_free;
-
+    return &s->r;
 fail:
-    if (k == 0 && s->end == 0) {
-        /* Not one byte: the transport failed, not the streamer. */
-        char *errtext = NULL;
-
-        s->chan->close(s->chan, true, NULL, &errtext, NULL);
-        s->chan = NULL;
-        x2k_error_set(err, X2K_ERR_SSH,
-                      _("The connection to the Xen host closed before the disk '%1$s' could be read."),
-                      source);
-        if (errtext && *errtext)
-            x2k_error_set_detail(err, errtext);
-        free(errtext);
-        goto fail_free;
-    }
-    if (k == 0) {
-        stream_failed(s, NULL, err);
-        goto fail_free;
-    }
-fail_close:
-    if (s->chan)
-        s->chan->close(s->chan, true, NULL, NULL, NULL);
-    s->chan = NULL;
-fail_free:
     tx_reader_free(&s->r);
     return NULL;
 }
 
 /* Read the streamer's hash mode answer. */
 int
-tx_stream_hash(struct tx_chan *chan, const char *source,
-               struct x2k_reporter *rep, char **alg, char **hex,
-               struct x2k_error *err)
+tx_stream_hash(struct tx_chan *chan, const char *source, char **alg,
+               char **hex, struct x2k_error *err)
 {
-    struct x2k_buf out = { 0 };
-    char tmp[4096];
-    char *errtext = NULL;
-    int status = 0;
-    ssize_t n;
-    int ret = -1;
+    struct stream_reader *s = stream_new(chan, source, TX_DEC_HASH, 0);
+    struct tx_dec_rec dr;
+    int k, ret = -1;
 
     *alg = *hex = NULL;
-    while ((n = chan->read(chan, tmp, sizeof tmp, err)) > 0) {
-        if (out.len < 65536)
-            x2k_buf_append(&out, tmp, n);
-    }
-    if (n < 0) {
-        chan->close(chan, true, NULL, NULL, NULL);
+    do
+        k = pull(s, &dr, err);
+    while (k > 0 && (dr.kind == TX_DEC_HEADER ||
+                     dr.kind == TX_DEC_KEEPALIVE));
+    if (k < 0)
+        goto out;
+    if (k > 0 && dr.kind == TX_DEC_FAILED) {
+        stream_said(s, &dr, err);
         goto out;
     }
-    chan->close(chan, false, &status, &errtext, NULL);
-    if (out.len >= 4 && memcmp(out.data, "X2KS", 4) == 0 && out.len > 36 &&
-        out.data[36] == 'E' && out.len >= 47) {
-        const unsigned char *p = (const unsigned char *)out.data + 36;
-        size_t alen = p[9], hlen;
-
-        if (out.len >= 36 + 11 + alen) {
-            hlen = p[10 + alen];
-            if (alen && hlen && out.len >= 36 + 11 + alen + hlen) {
-                *alg = x2k_xstrndup((const char *)p + 10, alen);
-                *hex = x2k_xstrndup((const char *)p + 11 + alen, hlen);
-                ret = 0;
-                goto out;
-            }
-        }
-    } else if (out.len >= 39 && memcmp(out.data, "X2KMD5 ", 7) == 0) {
-        *alg = x2k_xstrdup("md5");
-        *hex = x2k_xstrndup(out.data + 7, 32);
-        ret = 0;
-        goto out;
-    } else if (out.len >= 9 && memcmp(out.data, "X2KNOHASH", 9) == 0) {
+    if (k > 0 && dr.kind == TX_DEC_NOHASH) {
         x2k_error_set(err, X2K_ERR_UNSUPPORTED,
                       _("The Xen host can compute no checksum of '%1$s' (neither perl's Digest::MD5 nor md5sum is installed)."),
                       source);
         goto out;
     }
-    x2k_error_set(err, X2K_ERR_REMOTE,
-                  _("Computing the checksum of '%1$s' on the Xen host failed."),
-                  source);
-    if (errtext && *errtext)
-        x2k_error_set_detail(err, errtext);
+    if (k == 0 || !dr.hash) {
+        stream_failed(s, NULL, NULL);
+        x2k_error_set(err, X2K_ERR_REMOTE,
+                      _("Computing the checksum of '%1$s' on the Xen host failed."),
+                      source);
+        goto out;
+    }
+    *alg = x2k_xstrndup(dr.alg, dr.alg_len);
+    *hex = x2k_xstrndup(dr.hash, dr.hash_len);
+    s->done = true;
+    if (stream_close(&s->r, false, err) < 0) {
+        free(*alg);
+        free(*hex);
+        *alg = *hex = NULL;
+        goto out;
+    }
+    ret = 0;
 out:
-    free(errtext);
-    x2k_buf_clear(&out);
+    tx_reader_free(&s->r);
     return ret;
 }
-

@@ -1,25 +1,35 @@
-# x2k-streamer, protocol version 1: read one disk READ-ONLY and write it
+# x2k-streamer, protocol version 2: read one disk READ-ONLY and write it
 # to stdout as framed records.  Run as
-#   sh -c "$(cat transfer-streamer.sh)" x2k-streamer MODE PATH OFFSET BLOCK VERIFY
+#   sh -c "$(cat transfer-streamer.sh)" x2k-streamer MODE PATH OFFSET BLOCK VERIFY KA
 # MODE is "copy" (records from OFFSET, a multiple of 1 MiB) or "hash"
 # (checksum only); BLOCK=1 means a block device (no holes to look for);
-# VERIFY=1 adds the source checksum to the end record.  It is embedded
-# in xen2kvm-tui at build time (core/transfer/transfer-streamer.inc) and sent
-# through the SSH exec channel: nothing is written on the Xen host.
+# VERIFY=1 adds the source checksum to the end record; KA is the most
+# seconds it stays silent (default 5): while it reads without sending
+# (hashing before OFFSET, a long run of zeros, hash mode) it sends a
+# keepalive, so that the receiver can bound every read.  It is embedded
+# in xen2kvm-tui at build time (core/transfer/transfer-streamer.inc) and
+# sent through the SSH exec channel: nothing is written on the Xen host.
+# Its one reader is core/transfer/transfer-decode.c (strict).
 #
 # With perl (every dom0 has it) the stream is binary, big-endian:
-#   header  "X2KS" N:version=1 Q:size Q:offset Q:mtime N:flags(1=md5)
-#   'D' Q:offset N:length bytes      data
+#   header  "X2KS" N:version=2 Q:size Q:offset Q:mtime N:flags(1=md5)
+#           (offset: where the records start, OFFSET or the disk's end;
+#           the disk's end in hash mode)
+#   'D' Q:offset N:length bytes      data (1 <= length <= 1 MiB)
 #   'Z' Q:offset Q:length            zeros (file holes, zero blocks)
+#   'K' Q:position                   keepalive (position increases)
 #   'E' Q:size C:n alg C:n hex       end; alg "md5tree1m" or ""
-#   'X' N:length text                fatal error
-# md5tree1m = md5 over the md5 digests of each aligned 1 MiB block.
-# Without perl: one line "X2KRAW1 SIZE OFFSET" then the raw bytes (dd),
-# or in hash mode "X2KMD5 HEX" (md5sum) or "X2KNOHASH"; "X2KERR TEXT"
+#   'X' N:length text                fatal error (length < 65536)
+# D and Z records follow each other without gap or overlap from the
+# header's offset to the size.  md5tree1m = md5 over the md5 digests of
+# each aligned 1 MiB block.  Without perl: one line "X2KRAW1 SIZE
+# OFFSET" then the raw bytes (dd), or in hash mode lines "K" while
+# md5sum runs, then "X2KMD5 HEX" (md5sum) or "X2KNOHASH"; "X2KERR TEXT"
 # on failure.
 x2k_perl='
 use strict;
-my ($mode, $path, $off, $isblk, $verify) = @ARGV;
+my ($mode, $path, $off, $isblk, $verify, $ka) = @ARGV;
+$ka = 5 unless defined $ka && $ka =~ /^[1-9][0-9]*$/;
 my $BS = 1048576;
 my $ZB = 65536;
 my $md5 = 0;
@@ -45,8 +55,8 @@ my $size = sysseek($fh, 0, 2);
 fatal("cannot seek $path: $!") unless defined $size;
 $size = 0 + $size;
 my $mtime = (stat($fh))[9] || 0;
-$off = $size if $off > $size;
-out("X2KS" . pack("N", 1) . u64($size) . u64($off) . u64($mtime) . pack("N", $md5));
+$off = $size if $off > $size || $mode ne "copy";
+out("X2KS" . pack("N", 2) . u64($size) . u64($off) . u64($mtime) . pack("N", $md5));
 my $zero = "\0" x $BS;
 my $zsub = "\0" x $ZB;
 my $zdig = $md5 ? Digest::MD5::md5($zero) : "";
@@ -56,6 +66,8 @@ my $next_data = -1;
 my $zstart = -1;
 my $emit = ($mode eq "copy") ? 1 : 0;
 my $buf;
+my $alive = 0;
+my $alive_at = time + $ka;
 sub flushz { my $end = shift;
     if ($zstart >= 0) { out("Z" . u64($zstart) . u64($end - $zstart)) if $emit; $zstart = -1; } }
 # Data records of at most 256 KiB keep the receiver cache-friendly.
@@ -82,6 +94,13 @@ my $pos = $start;
 while ($pos < $size) {
     my $len = $size - $pos < $BS ? $size - $pos : $BS;
     my $send = $emit && $pos >= $off;
+    if (time >= $alive_at) {
+        # Silent too long: what is known of a zero run goes out, and a
+        # keepalive says how far the reading got.
+        flushz($pos) if $send;
+        if ($pos > $alive) { out("K" . u64($pos)); $alive = $pos; }
+        $alive_at = time + $ka;
+    }
     if ($seek && $next_data < $pos) {
         my $d = sysseek($fh, $pos, 3);
         if (defined $d) { $next_data = 0 + $d; }
@@ -135,7 +154,7 @@ my $alg = $tree ? "md5tree1m" : "";
 out("E" . u64($size) . pack("C", length $alg) . $alg . pack("C", length $hex) . $hex);
 exit 0;
 '
-mode=$1 path=$2 off=$3 blk=$4 verify=$5
+mode=$1 path=$2 off=$3 blk=$4 verify=$5 ka=${6:-5}
 if command -v perl >/dev/null 2>&1; then
     if [ "$mode" != hash ] || perl -MDigest::MD5 -e 1 >/dev/null 2>&1; then
         exec perl -e "$x2k_perl" -- "$@"
@@ -149,7 +168,12 @@ if [ ! -r "$path" ]; then
 fi
 if [ "$mode" = hash ]; then
     if command -v md5sum >/dev/null 2>&1; then
-        sum=$(md5sum < "$path") || exit 2
+        # Keepalive lines while md5sum reads (sleep must not hold stdout).
+        ( while sleep "$ka" >/dev/null 2>&1; do echo K || exit 0; done ) &
+        alive=$!
+        sum=$(md5sum < "$path") || { kill $alive; exit 2; }
+        kill $alive 2>/dev/null
+        wait $alive 2>/dev/null
         printf 'X2KMD5 %.32s\n' "$sum"
     else
         echo X2KNOHASH

@@ -57,6 +57,26 @@ opened(struct tx_worker *w, size_t i, const struct tx_reader *r)
                            tx_disk_label(&ctx->disks[i]));
 }
 
+/* Say in ERR (a read timeout) which disk stopped and what a re-run
+ * does: resume from J's durable offset, or copy a volume again. */
+static void
+timed_out(struct tx_ctx *ctx, size_t i, const struct tx_journal *j,
+          struct x2k_error *err)
+{
+    int secs = tx_io_timeout_ms(ctx) / 1000;
+    const char *label = tx_disk_label(&ctx->disks[i]);
+
+    x2k_error_clear(err);
+    if (j)
+        x2k_error_set(err, X2K_ERR_TIMEOUT,
+                      _("No data came from the Xen host for %1$d seconds while copying disk %2$s (option --io-timeout). The copy stopped and is resumable: what was copied is kept, and running the same command again resumes it at byte %3$llu."),
+                      secs, label, (unsigned long long)j->done);
+    else
+        x2k_error_set(err, X2K_ERR_TIMEOUT,
+                      _("No data came from the Xen host for %1$d seconds while copying disk %2$s (option --io-timeout). The copy stopped; running the same command again copies the disk again."),
+                      secs, label);
+}
+
 /* The record loop: copy R into W, checkpointing into J at JPATH (NULL:
  * no journal).  *DONE is the last offset covered. */
 static int
@@ -134,6 +154,8 @@ fail:
             tx_journal_save(jpath, j, NULL);
         }
     }
+    if (err && err->code == X2K_ERR_TIMEOUT)
+        timed_out(ctx, i, jpath ? j : NULL, err);
     return -1;
 }
 
@@ -434,6 +456,7 @@ x2k_transfer_run(const struct x2k_transfer_disk *disks, size_t n,
     atomic_store(&ctx.running, (int)nw);
     for (i = 0; i < nw; i++) {
         workers[i].ctx = &ctx;
+        workers[i].index = i;
         rc = pthread_create(&workers[i].tid, NULL, worker_main, &workers[i]);
         if (rc != 0)
             break;

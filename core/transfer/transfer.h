@@ -22,6 +22,7 @@
 #include "base/event.h"
 #include "plan/plan.h"
 
+struct x2k_ssh;
 struct x2k_ssh_opts;
 
 enum x2k_transfer_reader {
@@ -66,6 +67,11 @@ struct x2k_transfer_opts {
                                        * worker connects with these; a
                                        * hostkey_cb would run on workers,
                                        * so check the key beforehand */
+    /* Sessions already logged in with SSH (borrowed, kept by the
+     * caller): worker K uses sessions[K] instead of logging in itself,
+     * so that a password is typed once and wiped before the copy. */
+    struct x2k_ssh *const *sessions;
+    size_t n_sessions;
     enum x2k_transfer_reader reader;
     enum x2k_transfer_transport transport;
     struct x2k_reporter *reporter;    /* events + cancellation; may be NULL */
@@ -77,6 +83,11 @@ struct x2k_transfer_opts {
     const char *remote_path;
     uint64_t bwlimit;
     double sync_interval;
+
+    /* Seconds a read of the disk data may wait for a byte, on every
+     * data path (libssh2, the OpenSSH client, SFTP, a local streamer);
+     * then the disk fails with X2K_ERR_TIMEOUT, resumable.  0 = 120. */
+    int io_timeout;
 };
 
 /* What happened to one disk.  Strings are owned; release with
@@ -116,10 +127,12 @@ char *x2k_transfer_journal_path(const char *dest_path) X2K_NONNULL(1);
 const char *x2k_transfer_streamer_script(void);
 
 /* The shell command that runs the streamer remotely: MODE "copy" or
- * "hash".  REMOTE_PATH may be NULL.  Caller frees. */
+ * "hash"; it stays silent at most KEEPALIVE seconds (<= 0: 5).
+ * REMOTE_PATH may be NULL.  Caller frees. */
 char *x2k_transfer_streamer_command(const char *mode, const char *path,
                                     uint64_t offset, bool is_block,
-                                    bool verify, const char *remote_path)
+                                    bool verify, int keepalive,
+                                    const char *remote_path)
     X2K_NONNULL(1, 2);
 
 /* Checksum of a local file with ALG ("md5tree1m" or "md5"), reading
