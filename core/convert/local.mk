@@ -5,6 +5,7 @@ libx2k_la_SOURCES += \
 	%reldir%/xmlconv-caps.c \
 	%reldir%/xmlconv-devices.c \
 	%reldir%/xmlconv-disks.c \
+	%reldir%/xmlconv-guest.c \
 	%reldir%/xmlconv-internal.h \
 	%reldir%/xmlconv-os.c \
 	%reldir%/xmlconv-tree.c \

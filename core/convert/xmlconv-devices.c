@@ -1,5 +1,6 @@
 /* The converted guest's devices other than disks: network interfaces
- * on the plan's bridges and networks (virtio or e1000), one pty serial
+ * on the plan's bridges and networks (the model the plan or the guest's
+ * defaults choose), one pty serial
  * console instead of Xen's consoles and channels, inputs, graphics and
  * video, controllers, the emulator and the balloon, with a warning for
  * every passthrough device that is dropped.  Runs on the caller's
@@ -50,7 +51,22 @@ set_nic_source(xmlNodePtr nic, enum x2k_net_kind kind, const char *name)
     }
 }
 
-/* Every <interface>: mapping, virtio model, Xen-only parts out. */
+/* Add the NIC with MAC (its <model> MODEL as the source has it) to the
+ * result, with the model it gets. */
+static void
+record_nic(struct conv *c, const char *mac, xmlNodePtr model)
+{
+    struct x2k_xmlconv_result *r = c->r;
+    struct x2k_xmlconv_nic *nic;
+
+    r->nics = x2k_xreallocarray(r->nics, r->n_nics + 1, sizeof *r->nics);
+    nic = &r->nics[r->n_nics++];
+    nic->mac = x2k_xstrdup(mac);
+    nic->old_model = xc_get_attr(model, "type");
+    nic->new_model = x2k_xstrdup(x2k_nic_model_name(xc_nic_model_for(c, mac)));
+}
+
+/* Every <interface>: mapping, model, Xen-only parts out. */
 void
 xc_convert_interfaces(struct conv *c)
 {
@@ -147,8 +163,9 @@ xc_convert_interfaces(struct conv *c)
         model = xc_child(nic, "model");
         if (!model)
             model = xc_add_child(nic, "model");
+        record_nic(c, mac, model);
         xc_keep_attrs(model, (const char *const[]){ NULL });
-        xc_set_attr(model, "type", c->virtio ? "virtio" : "e1000");
+        xc_set_attr(model, "type", c->r->nics[c->r->n_nics - 1].new_model);
         xc_keep_attrs(nic, (const char *const[]){ "type", "trustGuestRxFilters",
                                                   NULL });
     }
@@ -437,6 +454,14 @@ xc_convert_other_devices(struct conv *c)
             xmlAddPrevSibling(c->devices->children, e);
         else
             xmlAddChild(c->devices, e);
+    }
+    if (c->scsi) {
+        /* --disk-bus=scsi: libvirt's default SCSI model is not in every
+         * QEMU build; virtio-scsi is. */
+        d = xc_add_child(c->devices, "controller");
+        xc_set_attr(d, "type", "scsi");
+        xc_set_attr(d, "index", "0");
+        xc_set_attr(d, "model", "virtio-scsi");
     }
     d = xc_add_child(c->devices, "memballoon");
     xc_set_attr(d, "model", "virtio");

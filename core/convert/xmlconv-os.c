@@ -191,10 +191,8 @@ xc_convert_os(struct conv *c)
     }
     /* No IDE on q35, nor when we do not know the machine. */
     if (c->machine && !strstr(c->machine, "q35")) {
-        c->cdrom_prefix = "hd";
         c->cdrom_bus = "ide";
     } else {
-        c->cdrom_prefix = "sd";
         c->cdrom_bus = "sata";
     }
 

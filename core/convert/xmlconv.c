@@ -1,9 +1,9 @@
 /* The Xen -> KVM domain XML converter's entry points and the passes
  * over the domain as a whole: top-level elements and the new name,
- * CPU tuning, features, <cpu>, clock, lifecycle actions and the guest
- * OS (Windows or not).  x2k_xmlconv_convert works on a copy of the
+ * CPU tuning, features, <cpu>, clock and lifecycle actions.  x2k_xmlconv_convert works on a copy of the
  * parsed source and runs the passes in order, with those of
- * xmlconv-os.c (boot), xmlconv-disks.c and xmlconv-devices.c; it
+ * xmlconv-os.c (boot), xmlconv-guest.c (the guest OS and its hardware),
+ * xmlconv-disks.c and xmlconv-devices.c; it
  * collects the disk map, the boot files and a warning for everything
  * it cannot carry.  No I/O but x2k_xmlconv_read_file.  Runs on the
  * caller's thread; calls share no state.
@@ -20,7 +20,9 @@
 #include "convert/xmlconv-internal.h"
 
 /* Remove elements and attributes in foreign namespaces (libxl's
- * <xen:commandline>, the test driver's <test:...>). */
+ * <xen:commandline>, the test driver's <test:...>), but not the
+ * applications' own data in <metadata> (libosinfo's, virt-manager's),
+ * which libvirt keeps for them. */
 static void
 drop_namespaced(struct conv *c, xmlNodePtr n)
 {
@@ -29,7 +31,8 @@ drop_namespaced(struct conv *c, xmlNodePtr n)
 
     for (ch = n->children; ch; ch = next) {
         next = ch->next;
-        if (ch->type != XML_ELEMENT_NODE)
+        if (ch->type != XML_ELEMENT_NODE ||
+            (n == c->root && xc_is_elem(ch, "metadata")))
             continue;
         if (ch->ns) {
             xc_warn(c, "xen-namespace",
@@ -49,20 +52,65 @@ drop_namespaced(struct conv *c, xmlNodePtr n)
     }
 }
 
-/* Drop namespace declarations (no element uses them any more). */
+/* Add the namespaces that N's subtree uses to *USED. */
 static void
-free_ns_defs(xmlNodePtr n)
+collect_ns(xmlNodePtr n, xmlNsPtr **used, size_t *n_used)
 {
     xmlNodePtr ch;
+    xmlAttrPtr a;
 
     if (n->type != XML_ELEMENT_NODE)
         return;
-    if (n->nsDef) {
-        xmlFreeNsList(n->nsDef);
-        n->nsDef = NULL;
+    if (n->ns) {
+        *used = x2k_xreallocarray(*used, *n_used + 1, sizeof **used);
+        (*used)[(*n_used)++] = n->ns;
+    }
+    for (a = n->properties; a; a = a->next) {
+        if (a->ns) {
+            *used = x2k_xreallocarray(*used, *n_used + 1, sizeof **used);
+            (*used)[(*n_used)++] = a->ns;
+        }
     }
     for (ch = n->children; ch; ch = ch->next)
-        free_ns_defs(ch);
+        collect_ns(ch, used, n_used);
+}
+
+/* Drop the namespace declarations in N's subtree that nothing uses any
+ * more (those of the elements dropped). */
+static void
+free_unused_ns(xmlNodePtr n, xmlNsPtr *used, size_t n_used)
+{
+    xmlNodePtr ch;
+    xmlNsPtr *link, ns;
+    size_t i;
+
+    if (n->type != XML_ELEMENT_NODE)
+        return;
+    for (link = &n->nsDef; (ns = *link) != NULL;) {
+        bool in_use = false;
+
+        for (i = 0; i < n_used && !in_use; i++)
+            in_use = used[i] == ns;
+        if (in_use) {
+            link = &ns->next;
+            continue;
+        }
+        *link = ns->next;
+        ns->next = NULL;
+        xmlFreeNs(ns);
+    }
+    for (ch = n->children; ch; ch = ch->next)
+        free_unused_ns(ch, used, n_used);
+}
+
+static void
+free_ns_defs(xmlNodePtr root)
+{
+    X2K_AUTOFREE xmlNsPtr *used = NULL;
+    size_t n_used = 0;
+
+    collect_ns(root, &used, &n_used);
+    free_unused_ns(root, used, n_used);
 }
 
 /* Remove white-space-only text between elements so that the output is
@@ -344,45 +392,6 @@ convert_lifecycle(struct conv *c)
     }
 }
 
-/* Windows: from the caller, else guessed from Xen's hints. */
-static void
-decide_guest_os(struct conv *c)
-{
-    xmlNodePtr clock = xc_child(c->root, "clock");
-    bool viridian = xc_child(xc_child(c->root, "features"), "viridian") != NULL;
-    bool localtime = xc_attr_is(clock, "offset", "localtime") ||
-                     xc_attr_is(clock, "basis", "localtime");
-
-    switch (c->opts->guest_os) {
-    case X2K_GUEST_OS_WINDOWS:
-        c->windows = true;
-        break;
-    case X2K_GUEST_OS_LINUX:
-        c->windows = false;
-        break;
-    case X2K_GUEST_OS_UNKNOWN:
-    default:
-        c->windows = !c->pv && (viridian || localtime);
-        if (c->windows)
-            xc_warn(c, "guest-os-guessed",
-                    _("The guest looks like Windows (Viridian or a local-time "
-                      "clock); it was converted as Windows."));
-        break;
-    }
-    c->virtio = !c->windows || c->opts->virtio_drivers;
-    if (c->virtio) {
-        c->disk_prefix = "vd";
-        c->disk_bus = "virtio";
-    } else {
-        c->disk_prefix = "sd";
-        c->disk_bus = "sata";
-        xc_warn(c, "windows-no-virtio",
-                _("Windows has no virtio drivers out of the box: disks were "
-                  "put on SATA and network interfaces on e1000.  The virt-v2v "
-                  "engine installs virtio drivers."));
-    }
-}
-
 /* DOC's root as indented XML without declaration; NULL on failure. */
 static char *
 serialize(xmlDocPtr doc)
@@ -477,14 +486,16 @@ x2k_xmlconv_convert(const xmlDoc *src, const struct x2k_plan *plan,
     convert_top_level(&c);
     convert_tuning(&c);
     xc_convert_os(&c);
-    decide_guest_os(&c);
+    xc_decide_guest_os(&c);
     convert_features(&c);
     convert_cpu(&c);
+    xc_convert_hardware(&c);
     convert_clock(&c);
     convert_lifecycle(&c);
     xc_convert_disks(&c);
     xc_convert_cmdline(&c);
     xc_convert_interfaces(&c);
+    xc_warn_windows_defaults(&c);
     xc_convert_consoles(&c);
     xc_convert_inputs_graphics(&c);
     xc_convert_other_devices(&c);
@@ -661,6 +672,12 @@ x2k_xmlconv_result_free(struct x2k_xmlconv_result *r)
         free(d->new_format);
     }
     free(r->disks);
+    for (i = 0; i < r->n_nics; i++) {
+        free(r->nics[i].mac);
+        free(r->nics[i].old_model);
+        free(r->nics[i].new_model);
+    }
+    free(r->nics);
     for (i = 0; i < r->n_boot_files; i++) {
         free(r->boot_files[i].kind);
         free(r->boot_files[i].remote);
