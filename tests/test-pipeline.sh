@@ -83,8 +83,9 @@ run_dir_of()
 check_json()
 {
     python3 -c '
-import json, sys
+import json, os, re, sys
 kinds = set()
+warnings = []
 for n, line in enumerate(open(sys.argv[1]), 1):
     o = json.loads(line)
     assert isinstance(o, dict) and "type" in o, (n, line)
@@ -98,6 +99,10 @@ for n, line in enumerate(open(sys.argv[1]), 1):
         assert isinstance(o["disk"], int) and o["done"] <= o["total"], o
     elif t in ("log", "warning"):
         assert isinstance(o["message"], str)
+        if t == "warning":
+            # Every warning has a stable id.
+            assert re.match(r"^[a-z0-9][a-z0-9-]*$", o["id"]), o
+            warnings.append("%s: %s" % (o["id"], o["message"]))
     elif t == "result":
         assert isinstance(o["domain"], str) and o["domain"]
         assert isinstance(o["target"], str) and o["target"]
@@ -107,6 +112,12 @@ for n, line in enumerate(open(sys.argv[1]), 1):
         assert isinstance(o["defined"], bool)
         assert isinstance(o["started"], bool)
         assert n == len(open(sys.argv[1]).readlines()), "result not last"
+        assert o["warnings"] == len(warnings), (o["warnings"], warnings)
+        # ...and each one is in the report, with its id.
+        report = open(os.path.join(o["run_dir"], "report.txt")).read()
+        rest = report.split("\n[warnings]\n", 1)[1].split("\n")
+        listed = rest[:rest.index("")]
+        assert listed == warnings, (listed, warnings)
     elif t == "error":
         assert isinstance(o["code"], str) and isinstance(o["message"], str)
     else:

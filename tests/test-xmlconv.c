@@ -75,6 +75,11 @@ static const struct fixture fixtures[] = {
     { "xend-era", NULL, NULL, NULL },
     { "passthrough", "debian12", NULL, NULL },
     { "hardware", "debian12", NULL, setup_hardware_options },
+    { "rhel5-running", "debian12", NULL, NULL },
+    { "rhel5-pxe", "debian12", NULL, NULL },
+    { "sles-win2003", "debian12", NULL, NULL },
+    { "debian-pygrub", "debian12", NULL, NULL },
+    { "debian-nodisks", "debian12", NULL, NULL },
 };
 
 /* The human-readable side of a result: disks, boot files, warnings. */
@@ -112,6 +117,8 @@ report(const struct x2k_xmlconv_result *r)
                        r->nics[i].mac ? r->nics[i].mac : "-",
                        r->nics[i].old_model ? r->nics[i].old_model : "-",
                        r->nics[i].new_model);
+    if (r->root_override)
+        x2k_buf_printf(&b, "root override: %s\n", r->root_override);
     for (i = 0; i < r->n_boot_files; i++)
         x2k_buf_printf(&b, "boot: %s %s -> %s\n", r->boot_files[i].kind,
                        r->boot_files[i].remote, r->boot_files[i].local);
@@ -458,7 +465,9 @@ test_cmdline(void **state)
         { "root=/dev/xvda", "root=/dev/vda" },
         { "resume=/dev/xvdb2 root=/dev/hda3",
           "resume=/dev/vdb2 root=/dev/vdc3" },
-        { "root=/dev/xvdab1", "root=/dev/xvdab1" },
+        /* A Xen disk the map lacks keeps its letters on virtio. */
+        { "root=/dev/xvdab1", "root=/dev/vdab1" },
+        { "root=/dev/xvd1", "root=/dev/xvd1" },
         { "root=UUID=1234 quiet", "root=UUID=1234 quiet" },
         { "console=xvc0", "console=ttyS0" },
         { "console=hvc0,115200n8", "console=ttyS0,115200n8" },
@@ -841,7 +850,7 @@ test_warnings_never_silent(void **state)
     static const char *const ids[] = {
         "pci-passthrough", "usb-passthrough", "nic-passthrough",
         "custom-script", "xen-namespace", "cpu-pinning", "xen-passthrough",
-        "network-disk", "serial", "channel", "graphics-sdl", "lifecycle",
+        "network-disk", "serial", "graphics-sdl", "lifecycle",
         "nic-ip", "nic-unmapped",
     };
     size_t i;
@@ -853,6 +862,9 @@ test_warnings_never_silent(void **state)
     assert_xp_count(r->xml, "//hostdev", 0);
     assert_xp_count(r->xml, "//interface[@type='hostdev']", 0);
     assert_xp_count(r->xml, "//*[local-name()='commandline']", 0);
+    /* The guest agent's Xen channel is kept, on virtio-serial. */
+    assert_xp(r->xml, "//channel[target/@name='org.qemu.guest_agent.0']"
+                      "/target/@type", "virtio");
     for (i = 0; i < r->n_warnings; i++)
         assert_true(strlen(r->warnings[i].msg) > 10);
 }

@@ -8,6 +8,7 @@ libx2k_la_SOURCES += \
 	%reldir%/xmlconv-guest.c \
 	%reldir%/xmlconv-internal.h \
 	%reldir%/xmlconv-os.c \
+	%reldir%/xmlconv-platform.c \
 	%reldir%/xmlconv-tree.c \
 	%reldir%/xmlconv.c \
 	%reldir%/xmlconv.h \

@@ -67,6 +67,9 @@ struct conv {
     size_t n_map;
     bool pinning_warned;
     bool bootloader;            /* the source had <bootloader> */
+    char *bootloader_path;      /* its text, or NULL */
+    char *bootloader_args;      /* <bootloader_args>, or NULL */
+    bool pxe;                   /* pypxeboot: boot from the network */
     char *file_stem;            /* the name, safe as a file name */
 };
 
@@ -103,10 +106,19 @@ void xc_warn(struct conv *c, const char *id, const char *fmt, ...)
 /* xmlconv-os.c: arch, domain type, machine, firmware, kernel files.
  * Sets ARCH, CG, MACHINE, PV, UEFI and the cdrom bus. */
 void xc_convert_os(struct conv *c);
+/* xmlconv-platform.c: pinning (before the OS pass). */
+void xc_convert_tuning(struct conv *c);
 /* xmlconv-guest.c: Windows or not, which era; the default bus and NIC
- * model.  Then, after <cpu>: --vcpus and --memory. */
+ * model. */
 void xc_decide_guest_os(struct conv *c);
+/* xmlconv-platform.c */
+void xc_convert_features(struct conv *c);
+void xc_convert_cpu(struct conv *c);
+/* xmlconv-guest.c: --vcpus and --memory (after <cpu>). */
 void xc_convert_hardware(struct conv *c);
+/* xmlconv-platform.c */
+void xc_convert_clock(struct conv *c);
+void xc_convert_lifecycle(struct conv *c);
 /* xmlconv-disks.c: every <disk>; fills R's disks and MAP. */
 void xc_convert_disks(struct conv *c);
 /* xmlconv-os.c: the kernel command line, with MAP. */

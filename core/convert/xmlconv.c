@@ -1,9 +1,10 @@
 /* The Xen -> KVM domain XML converter's entry points and the passes
- * over the domain as a whole: top-level elements and the new name,
- * CPU tuning, features, <cpu>, clock and lifecycle actions.  x2k_xmlconv_convert works on a copy of the
+ * over the domain as a whole: namespaces, top-level elements and the
+ * new name.  x2k_xmlconv_convert works on a copy of the
  * parsed source and runs the passes in order, with those of
  * xmlconv-os.c (boot), xmlconv-guest.c (the guest OS and its hardware),
- * xmlconv-disks.c and xmlconv-devices.c; it
+ * xmlconv-platform.c (CPU, features, clock, lifecycle), xmlconv-disks.c
+ * and xmlconv-devices.c; it
  * collects the disk map, the boot files and a warning for everything
  * it cannot carry.  No I/O but x2k_xmlconv_read_file.  Runs on the
  * caller's thread; calls share no state.
@@ -160,9 +161,14 @@ convert_top_level(struct conv *c)
                     _("The unknown element <%1$s> was dropped."),
                     (const char *)n->name);
             xc_remove_node(n);
-        } else if (xc_is_elem(n, "bootloader") ||
-                   xc_is_elem(n, "bootloader_args") || xc_is_elem(n, "idmap")) {
-            c->bootloader |= xc_is_elem(n, "bootloader");
+        } else if (xc_is_elem(n, "bootloader")) {
+            c->bootloader = true;
+            c->bootloader_path = xc_get_text(n);
+            xc_remove_node(n);
+        } else if (xc_is_elem(n, "bootloader_args")) {
+            c->bootloader_args = xc_get_text(n);
+            xc_remove_node(n);
+        } else if (xc_is_elem(n, "idmap")) {
             xc_remove_node(n);
         } else if (xc_is_elem(n, "seclabel")) {
             if (xc_attr_is(n, "type", "static"))
@@ -187,209 +193,6 @@ convert_top_level(struct conv *c)
 
     if (c->plan->new_uuid)
         xc_remove_node(xc_child(c->root, "uuid"));
-}
-
-/* vcpu/iothread pinning and NUMA placement name the Xen host's CPUs. */
-static void
-convert_tuning(struct conv *c)
-{
-    xmlNodePtr vcpu = xc_child(c->root, "vcpu");
-    xmlNodePtr cputune = xc_child(c->root, "cputune");
-    xmlNodePtr numatune = xc_child(c->root, "numatune");
-    bool pinned = false;
-    xmlNodePtr n, next;
-
-    if (vcpu && xmlHasProp(vcpu, (const xmlChar *)"cpuset")) {
-        xc_unset_attr(vcpu, "cpuset");
-        pinned = true;
-    }
-    if (vcpu && xc_attr_is(vcpu, "placement", "auto"))
-        xc_unset_attr(vcpu, "placement");
-    for (n = cputune ? cputune->children : NULL; n; n = next) {
-        next = n->next;
-        if (xc_is_elem(n, "vcpupin") || xc_is_elem(n, "emulatorpin") ||
-            xc_is_elem(n, "iothreadpin") || xc_is_elem(n, "vcpusched") ||
-            xc_is_elem(n, "iothreadsched") || xc_is_elem(n, "emulatorsched")) {
-            xc_remove_node(n);
-            pinned = true;
-        }
-    }
-    if (cputune && !cputune->children)
-        xc_remove_node(cputune);
-    if (numatune) {
-        xc_remove_node(numatune);
-        pinned = true;
-    }
-    if (pinned && !c->pinning_warned) {
-        c->pinning_warned = true;
-        xc_warn(c, "cpu-pinning",
-                _("CPU pinning and NUMA placement were dropped: they name "
-                  "CPUs of the Xen host.  Pin again on the KVM host if "
-                  "needed."));
-    }
-}
-
-/* <cpu>: without KVM (TCG) the host CPU cannot be passed through. */
-static void
-convert_cpu(struct conv *c)
-{
-    xmlNodePtr cpu = xc_child(c->root, "cpu");
-    X2K_AUTOFREE char *mode = xc_get_attr(cpu, "mode");
-
-    if (!cpu || strcmp(c->r->domain_type, "qemu") != 0 ||
-        !x2k_str_equal(mode, "host-passthrough"))
-        return;
-    xc_warn(c, "cpu-model",
-            _("The target has no KVM: the host-passthrough CPU mode was "
-              "dropped and QEMU's default CPU model is used."));
-    xc_unset_attr(cpu, "mode");
-    xc_unset_attr(cpu, "check");
-    xc_unset_attr(cpu, "migratable");
-    xc_keep_children(cpu, (const char *const[]){ "numa", "topology", NULL });
-    if (!cpu->children)
-        xc_remove_node(cpu);
-}
-
-static const char *kvm_features[] = {
-    "acpi", "apic", "pae", "privnet", "hyperv", "kvm", "pvspinlock", "pmu",
-    "vmport", "smm", "ioapic", "vmcoreinfo", "msrs", "gic", "htm",
-    "nested-hv", "ccf-assist", "cfpc", "sbbc", "ibs", "hpt", "tcg",
-    "async-teardown", NULL,
-};
-
-/* <features>: Xen-only ones out, viridian -> hyperv, ACPI for PV. */
-static void
-convert_features(struct conv *c)
-{
-    xmlNodePtr f = xc_child(c->root, "features"), n, next, hv, s;
-    bool viridian = false;
-
-    if (!f) {
-        f = xmlNewNode(NULL, (const xmlChar *)"features");
-        n = xc_child(c->root, "cpu");
-        if (!n)
-            n = xc_child(c->root, "clock");
-        if (n)
-            xmlAddPrevSibling(n, f);
-        else
-            xmlAddNextSibling(c->os, f);
-    }
-    for (n = f->children; n; n = next) {
-        next = n->next;
-        if (n->type != XML_ELEMENT_NODE)
-            continue;
-        if (xc_is_elem(n, "viridian")) {
-            viridian = true;
-            xc_remove_node(n);
-        } else if (xc_is_elem(n, "hap")) {
-            /* KVM uses EPT/NPT by itself. */
-            xc_remove_node(n);
-        } else if (xc_is_elem(n, "xen")) {
-            if (xc_child(n, "passthrough") || xc_child(n, "e820_host"))
-                xc_warn(c, "xen-passthrough",
-                        _("The Xen passthrough features (e820_host, "
-                          "passthrough) were dropped."));
-            xc_remove_node(n);
-        } else if (!xc_in_list((const char *)n->name, kvm_features)) {
-            xc_warn(c, "feature",
-                    _("The Xen feature <%1$s> was dropped."),
-                    (const char *)n->name);
-            xc_remove_node(n);
-        }
-    }
-    /* A PV guest had no ACPI; under KVM it needs it to shut down. */
-    if (!xc_child(f, "acpi"))
-        xc_add_child(f, "acpi");
-    if (!xc_child(f, "apic"))
-        xc_add_child(f, "apic");
-    if (c->arch && strcmp(c->arch, "i686") == 0 && !xc_child(f, "pae"))
-        xc_add_child(f, "pae");
-    if (viridian && !xc_child(f, "hyperv")) {
-        /* Viridian = Hyper-V enlightenments for Windows. */
-        hv = xc_add_child(f, "hyperv");
-        s = xc_add_child(hv, "relaxed");
-        xc_set_attr(s, "state", "on");
-        s = xc_add_child(hv, "vapic");
-        xc_set_attr(s, "state", "on");
-        s = xc_add_child(hv, "spinlocks");
-        xc_set_attr(s, "state", "on");
-        xc_set_attr(s, "retries", "8191");
-    }
-}
-
-/* <clock>: libxl's variable offsets, local time for Windows, timers. */
-static void
-convert_clock(struct conv *c)
-{
-    xmlNodePtr clock = xc_child(c->root, "clock"), t, next;
-    static const char *const timers[] = {
-        "rtc", "pit", "hpet", "kvmclock", "hypervclock", NULL,
-    };
-    X2K_AUTOFREE char *offset = NULL;
-    X2K_AUTOFREE char *basis = NULL;
-    X2K_AUTOFREE char *adj = NULL;
-
-    if (!clock) {
-        clock = xmlNewNode(NULL, (const xmlChar *)"clock");
-        t = xc_child(c->root, "on_poweroff");
-        if (t)
-            xmlAddPrevSibling(t, clock);
-        else
-            xmlAddPrevSibling(c->devices, clock);
-        xc_set_attr(clock, "offset", "utc");
-    }
-    offset = xc_get_attr(clock, "offset");
-    basis = xc_get_attr(clock, "basis");
-    adj = xc_get_attr(clock, "adjustment");
-    /* libxl writes offset='variable' adjustment='0' basis='...'. */
-    if (x2k_str_equal(offset, "variable") &&
-        (!adj || strcmp(adj, "0") == 0 || strcmp(adj, "reset") == 0)) {
-        x2k_str_replace(&offset, basis ? basis : "utc");
-        xc_unset_attr(clock, "adjustment");
-        xc_unset_attr(clock, "basis");
-        xc_set_attr(clock, "offset", offset);
-    }
-    if (c->windows && !x2k_str_equal(offset, "localtime")) {
-        /* Windows keeps its hardware clock in local time. */
-        xc_keep_attrs(clock, (const char *const[]){ NULL });
-        xc_set_attr(clock, "offset", "localtime");
-    }
-    for (t = clock->children; t; t = next) {
-        next = t->next;
-        if (xc_is_elem(t, "timer")) {
-            X2K_AUTOFREE char *name = xc_get_attr(t, "name");
-
-            if (!xc_in_list(name, timers)) {
-                xc_warn(c, "timer",
-                        _("The Xen timer '%1$s' was dropped."),
-                        name ? name : "");
-                xc_remove_node(t);
-            }
-        }
-    }
-}
-
-/* on_poweroff/on_reboot/on_crash: Xen-only actions replaced. */
-static void
-convert_lifecycle(struct conv *c)
-{
-    static const char *const names[] = {
-        "on_poweroff", "on_reboot", "on_crash",
-    };
-    size_t i;
-
-    for (i = 0; i < X2K_N_ELEMENTS(names); i++) {
-        xmlNodePtr n = xc_child(c->root, names[i]);
-        X2K_AUTOFREE char *v = xc_get_text(n);
-
-        if (x2k_str_equal(v, "rename-restart")) {
-            xc_set_text(n, "restart");
-            xc_warn(c, "lifecycle",
-                    _("%1$s 'rename-restart' is Xen-only; it became "
-                      "'restart'."),
-                    names[i]);
-        }
-    }
 }
 
 /* DOC's root as indented XML without declaration; NULL on failure. */
@@ -484,14 +287,14 @@ x2k_xmlconv_convert(const xmlDoc *src, const struct x2k_plan *plan,
         c.devices = xc_add_child(c.root, "devices");
 
     convert_top_level(&c);
-    convert_tuning(&c);
+    xc_convert_tuning(&c);
     xc_convert_os(&c);
     xc_decide_guest_os(&c);
-    convert_features(&c);
-    convert_cpu(&c);
+    xc_convert_features(&c);
+    xc_convert_cpu(&c);
     xc_convert_hardware(&c);
-    convert_clock(&c);
-    convert_lifecycle(&c);
+    xc_convert_clock(&c);
+    xc_convert_lifecycle(&c);
     xc_convert_disks(&c);
     xc_convert_cmdline(&c);
     xc_convert_interfaces(&c);
@@ -508,6 +311,8 @@ x2k_xmlconv_convert(const xmlDoc *src, const struct x2k_plan *plan,
     free(c.arch);
     free(c.machine);
     free(c.file_stem);
+    free(c.bootloader_path);
+    free(c.bootloader_args);
     for (i = 0; i < c.n_map; i++)
         free(c.map[i]);
     free(c.map);
@@ -657,6 +462,7 @@ x2k_xmlconv_result_free(struct x2k_xmlconv_result *r)
     free(r->xml);
     free(r->name);
     free(r->domain_type);
+    free(r->root_override);
     for (i = 0; i < r->n_disks; i++) {
         struct x2k_xmlconv_disk *d = &r->disks[i];
 

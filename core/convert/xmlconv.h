@@ -138,6 +138,11 @@ struct x2k_xmlconv_result {
     size_t n_boot_files;
     struct x2k_xmlconv_warning *warnings;
     size_t n_warnings;
+    /* root= that the Xen command line gave a guest which boots through
+     * its own bootloader (pygrub's extra arguments), on the new disk
+     * names: the guest fixes put it into the bootloader configuration.
+     * NULL if none. */
+    char *root_override;
 };
 
 /* Parse domain XML with x2k_xml_parse (X2K_XML_DOMAIN). */
@@ -178,7 +183,8 @@ void x2k_xmlconv_result_free(struct x2k_xmlconv_result *r);
 X2K_DEFINE_AUTO(x2k_xmlconv_result, x2k_xmlconv_result_free)
 
 /* Rewrite a Linux kernel command line for KVM: root=/resume=/... on
- * /dev/<old> use the new disk names of MAP (pairs old,new,...,NULL),
+ * /dev/<old> use the new disk names of MAP (pairs old,new,...,NULL;
+ * a Xen disk xvdX that MAP lacks becomes vdX),
  * console=xvc0|hvc0 -> ttyS0, Xen-only parameters dropped.  Caller
  * frees. */
 char *x2k_xmlconv_cmdline(const char *cmdline, const char *const *map)

@@ -107,7 +107,7 @@ fetch_boot_files(struct x2k_engine *eng, struct x2k_error *err)
 
     if (eng->conv->n_boot_files && eng->plan.output == X2K_OUTPUT_LIBVIRT &&
         strstr(uri, "://") && !strstr(uri, ":///"))
-        x2k_report_warning(&eng->reporter,
+        x2k_report_warning_id(&eng->reporter, "boot-files-remote",
                            _("The kernel and initrd are fetched to this "
                              "machine, but the target %1$s is remote: copy "
                              "them to the same paths there before starting "
@@ -192,8 +192,8 @@ eng_stage_convert(struct x2k_engine *eng, struct x2k_error *err)
     if (!eng->conv)
         return -1;
     for (i = 0; i < eng->conv->n_warnings; i++)
-        x2k_report_warning(&eng->reporter, "%s",
-                           eng->conv->warnings[i].msg);
+        x2k_report_warning_id(&eng->reporter, eng->conv->warnings[i].id,
+                              "%s", eng->conv->warnings[i].msg);
     for (i = 0; i < eng->conv->n_disks; i++) {
         const struct x2k_xmlconv_disk *d = &eng->conv->disks[i];
 
@@ -270,6 +270,9 @@ eng_stage_fix_guest(struct x2k_engine *eng, struct x2k_error *err)
     eng->guest_report = x2k_guest_report_new();
     rc = x2k_guest_convert(gd, n, &o, &eng->reporter, eng->guest_report,
                            err);
+    for (i = 0; i < eng->guest_report->n_warnings; i++)
+        x2k_report_warning_id(&eng->reporter, "guest-fix", "%s",
+                              eng->guest_report->warnings[i]);
     for (i = 0; i < eng->guest_report->n_changes; i++) {
         const struct x2k_guest_change *c = &eng->guest_report->changes[i];
 

@@ -52,7 +52,7 @@ opened(struct tx_worker *w, size_t i, const struct tx_reader *r)
     res->size = r->size;
     res->dd_fallback = r->dd_fallback;
     if (r->dd_fallback)
-        x2k_report_warning(&ctx->rep,
+        x2k_report_warning_id(&ctx->rep, "dd-fallback",
                            _("The Xen host has no perl, so disk %1$s is copied with dd: all of it crosses the network, zeros included."),
                            tx_disk_label(&ctx->disks[i]));
 }
@@ -185,7 +185,7 @@ copy_to_volume(struct tx_worker *w, size_t i, struct x2k_error *err)
             if (tx_verify_output(w, i, r, path, err) < 0)
                 goto out;
         } else {
-            x2k_report_warning(&ctx->rep,
+            x2k_report_warning_id(&ctx->rep, "not-verified",
                                _("Disk %1$s was uploaded to a storage volume, whose contents cannot be read back here: it was not verified."),
                                tx_disk_label(d));
         }
