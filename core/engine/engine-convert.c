@@ -33,9 +33,8 @@ eng_disks_in(const struct x2k_engine *eng, bool with_copies)
             continue;
         in[n].source = d->path;
         in[n].detected_format = d->real_format;
-        /* A qcow2 source is copied byte for byte and stays qcow2. */
-        if (x2k_str_equal(d->real_format, "qcow2"))
-            in[n].new_format = "qcow2";
+        /* The copy's format is the plan's, whatever the source's; only
+         * the copies already made (virt-v2v's staging) say otherwise. */
         for (j = 0; with_copies && j < eng->n_disks; j++) {
             const struct eng_disk *c = &eng->disks[j];
 
@@ -266,6 +265,7 @@ eng_stage_fix_guest(struct x2k_engine *eng, struct x2k_error *err)
         goto out;
     }
     o.map = map;
+    o.root = eng->conv->root_override;
     o.direct_kernel_boot = eng->conv->n_boot_files > 0;
     eng->guest_report = x2k_guest_report_new();
     rc = x2k_guest_convert(gd, n, &o, &eng->reporter, eng->guest_report,
