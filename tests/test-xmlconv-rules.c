@@ -174,6 +174,8 @@ test_windows_defaults(void **state)
         { "W2K3-dc01", "", "ide" },
         { "srv-win2k8r2", "", "sata" },
         { "Windows 10 desk", "", "sata" },
+        { "winsrv2003-files", "", "ide" },
+        { "Windows Server 2019", "", "sata" },
         { "fileserver", "", "ide" },
         { "twinpeaks7", "", "ide" },
         { "fileserver",

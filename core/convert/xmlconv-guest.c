@@ -31,6 +31,13 @@ era_after_prefix(const char *p, bool only_2k)
 
     while (*p == '-' || *p == '_' || *p == ' ' || *p == '.' || *p == '/')
         p++;
+    /* windows-server-2008, winsrv2012 */
+    if (!only_2k && (x2k_str_has_prefix(p, "server") ||
+                     x2k_str_has_prefix(p, "srv"))) {
+        p += p[1] == 'e' ? 6 : 3;
+        while (*p == '-' || *p == '_' || *p == ' ' || *p == '.')
+            p++;
+    }
     if (!only_2k) {
         if (x2k_str_has_prefix(p, "xp") || x2k_str_has_prefix(p, "nt") ||
             x2k_str_has_prefix(p, "me"))
