@@ -28,7 +28,7 @@ grep -qF -- '\-\-block\-device' "$man"
 
 # Every stable warning id of core (xc_warn, x2k_report_warning_id) is
 # documented in WARNINGS.
-sed -n '/^\.SH WARNINGS/,/^\.SH "PREFLIGHT CHECKS"/p' "$man" | sed 's/\\-/-/g' \
+sed -n '/^\.SH WARNINGS/,/^\.SH "EXIT STATUS"/p' "$man" | sed 's/\\-/-/g' \
     > "$TMPD/warnings"
 { grep -ohE 'xc_warn\(c, "[a-z0-9-]+"' "$top_srcdir"/core/convert/*.c
   grep -ohzE 'x2k_report_warning_id\([^,]+,[[:space:]]*"[a-z0-9-]+"' \
