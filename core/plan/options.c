@@ -737,10 +737,10 @@ x2k_plan_dump(const struct x2k_plan *plan)
 
             for (j = 0; j < ch->n; j++) {
                 X2K_AUTOFREE char *c = devchoice_string(d, plan, j);
-                X2K_AUTOFREE char *q = has_control(c) ? x2k_shell_quote(c)
-                                                      : NULL;
+                /* A valid choice is one word the shell leaves as it is. */
+                X2K_AUTOFREE char *q = x2k_shell_quote(c);
 
-                x2k_buf_printf(&b, "%s: %s\n", d->name, q ? q : c);
+                x2k_buf_printf(&b, "%s: %s\n", d->name, q);
             }
             continue;
         }
