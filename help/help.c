@@ -151,8 +151,9 @@ static const struct x2k_help entries[] = {
                "DIR'.")) },
     { "check-space", N_("Free space"),
       PARAS(N_("The pool (or the output directory) needs at least the sum "
-               "of the disk sizes free, twice that when the output format "
-               "is qcow2 (a conversion pass follows the copy)."),
+               "of the disk sizes free, twice that for a disk that a "
+               "conversion pass follows (the output format is qcow2, or the "
+               "source disk is qcow2)."),
             N_("Free some space, choose another pool (--pool), or use raw "
                "format.")) },
     { "check-network", N_("Networks and bridges"),

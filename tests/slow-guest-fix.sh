@@ -71,6 +71,10 @@ title SUSE Linux Enterprise Server 11 SP4 - 3.0.101-63
     root (hd0,0)
     kernel /boot/vmlinuz-3.0.101-63-default root=/dev/xvda1 resume=/dev/xvdb1 console=tty0 console=xvc0
     initrd /boot/initrd-3.0.101-63-default
+title Failsafe -- SUSE Linux Enterprise Server 11 SP4 - 3.0.101-63
+    root (hd0,0)
+    kernel /boot/vmlinuz-3.0.101-63-default showopts ide=nodma
+    initrd /boot/initrd-3.0.101-63-default
 EOF
 cat > $R/boot/grub2/grub.cfg <<'EOF'
 set default="0"
@@ -206,7 +210,8 @@ cp --sparse=always $T/g1.img $T/g1-copy.img
 sum_before=$(md5sum < $T/g1.img)
 
 # ---- Fix the copy (launch 2) -----------------------------------------
-"$HELPER" guest-fix $T/g1-copy.img:raw > $T/report 2> $T/fix.log ||
+# With the root= that Xen's command line gave the guest (pygrub).
+"$HELPER" guest-fix --root /dev/vda1 $T/g1-copy.img:raw > $T/report 2> $T/fix.log ||
     { cat $T/fix.log $T/report >&2; fail "guest-fix failed"; }
 cat $T/report
 t_fix=$(date +%s)
@@ -251,6 +256,9 @@ assert_contains $O/etc/crypttab "cr_home /dev/vdb2 none luks"
 assert_contains $O/boot/grub/menu.lst "default 1"
 assert_contains $O/boot/grub/menu.lst \
     "kernel /boot/vmlinuz-3.0.101-63-default root=/dev/vda1 resume=/dev/vdb1 console=tty0 console=ttyS0"
+# The root= override reached the entry that had none.
+assert_contains $O/boot/grub/menu.lst \
+    "kernel /boot/vmlinuz-3.0.101-63-default showopts ide=nodma root=/dev/vda1"
 assert_not_contains $O/boot/grub/menu.lst "xvc0"
 assert_not_contains $O/boot/grub/menu.lst "/dev/xvd"
 

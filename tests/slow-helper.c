@@ -95,6 +95,10 @@ guest_fix(int argc, char **argv)
         opts.direct_kernel_boot = true;
         i++;
     }
+    if (i + 1 < argc && strcmp(argv[i], "--root") == 0) {
+        opts.root = argv[i + 1];
+        i += 2;
+    }
     x2k_reporter_init(&rep, print_event, NULL);
     disks = parse_disks(argv + i, argc - i);
     rc = x2k_guest_convert(disks, (size_t)(argc - i), &opts, &rep, report,

@@ -485,6 +485,73 @@ test_report(void **state)
     free(text);
 }
 
+/* A root= override (Xen's command line of a pygrub guest) in every
+ * kernel line and in /etc/default/grub. */
+static void
+test_root_override(void **state)
+{
+    static const struct {
+        const char *in, *out;
+    } cmd[] = {
+        { "ro root=/dev/VolGroup00/LogVol00 rhgb", "ro root=/dev/vda2 rhgb" },
+        { "root=LABEL=/ ro root=/dev/vda1 quiet", "root=/dev/vda2 ro quiet" },
+        { "ro quiet", "ro quiet root=/dev/vda2" },
+        { "", "root=/dev/vda2" },
+        { "  ro  ", "  ro root=/dev/vda2" },
+    };
+    const char *legacy =
+        "default 0\n"
+        "title Debian\n"
+        "    kernel /boot/vmlinuz-6.1 root=/dev/xvda1 ro\n"
+        "    initrd /boot/initrd.img-6.1\n"
+        "title failsafe\n"
+        "    kernel /boot/vmlinuz-6.1\n"
+        "title xen\n"
+        "    kernel /boot/xen.gz\n"
+        "    module /boot/vmlinuz-xen root=/dev/xvda1\n";
+    const char *cfg =
+        "menuentry 'Debian' {\n"
+        "\tlinux /boot/vmlinuz-6.1 root=UUID=1234 ro quiet\n"
+        "\tinitrd /boot/initrd.img-6.1\n"
+        "}\n";
+    size_t i;
+    char *r;
+
+    for (i = 0; i < X2K_N_ELEMENTS(cmd); i++) {
+        r = x2k_guest_set_root(cmd[i].in, "/dev/vda2");
+        if (strcmp(r, cmd[i].out) != 0)
+            fail_msg("'%s' -> '%s', want '%s'", cmd[i].in, r, cmd[i].out);
+        free(r);
+    }
+    r = x2k_guest_rewrite_grub_root(legacy, true, "/dev/vda2");
+    assert_non_null(strstr(r, "kernel /boot/vmlinuz-6.1 root=/dev/vda2 ro\n"));
+    assert_non_null(strstr(r, "kernel /boot/vmlinuz-6.1 root=/dev/vda2\n"));
+    /* A multiboot module is no kernel of this guest. */
+    assert_non_null(strstr(r, "module /boot/vmlinuz-xen root=/dev/xvda1\n"));
+    assert_non_null(strstr(r, "    kernel /boot/xen.gz\n"));
+    free(r);
+    r = x2k_guest_rewrite_grub_root(cfg, false, "/dev/vda2");
+    assert_non_null(strstr(r, "\tlinux /boot/vmlinuz-6.1 root=/dev/vda2 ro "
+                              "quiet\n"));
+    assert_non_null(strstr(r, "\tinitrd /boot/initrd.img-6.1\n"));
+    free(r);
+
+    r = x2k_guest_rewrite_default_grub_root(
+        "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\nGRUB_CMDLINE_LINUX=\"\"\n",
+        "/dev/vda2");
+    assert_string_equal(r, "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n"
+                           "GRUB_CMDLINE_LINUX=\"root=/dev/vda2\"\n");
+    free(r);
+    r = x2k_guest_rewrite_default_grub_root(
+        "GRUB_CMDLINE_LINUX=\"console=tty0\"\n"
+        "GRUB_CMDLINE_LINUX_DEFAULT=\"root=/dev/xvda1 quiet\"\n",
+        "/dev/vda2");
+    assert_string_equal(r, "GRUB_CMDLINE_LINUX=\"console=tty0\"\n"
+                           "GRUB_CMDLINE_LINUX_DEFAULT=\"root=/dev/vda2 "
+                           "quiet\"\n");
+    free(r);
+}
+
 int
 main(void)
 {
@@ -497,6 +564,7 @@ main(void)
         cmocka_unit_test(test_grub2),
         cmocka_unit_test(test_grubenv),
         cmocka_unit_test(test_default_grub),
+        cmocka_unit_test(test_root_override),
         cmocka_unit_test(test_device_map),
         cmocka_unit_test(test_modules),
         cmocka_unit_test(test_xen_kernel),

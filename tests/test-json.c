@@ -70,6 +70,13 @@ test_events(void **state)
     assert_string_equal(s, "{\"type\":\"warning\",\"message\":\"PCI "
                            "passthrough \\\"0000:01:00.0\\\" dropped\"}");
     free(s);
+    /* A warning's stable id comes before its sentence. */
+    ev.id = "pci-passthrough";
+    s = x2k_json_event(&ev);
+    assert_non_null(strstr(s, "{\"type\":\"warning\",\"id\":"
+                              "\"pci-passthrough\",\"message\":\"PCI "));
+    free(s);
+    ev.id = NULL;
     ev.kind = X2K_EVENT_STAGE_END;
     ev.stage = X2K_STAGE_COPY;
     ev.status = -1;

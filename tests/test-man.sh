@@ -25,3 +25,16 @@ grep -qx '128+N' "$TMPD/codes"
 grep -qF 'xen+ssh://172.16.7.54' "$man"
 grep -qF 'ubuntu14.04' "$man"
 grep -qF -- '\-\-block\-device' "$man"
+
+# Every stable warning id of core (xc_warn, x2k_report_warning_id) is
+# documented in WARNINGS.
+sed -n '/^\.SH WARNINGS/,/^\.SH "EXIT STATUS"/p' "$man" | sed 's/\\-/-/g' \
+    > "$TMPD/warnings"
+{ grep -ohE 'xc_warn\(c, "[a-z0-9-]+"' "$top_srcdir"/core/convert/*.c
+  grep -ohzE 'x2k_report_warning_id\([^,]+,[[:space:]]*"[a-z0-9-]+"' \
+      "$top_srcdir"/core/*/*.c | tr '\0' '\n'
+} | grep -oE '"[a-z0-9-]+"' | tr -d '"' | sort -u > "$TMPD/ids"
+[ "$(grep -c . "$TMPD/ids")" -ge 40 ] || fail "too few warning ids found"
+while read -r id; do
+    grep -qw -- "$id" "$TMPD/warnings" || fail "warning id $id undocumented"
+done < "$TMPD/ids"

@@ -48,17 +48,38 @@ maybe(void)
     return testlib_rand() % 3 == 0 ? NULL : testlib_hostile_string();
 }
 
-/* A netmap name: hostile but without ':' (the IN:OUT separator). */
+/* A hostile string without SEP (a separator of the option's value). */
 static char *
-netname(void)
+hostile_without(char sep)
 {
     char *s = testlib_hostile_string(), *p;
 
     for (p = s; *p; p++) {
-        if (*p == ':')
+        if (*p == sep)
             *p = '_';
     }
     return s;
+}
+
+/* A netmap name: hostile but without ':' (the IN:OUT separator). */
+static char *
+netname(void)
+{
+    return hostile_without(':');
+}
+
+/* Up to three --disk-bus or --nic-model choices, keys without '='. */
+static void
+random_choices(struct x2k_devchoices *ch, int n_values)
+{
+    size_t i, n = testlib_rand() % 4;
+
+    for (i = 0; i < n; i++) {
+        char *key = testlib_rand() % 3 ? hostile_without('=') : NULL;
+
+        x2k_devchoices_add(ch, key, (int)(testlib_rand() % n_values));
+        free(key);
+    }
 }
 
 static void
@@ -108,6 +129,16 @@ random_plan(struct x2k_plan *p)
     p->output = (enum x2k_output)(testlib_rand() % 2);
     if (p->output == X2K_OUTPUT_LOCAL)
         p->output_dir = testlib_hostile_string();
+    p->vcpus = (int)(testlib_rand() % 3 ? 0 : 1 + testlib_rand() % X2K_MAX_VCPUS);
+    /* Whole MiB, or KiB that are not. */
+    p->memory_kib = testlib_rand() % 3 == 0 ? 0
+                    : testlib_rand() % 2
+                        ? 1024 * (1 + (uint64_t)testlib_rand() % 1048576)
+                        : X2K_MIN_MEMORY_KIB +
+                              (uint64_t)testlib_rand() %
+                                  (X2K_MAX_MEMORY_KIB - X2K_MIN_MEMORY_KIB);
+    random_choices(&p->disk_buses, X2K_N_DISK_BUSES);
+    random_choices(&p->nic_models, X2K_N_NIC_MODELS);
     n = testlib_rand() % 4;
     for (i = 0; i < n; i++) {
         char *in = testlib_rand() % 3 ? netname() : NULL;
@@ -191,6 +222,12 @@ test_errors(void **state)
         { { "x", "--no-such-option", NULL }, "--no-such-option" },
         { { "x", "stray", NULL }, "stray" },
         { { "x", "--vm-name", NULL }, "--vm-name" },
+        { { "x", "--vcpus=0", NULL }, "--vcpus" },
+        { { "x", "--memory=lots", NULL }, "K, M or G" },
+        { { "x", "--memory=2T", NULL }, "--memory" },
+        { { "x", "--memory=512K", NULL }, "at least 1 MiB" },
+        { { "x", "--disk-bus=xvda=floppy", NULL }, "virtio, sata, ide, scsi" },
+        { { "x", "--nic-model=ne2k_pci", NULL }, "virtio, e1000, rtl8139" },
     };
     size_t i;
 
@@ -214,6 +251,68 @@ test_errors(void **state)
         x2k_cli_clear(&cli);
         free_plan(&p);
     }
+}
+
+/* The hardware options: parsed into the plan, replayed in their order,
+ * dumped one line per choice. */
+static void
+test_hardware(void **state)
+{
+    const char *argv[] = { "x", "--vcpus=4", "--memory", "4G",
+                           "--disk-bus=sata", "--disk-bus=xvdb=virtio",
+                           "--nic-model=00:16:3E:aa:bb:cc=e1000", NULL };
+    struct x2k_plan p;
+    struct x2k_cli cli;
+    uint64_t kib;
+    char *cmd, *dump;
+
+    x2k_plan_init(&p);
+    assert_int_equal(x2k_options_parse(7, argv, &p, &cli, NULL), 0);
+    assert_int_equal(p.vcpus, 4);
+    assert_int_equal(p.memory_kib, 4 * 1024 * 1024);
+    assert_int_equal(x2k_devchoices_get(&p.disk_buses, "xvdb"),
+                     X2K_DISK_BUS_VIRTIO);
+    assert_int_equal(x2k_devchoices_get(&p.disk_buses, "xvda"),
+                     X2K_DISK_BUS_SATA);
+    assert_int_equal(x2k_devchoices_get(&p.nic_models, "00:16:3e:AA:BB:CC"),
+                     X2K_NIC_E1000);
+    assert_int_equal(x2k_devchoices_get(&p.nic_models, "00:16:3e:00:00:01"),
+                     -1);
+    assert_int_equal(x2k_plan_validate(&p, NULL), -1);  /* no --uri */
+    cmd = x2k_plan_to_command(&p);
+    assert_string_equal(cmd, "xen2kvm-tui --batch --vcpus=4 --memory=4096 "
+                             "--disk-bus=sata --disk-bus=xvdb=virtio "
+                             "--nic-model=00:16:3E:aa:bb:cc=e1000");
+    dump = x2k_plan_dump(&p);
+    assert_non_null(strstr(dump, "vcpus: 4\nmemory: 4096\n"
+                                 "disk-bus: sata\ndisk-bus: xvdb=virtio\n"
+                                 "nic-model: 00:16:3E:aa:bb:cc=e1000\n"));
+    free(cmd);
+    free(dump);
+
+    /* The wizard's way: set replaces, a negative value removes. */
+    x2k_devchoices_set(&p.disk_buses, "XVDB", X2K_DISK_BUS_IDE);
+    assert_int_equal(p.disk_buses.n, 2);
+    assert_int_equal(x2k_devchoices_get(&p.disk_buses, "xvdb"),
+                     X2K_DISK_BUS_IDE);
+    x2k_devchoices_set(&p.disk_buses, NULL, -1);
+    assert_int_equal(x2k_devchoices_get(&p.disk_buses, "xvda"), -1);
+    free_plan(&p);
+
+    /* Sizes: MiB by default, K/M/G, optional B or iB. */
+    assert_true(x2k_memory_parse("2048", &kib) && kib == 2048 * 1024);
+    assert_true(x2k_memory_parse("512M", &kib) && kib == 512 * 1024);
+    assert_true(x2k_memory_parse("1536k", &kib) && kib == 1536);
+    assert_true(x2k_memory_parse("2GiB", &kib) && kib == 2 * 1024 * 1024);
+    assert_true(x2k_memory_parse("8MB", &kib) && kib == 8 * 1024);
+    assert_false(x2k_memory_parse("1.5G", &kib));
+    assert_false(x2k_memory_parse("-1", &kib));
+    assert_false(x2k_memory_parse("", &kib));
+    assert_false(x2k_memory_parse("99999999999999999999999", &kib));
+    assert_false(x2k_memory_parse("4096B", &kib));
+    cmd = x2k_memory_string(1536);
+    assert_string_equal(cmd, "1536K");
+    free(cmd);
 }
 
 static void
@@ -304,6 +403,7 @@ main(void)
         cmocka_unit_test(test_secrets_never),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_output_dir_implies_local),
+        cmocka_unit_test(test_hardware),
         cmocka_unit_test(test_roundtrip_property),
         cmocka_unit_test(test_help_lists_every_option),
     };

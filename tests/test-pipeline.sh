@@ -85,8 +85,9 @@ run_dir_of()
 check_json()
 {
     python3 -c '
-import json, sys
+import json, os, re, sys
 kinds = set()
+warnings = []
 for n, line in enumerate(open(sys.argv[1]), 1):
     o = json.loads(line)
     assert isinstance(o, dict) and "type" in o, (n, line)
@@ -100,6 +101,10 @@ for n, line in enumerate(open(sys.argv[1]), 1):
         assert isinstance(o["disk"], int) and o["done"] <= o["total"], o
     elif t in ("log", "warning"):
         assert isinstance(o["message"], str)
+        if t == "warning":
+            # Every warning has a stable id.
+            assert re.match(r"^[a-z0-9][a-z0-9-]*$", o["id"]), o
+            warnings.append("%s: %s" % (o["id"], o["message"]))
     elif t == "result":
         assert isinstance(o["domain"], str) and o["domain"]
         assert isinstance(o["target"], str) and o["target"]
@@ -109,6 +114,12 @@ for n, line in enumerate(open(sys.argv[1]), 1):
         assert isinstance(o["defined"], bool)
         assert isinstance(o["started"], bool)
         assert n == len(open(sys.argv[1]).readlines()), "result not last"
+        assert o["warnings"] == len(warnings), (o["warnings"], warnings)
+        # ...and each one is in the report, with its id.
+        report = open(os.path.join(o["run_dir"], "report.txt")).read()
+        rest = report.split("\n[warnings]\n", 1)[1].split("\n")
+        listed = rest[:rest.index("")]
+        assert listed == warnings, (listed, warnings)
     elif t == "error":
         assert isinstance(o["code"], str) and isinstance(o["message"], str)
     else:
@@ -198,18 +209,30 @@ cmp "$XEN/images/rhel49-x86_64-pv.img" "$OUT/pv-local-vda.raw"
 grep -q "$OUT/pv-local-vda.raw" "$OUT/pv-local.xml"
 [ -s "$OUT/pv-local-report.txt" ]
 
-# --- Several disks: a real qcow2 (copied as it is, stays qcow2), a path
-# with a space and quotes. ---
+# --- Several disks: a real qcow2 (the output is --format, raw by
+# default, whatever the source's), a path with a space and quotes. ---
 x2k_expect 0 "$TMPD/multi" "${base[@]}" --vm-name multidisk-pv \
     --machine-readable
 check_json "$TMPD/multi"
 rd=$(run_dir_of "$TMPD/multi")
 validate "$rd/converted.xml"
 cmp "$XEN/images/multi-root.img" "$POOL/multidisk-pv-vda.raw"
-cmp "$XEN/images/multi-data.qcow2" "$POOL/multidisk-pv-vdb.qcow2"
-qemu-img check -q "$POOL/multidisk-pv-vdb.qcow2"
+qemu-img compare -q -f qcow2 -F raw "$XEN/images/multi-data.qcow2" \
+    "$POOL/multidisk-pv-vdb.raw"
+[ "$(stat -c %s "$POOL/multidisk-pv-vdb.raw")" = $((64 * 1048576)) ]
+[ -z "$(ls "$POOL" | grep -e qcow2 -e x2k-src)" ] || fail "a qcow2 copy in the pool"
 cmp "$XEN/images/multi log 'x'.img" "$POOL/multidisk-pv-vdc.raw"
-grep -q "type=.qcow2.*" "$rd/converted.xml"
+grep -q "$POOL/multidisk-pv-vdb.raw" "$rd/converted.xml"
+! grep -q "type=.qcow2" "$rd/converted.xml"
+# ...and qcow2 with --format qcow2, converted from the source's qcow2.
+x2k_expect 0 "$TMPD/multiq" "${base[@]}" --vm-name multidisk-pv \
+    --new-name multi-q --format qcow2 --machine-readable
+check_json "$TMPD/multiq"
+qemu-img compare -q -f qcow2 -F qcow2 "$XEN/images/multi-data.qcow2" \
+    "$POOL/multi-q-vdb.qcow2"
+qemu-img compare -q -f raw -F qcow2 "$XEN/images/multi-root.img" \
+    "$POOL/multi-q-vda.qcow2"
+grep -q "type=.qcow2" "$(run_dir_of "$TMPD/multiq")/converted.xml"
 
 # --- Direct kernel boot: kernel and initrd fetched over SSH to the
 # paths the converted XML names (--output local: the output dir). ---

@@ -131,6 +131,43 @@ test_validate(void **state)
     free_plan(&p);
 }
 
+/* --vcpus, --memory, --disk-bus and --nic-model as the wizard sets
+ * them: ranges, disk names, MAC addresses, each device chosen once. */
+static void
+test_validate_hardware(void **state)
+{
+    struct x2k_plan p;
+
+    seed_plan(&p);
+    p.vcpus = X2K_MAX_VCPUS + 1;
+    expect_invalid(&p, "--vcpus");
+    p.vcpus = 2;
+    p.memory_kib = 512;
+    expect_invalid(&p, "--memory");
+    p.memory_kib = 2 * 1024 * 1024;
+    assert_int_equal(x2k_plan_validate(&p, NULL), 0);
+
+    x2k_devchoices_add(&p.disk_buses, "xvda", X2K_DISK_BUS_SATA);
+    x2k_devchoices_add(&p.disk_buses, NULL, X2K_DISK_BUS_IDE);
+    assert_int_equal(x2k_plan_validate(&p, NULL), 0);
+    x2k_devchoices_add(&p.disk_buses, "XVDA", X2K_DISK_BUS_IDE);
+    expect_invalid(&p, "chosen twice");
+    x2k_devchoices_clear(&p.disk_buses);
+    x2k_devchoices_add(&p.disk_buses, "xvd a", X2K_DISK_BUS_IDE);
+    expect_invalid(&p, "--disk-bus");
+    x2k_devchoices_clear(&p.disk_buses);
+    x2k_devchoices_add(&p.disk_buses, NULL, X2K_N_DISK_BUSES);
+    expect_invalid(&p, "--disk-bus");
+    x2k_devchoices_clear(&p.disk_buses);
+
+    x2k_devchoices_add(&p.nic_models, "00:16:3e:AA:bb:01", X2K_NIC_E1000);
+    assert_int_equal(x2k_plan_validate(&p, NULL), 0);
+    x2k_devchoices_add(&p.nic_models, "00:16:3e:aa:bb", X2K_NIC_E1000);
+    expect_invalid(&p, "MAC address");
+    x2k_devchoices_clear(&p.nic_models);
+    free_plan(&p);
+}
+
 static void
 test_copy_equal(void **state)
 {
@@ -139,11 +176,26 @@ test_copy_equal(void **state)
     seed_plan(&a);
     x2k_plan_add_net(&a, X2K_NET_BRIDGE, "xenbr0", "br0");
     x2k_str_replace(&a.password_file, "/root/pw");
+    a.vcpus = 3;
+    a.memory_kib = 1536;
+    x2k_devchoices_add(&a.disk_buses, "xvda", X2K_DISK_BUS_SCSI);
+    x2k_devchoices_add(&a.nic_models, NULL, X2K_NIC_RTL8139);
     x2k_plan_init(&b);
     x2k_plan_copy(&b, &a);
     assert_true(x2k_plan_equal(&a, &b));
     assert_ptr_not_equal(a.nets, b.nets);
     assert_ptr_not_equal(a.uri, b.uri);
+    assert_ptr_not_equal(a.disk_buses.v, b.disk_buses.v);
+    b.disk_buses.v[0].key[0] = 'h';
+    assert_false(x2k_plan_equal(&a, &b));
+    b.disk_buses.v[0].key[0] = 'x';
+    b.nic_models.v[0].value = X2K_NIC_VIRTIO;
+    assert_false(x2k_plan_equal(&a, &b));
+    b.nic_models.v[0].value = X2K_NIC_RTL8139;
+    b.memory_kib = 2048;
+    assert_false(x2k_plan_equal(&a, &b));
+    b.memory_kib = a.memory_kib;
+    assert_true(x2k_plan_equal(&a, &b));
     b.nets[0].out[0] = 'X';
     assert_false(x2k_plan_equal(&a, &b));
     free_plan(&a);
@@ -178,6 +230,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_validate),
+        cmocka_unit_test(test_validate_hardware),
         cmocka_unit_test(test_copy_equal),
         cmocka_unit_test(test_source_uri),
     };

@@ -38,6 +38,25 @@ grep -q '^progress disk=0 convert' "$OUT/q1.err"
 copy --format=qcow2 "$SRC/q.img" "$OUT/q.qcow2" > "$OUT/q2"
 [ "$(field "$OUT/q2" already)" = 1 ]
 
+# The output format is --format whatever the source's: a qcow2 source
+# (copied as the file it is) becomes a raw disk by default, a qcow2
+# one with --format=qcow2; never the source's file as it is.
+qemu-img convert -f raw -O qcow2 "$SRC/q.img" "$SRC/q.qcow2"
+copy --source-format=qcow2 "$SRC/q.qcow2" "$OUT/q-from-qcow2.raw" > "$OUT/q3"
+qemu-img compare -q -f qcow2 -F raw "$SRC/q.qcow2" "$OUT/q-from-qcow2.raw"
+[ "$(head -c 3 "$OUT/q-from-qcow2.raw" | od -An -c | tr -d ' ')" != QFI ]
+[ "$(stat -c %s "$OUT/q-from-qcow2.raw")" = $((16 * 1048576)) ]
+[ ! -e "$OUT/q-from-qcow2.raw.x2k-src" ]
+copy --source-format=qcow2 --format=qcow2 "$SRC/q.qcow2" "$OUT/q-from-qcow2.qcow2" > "$OUT/q4"
+qemu-img compare -q -f qcow2 -F qcow2 "$SRC/q.qcow2" "$OUT/q-from-qcow2.qcow2"
+! cmp -s "$SRC/q.qcow2" "$OUT/q-from-qcow2.qcow2"
+# Never uploaded into a volume as the file it is.
+if "$X2K_COPY" --source-format=qcow2 --volume-uri test:///default --pool default-pool \
+        "$SRC/q.qcow2" q.raw > "$OUT/q5" 2>&1; then
+    fail "a qcow2 file was uploaded into a volume as it is"
+fi
+grep -q "converted into a local file" "$OUT/q5"
+
 # Preallocated raw: every byte allocated, same content.
 rm -f "$OUT/q.raw" "$OUT/q.raw.x2k-journal"
 copy --prealloc "$SRC/q.img" "$OUT/qp.raw" > "$OUT/qp1"

@@ -36,6 +36,18 @@ assert_contains "$TMPD/err" "xen2kvm: warning: The source XML names no architect
 # The test driver lists no hypervisor: its capabilities are ignored.
 assert_not_contains "$TMPD/err" "The target offers no"
 
+# The name is taken on the target (the test driver's domain 'test'): a
+# warning says the migration would stop there; a free name says nothing.
+x2k --batch --mode libvirtxml --input "$data/sles11sp3.xml" \
+    --target-uri test:///default --new-name test --print-xml \
+    > "$TMPD/out.xml" 2> "$TMPD/err"
+assert_contains "$TMPD/err" "xen2kvm: warning: A domain named 'test' already exists on test:///default"
+assert_contains "$TMPD/err" "--new-name"
+assert_contains "$TMPD/out.xml" '<name>test</name>'
+x2k --batch --mode libvirtxml --input "$data/sles11sp3.xml" \
+    --target-uri test:///default --print-xml > "$TMPD/out.xml" 2> "$TMPD/err"
+assert_not_contains "$TMPD/err" "already exists"
+
 # Local output: files in the output directory; direct kernel boot.
 x2k --batch --mode libvirtxml --input "$data/pv-kernel.xml" \
     --target-uri test:///default --output-dir /srv/out --format qcow2 \

@@ -46,7 +46,21 @@ for f in "$data"/*.xml; do
         { cat "$TMPD/$name.define" "$TMPD/$name.xml"; fail "QEMU refused $name"; }
     n=$((n + 1))
 done
-[ "$n" -ge 13 ]
+[ "$n" -ge 14 ]
+
+# The hardware options, through the same driver.
+run "$X2K" --batch --mode libvirtxml --input "$data/hardware.xml" --print-xml \
+    --target-uri "$uri" --new-name sles12-db-hw --new-uuid --vcpus 2 --memory 3G \
+    --disk-bus sata --disk-bus xvdb=virtio --disk-bus xvdc=scsi \
+    --nic-model 00:16:3e:12:00:02=rtl8139 > "$TMPD/hw.xml" 2> "$TMPD/hw.err"
+run virsh -q -c "$uri" define --validate "$TMPD/hw.xml" > "$TMPD/hw.define" 2>&1 ||
+    { cat "$TMPD/hw.define" "$TMPD/hw.xml"; fail "QEMU refused the hardware options"; }
+n=$((n + 1))
+run virsh -q -c "$uri" dumpxml --inactive sles12-db-hw > "$TMPD/hw.back"
+grep -q "<vcpu placement='static'>2</vcpu>" "$TMPD/hw.back"
+grep -q "<memory unit='KiB'>3145728</memory>" "$TMPD/hw.back"
+grep -q "<target dev='sdb' bus='scsi'/>" "$TMPD/hw.back"
+grep -q "<model type='rtl8139'/>" "$TMPD/hw.back"
 run virsh -q -c "$uri" list --all --name | sort > "$TMPD/defined"
 [ "$(grep -c . "$TMPD/defined")" = "$n" ] || fail "not every domain is defined"
 grep -qx SLES11SP3 "$TMPD/defined"

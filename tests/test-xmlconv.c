@@ -19,174 +19,9 @@
 
 #include "convert/xmlconv.h"
 #include "testlib.h"
-
-/* ---- Helpers ----------------------------------------------------------- */
-
-static char *
-data_path(const char *rel)
-{
-    const char *top = getenv("top_srcdir");
-
-    return x2k_strdup_printf("%s/tests/data/%s", top ? top : "..", rel);
-}
-
-static char *
-slurp(const char *rel)
-{
-    struct x2k_error err = X2K_ERROR_INIT;
-    char *path = data_path(rel);
-    size_t len;
-    char *s = x2k_xmlconv_read_file(path, &len, &err);
-
-    if (!s)
-        fail_msg("%s: %s", path, err.msg);
-    free(path);
-    return s;
-}
-
-static struct x2k_caps *
-load_caps(const char *caps, const char *domcaps)
-{
-    struct x2k_error err = X2K_ERROR_INIT;
-    X2K_AUTOFREE char *c = NULL;
-    X2K_AUTOFREE char *d = NULL;
-    X2K_AUTOFREE char *cp = NULL;
-    X2K_AUTOFREE char *dp = NULL;
-    struct x2k_caps *r;
-
-    if (!caps)
-        return NULL;
-    cp = x2k_strdup_printf("caps/%s.xml", caps);
-    c = slurp(cp);
-    if (domcaps) {
-        dp = x2k_strdup_printf("caps/%s.xml", domcaps);
-        d = slurp(dp);
-    }
-    r = x2k_caps_parse(c, d, &err);
-    if (!r)
-        fail_msg("caps %s: %s", caps, err.msg);
-    return r;
-}
-
-static void
-plan_free(struct x2k_plan *p)
-{
-    x2k_plan_clear(p);
-    free(p->target_uri);
-    free(p->pool);
-}
-
-/* Convert XML; fail the test on error. */
-static struct x2k_xmlconv_result *
-convert(const char *xml, const struct x2k_plan *plan,
-        const struct x2k_xmlconv_opts *opts)
-{
-    struct x2k_error err = X2K_ERROR_INIT;
-    struct x2k_xmlconv_result *r;
-
-    r = x2k_xmlconv_convert_string(xml, strlen(xml), plan, opts, &err);
-    if (!r)
-        fail_msg("conversion failed: %s (%s)", err.msg,
-                 err.detail ? err.detail : "");
-    return r;
-}
-
-/* Convert with the default plan and Debian 12 capabilities. */
-static struct x2k_xmlconv_result *
-convert_simple(const char *xml)
-{
-    struct x2k_plan plan;
-    struct x2k_xmlconv_opts opts = { 0 };
-    X2K_AUTO(x2k_caps) caps = load_caps("debian12", NULL);
-    struct x2k_xmlconv_result *r;
-
-    x2k_plan_init(&plan);
-    opts.caps = caps;
-    r = convert(xml, &plan, &opts);
-    plan_free(&plan);
-    return r;
-}
-
-/* Evaluate XPath EXPR on XML: the string value (caller frees). */
-static char *
-xp_str(const char *xml, const char *expr)
-{
-    xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "out.xml", NULL,
-                                  XML_PARSE_NONET);
-    xmlXPathContextPtr ctx;
-    xmlXPathObjectPtr o;
-    char *s;
-
-    assert_non_null(doc);
-    ctx = xmlXPathNewContext(doc);
-    o = xmlXPathEvalExpression((const xmlChar *)expr, ctx);
-    if (!o)
-        fail_msg("bad XPath %s", expr);
-    s = (char *)xmlXPathCastToString(o);
-    xmlXPathFreeObject(o);
-    xmlXPathFreeContext(ctx);
-    xmlFreeDoc(doc);
-    {
-        char *copy = x2k_xstrdup(s);
-
-        xmlFree(s);
-        return copy;
-    }
-}
-
-static void
-assert_xp(const char *xml, const char *expr, const char *want)
-{
-    X2K_AUTOFREE char *got = xp_str(xml, expr);
-
-    if (strcmp(got, want) != 0)
-        fail_msg("%s = '%s', want '%s' in:\n%s", expr, got, want, xml);
-}
-
-static void
-assert_xp_count(const char *xml, const char *expr, int want)
-{
-    X2K_AUTOFREE char *e = x2k_strdup_printf("count(%s)", expr);
-    X2K_AUTOFREE char *got = xp_str(xml, e);
-
-    if (atoi(got) != want)
-        fail_msg("%s = %s, want %d in:\n%s", e, got, want, xml);
-}
-
-static bool
-has_warning(const struct x2k_xmlconv_result *r, const char *id)
-{
-    size_t i;
-
-    for (i = 0; i < r->n_warnings; i++) {
-        if (strcmp(r->warnings[i].id, id) == 0)
-            return true;
-    }
-    return false;
-}
-
-static const char *
-domain(const char *body)
-{
-    static char bufs[4][65536];
-    static size_t next;
-    char *buf = bufs[next++ % 4];
-
-    snprintf(buf, sizeof bufs[0],
-             "<domain type='xen'><name>g</name><memory>524288</memory>%s"
-             "</domain>",
-             body);
-    return buf;
-}
+#include "xmlconv-lib.h"
 
 /* ---- Golden files ------------------------------------------------------ */
-
-struct fixture {
-    const char *name;
-    const char *caps;           /* tests/data/caps/NAME.xml or NULL */
-    const char *domcaps;
-    void (*setup)(struct x2k_plan *p, struct x2k_xmlconv_opts *o);
-};
 
 static void
 setup_keep(struct x2k_plan *p, struct x2k_xmlconv_opts *o)
@@ -239,26 +74,13 @@ static const struct fixture fixtures[] = {
     { "running", "tcg-only", NULL, NULL },
     { "xend-era", NULL, NULL, NULL },
     { "passthrough", "debian12", NULL, NULL },
+    { "hardware", "debian12", NULL, setup_hardware_options },
+    { "rhel5-running", "debian12", NULL, NULL },
+    { "rhel5-pxe", "debian12", NULL, NULL },
+    { "sles-win2003", "debian12", NULL, NULL },
+    { "debian-pygrub", "debian12", NULL, NULL },
+    { "debian-nodisks", "debian12", NULL, NULL },
 };
-
-static struct x2k_xmlconv_result *
-convert_fixture(const struct fixture *f)
-{
-    struct x2k_plan plan;
-    struct x2k_xmlconv_opts opts = { 0 };
-    X2K_AUTO(x2k_caps) caps = load_caps(f->caps, f->domcaps);
-    X2K_AUTOFREE char *rel = x2k_strdup_printf("xmlconv/%s.xml", f->name);
-    X2K_AUTOFREE char *xml = slurp(rel);
-    struct x2k_xmlconv_result *r;
-
-    x2k_plan_init(&plan);
-    opts.caps = caps;
-    if (f->setup)
-        f->setup(&plan, &opts);
-    r = convert(xml, &plan, &opts);
-    plan_free(&plan);
-    return r;
-}
 
 /* The human-readable side of a result: disks, boot files, warnings. */
 static char *
@@ -269,6 +91,8 @@ report(const struct x2k_xmlconv_result *r)
 
     x2k_buf_printf(&b, "name: %s\ntype: %s\npv: %s\n", r->name,
                    r->domain_type, r->was_pv ? "yes" : "no");
+    if (r->windows)
+        x2k_buf_puts(&b, "windows: yes\n");
     for (i = 0; i < r->n_disks; i++) {
         const struct x2k_xmlconv_disk *d = &r->disks[i];
 
@@ -288,6 +112,13 @@ report(const struct x2k_xmlconv_result *r)
                        d->new_volume ? d->new_volume : "",
                        d->copy ? " copy" : "");
     }
+    for (i = 0; i < r->n_nics; i++)
+        x2k_buf_printf(&b, "nic: %s %s -> %s\n",
+                       r->nics[i].mac ? r->nics[i].mac : "-",
+                       r->nics[i].old_model ? r->nics[i].old_model : "-",
+                       r->nics[i].new_model);
+    if (r->root_override)
+        x2k_buf_printf(&b, "root override: %s\n", r->root_override);
     for (i = 0; i < r->n_boot_files; i++)
         x2k_buf_printf(&b, "boot: %s %s -> %s\n", r->boot_files[i].kind,
                        r->boot_files[i].remote, r->boot_files[i].local);
@@ -634,7 +465,9 @@ test_cmdline(void **state)
         { "root=/dev/xvda", "root=/dev/vda" },
         { "resume=/dev/xvdb2 root=/dev/hda3",
           "resume=/dev/vdb2 root=/dev/vdc3" },
-        { "root=/dev/xvdab1", "root=/dev/xvdab1" },
+        /* A Xen disk the map lacks keeps its letters on virtio. */
+        { "root=/dev/xvdab1", "root=/dev/vdab1" },
+        { "root=/dev/xvd1", "root=/dev/xvd1" },
         { "root=UUID=1234 quiet", "root=UUID=1234 quiet" },
         { "console=xvc0", "console=ttyS0" },
         { "console=hvc0,115200n8", "console=ttyS0,115200n8" },
@@ -956,20 +789,43 @@ test_windows(void **state)
 
     x2k_plan_init(&plan);
     opts.guest_os = X2K_GUEST_OS_WINDOWS;
+    opts.windows_major = 6;
     r = convert(xml, &plan, &opts);
     assert_xp(r->xml, "/domain/clock/@offset", "localtime");
     assert_xp_count(r->xml, "/domain/features/hap", 0);
     assert_xp_count(r->xml, "/domain/features/viridian", 0);
     assert_xp(r->xml, "/domain/features/hyperv/relaxed/@state", "on");
-    /* No virtio drivers in Windows: SATA and e1000. */
+    /* No virtio drivers in Windows: SATA (Vista/2008 on) and e1000. */
     assert_xp(r->xml, "/domain/devices/disk[@device='disk']/target/@bus",
               "sata");
     assert_xp(r->xml, "/domain/devices/disk[@device='disk']/target/@dev",
               "sda");
+    /* No machine known: SATA cdroms share the sdX names. */
     assert_xp(r->xml, "/domain/devices/disk[@device='cdrom']/target/@dev",
               "sdb");
     assert_xp(r->xml, "/domain/devices/interface/model/@type", "e1000");
     assert_true(has_warning(r, "windows-no-virtio"));
+    assert_true(r->windows);
+    x2k_xmlconv_result_free(r);
+
+    /* Before Vista, and when the version is unknown: IDE, which every
+     * Windows boots from, on machine pc; disks and cdroms share the
+     * four places. */
+    opts.windows_major = 5;
+    r = convert(xml, &plan, &opts);
+    assert_xp(r->xml, "/domain/devices/disk[@device='disk']/target/@bus",
+              "ide");
+    assert_xp(r->xml, "/domain/devices/disk[@device='disk']/target/@dev",
+              "hda");
+    assert_xp(r->xml, "/domain/devices/disk[@device='cdrom']/target/@dev",
+              "hdb");
+    assert_xp(r->xml, "/domain/os/type/@machine", "pc");
+    assert_xp(r->xml, "/domain/devices/interface/model/@type", "e1000");
+    x2k_xmlconv_result_free(r);
+    opts.windows_major = 0;
+    r = convert(xml, &plan, &opts);
+    assert_xp(r->xml, "/domain/devices/disk[@device='disk']/target/@bus",
+              "ide");
     x2k_xmlconv_result_free(r);
 
     opts.virtio_drivers = true;
@@ -994,7 +850,7 @@ test_warnings_never_silent(void **state)
     static const char *const ids[] = {
         "pci-passthrough", "usb-passthrough", "nic-passthrough",
         "custom-script", "xen-namespace", "cpu-pinning", "xen-passthrough",
-        "network-disk", "serial", "channel", "graphics-sdl", "lifecycle",
+        "network-disk", "serial", "graphics-sdl", "lifecycle",
         "nic-ip", "nic-unmapped",
     };
     size_t i;
@@ -1006,6 +862,9 @@ test_warnings_never_silent(void **state)
     assert_xp_count(r->xml, "//hostdev", 0);
     assert_xp_count(r->xml, "//interface[@type='hostdev']", 0);
     assert_xp_count(r->xml, "//*[local-name()='commandline']", 0);
+    /* The guest agent's Xen channel is kept, on virtio-serial. */
+    assert_xp(r->xml, "//channel[target/@name='org.qemu.guest_agent.0']"
+                      "/target/@type", "virtio");
     for (i = 0; i < r->n_warnings; i++)
         assert_true(strlen(r->warnings[i].msg) > 10);
 }

@@ -78,6 +78,7 @@ main(int argc, char **argv)
         { "transport", required_argument, NULL, 't' },
         { "verify", no_argument, NULL, 'v' },
         { "format", required_argument, NULL, 'f' },
+        { "source-format", required_argument, NULL, 'F' },
         { "prealloc", no_argument, NULL, 'a' },
         { "parallel", required_argument, NULL, 'j' },
         { "bwlimit", required_argument, NULL, 'l' },
@@ -99,7 +100,7 @@ main(int argc, char **argv)
     struct x2k_transfer_disk *disks;
     struct x2k_transfer_result *res;
     struct x2k_error err = X2K_ERROR_INIT;
-    const char *uri = NULL, *pool = NULL;
+    const char *uri = NULL, *pool = NULL, *source_format = NULL;
     virConnectPtr conn = NULL;
     bool block = false;
 #if X2K_COPY_SSH
@@ -128,6 +129,7 @@ main(int argc, char **argv)
             opts.format = !strcmp(optarg, "qcow2") ? X2K_FORMAT_QCOW2
                                                    : X2K_FORMAT_RAW;
             break;
+        case 'F': source_format = optarg; break;
         case 'a': opts.allocation = X2K_ALLOC_PREALLOCATED; break;
         case 'j': opts.parallel = atoi(optarg); break;
         case 'l': opts.bwlimit = strtoull(optarg, NULL, 10); break;
@@ -181,6 +183,7 @@ main(int argc, char **argv)
     for (i = 0; i < n; i++) {
         disks[i].source = argv[optind + 2 * i];
         disks[i].is_block = block;
+        disks[i].format = source_format;
         disks[i].name = NULL;
         if (pool) {
             disks[i].conn = conn;

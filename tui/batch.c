@@ -32,6 +32,7 @@
 #include "engine/engine.h"
 #include "engine/preflight.h"
 #include "help.h"
+#include "target/target.h"
 
 #define MAX_DISKS 64
 
@@ -335,6 +336,28 @@ fail(struct out *o, struct x2k_error *err, int code)
     return code;
 }
 
+/* --print-xml with a target: warn when the new name is taken there, as
+ * the migration's preflight check target-name would refuse it. */
+static void
+warn_name_taken(const struct x2k_plan *plan, const char *name)
+{
+    struct x2k_error err = X2K_ERROR_INIT;
+    struct x2k_target *t;
+    bool exists = false;
+
+    if (plan->output != X2K_OUTPUT_LIBVIRT)
+        return;
+    t = x2k_target_open(plan->target_uri, &err);
+    if (t && x2k_target_has_domain(t, name, &exists, &err) == 0 && exists)
+        say(stderr,
+                _("xen2kvm: warning: A domain named '%1$s' already exists on "
+                  "%2$s: a migration would stop at the preflight check "
+                  "target-name.  Choose another name with --new-name.\n"),
+                name, plan->target_uri);
+    x2k_target_free(t);
+    x2k_error_clear(&err);
+}
+
 /* --print-xml: convert --input's XML for the target and print it; the
  * warnings, the disk map and the boot files go to stderr. */
 static int
@@ -399,6 +422,8 @@ print_xml(const struct x2k_plan *plan)
                 r->boot_files[i].local);
     for (i = 0; i < r->n_warnings; i++)
         say(stderr, _("xen2kvm: warning: %1$s\n"), r->warnings[i].msg);
+    if (caps)
+        warn_name_taken(plan, r->name);
     return TUI_EXIT_OK;
 }
 

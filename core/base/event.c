@@ -38,10 +38,10 @@ x2k_report_stage(struct x2k_reporter *r, enum x2k_stage stage, bool begin,
 }
 
 static void
-report_text(struct x2k_reporter *r, enum x2k_event_kind kind,
+report_text(struct x2k_reporter *r, enum x2k_event_kind kind, const char *id,
             const char *fmt, va_list ap)
 {
-    struct x2k_event ev = { .kind = kind, .disk = -1, .eta = -1 };
+    struct x2k_event ev = { .kind = kind, .disk = -1, .eta = -1, .id = id };
     char *text;
 
     if (!r || !r->fn)
@@ -58,7 +58,18 @@ x2k_report_log(struct x2k_reporter *r, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    report_text(r, X2K_EVENT_LOG, fmt, ap);
+    report_text(r, X2K_EVENT_LOG, NULL, fmt, ap);
+    va_end(ap);
+}
+
+void
+x2k_report_warning_id(struct x2k_reporter *r, const char *id,
+                      const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    report_text(r, X2K_EVENT_WARNING, id, fmt, ap);
     va_end(ap);
 }
 
@@ -68,7 +79,7 @@ x2k_report_warning(struct x2k_reporter *r, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    report_text(r, X2K_EVENT_WARNING, fmt, ap);
+    report_text(r, X2K_EVENT_WARNING, NULL, fmt, ap);
     va_end(ap);
 }
 

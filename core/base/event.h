@@ -32,7 +32,7 @@ enum x2k_event_kind {
     X2K_EVENT_STAGE_END,        /* stage, status (0 ok, -1 failed) */
     X2K_EVENT_PROGRESS,         /* disk (-1 = overall), done/total... */
     X2K_EVENT_LOG,              /* text: one line */
-    X2K_EVENT_WARNING,          /* text: one translated sentence */
+    X2K_EVENT_WARNING,          /* text: one translated sentence; id */
 };
 
 struct x2k_event {
@@ -47,6 +47,9 @@ struct x2k_event {
     double avg_rate;            /* bytes/s since the disk started */
     double eta;                 /* seconds left; < 0 if unknown */
     const char *text;           /* borrowed */
+    const char *id;             /* warnings: stable, untranslated id
+                                 * ("pci-passthrough"); NULL from callers
+                                 * that give none.  Borrowed */
 };
 
 /* Called on any engine thread, possibly concurrently; must not block. */
@@ -68,6 +71,12 @@ void x2k_report_stage(struct x2k_reporter *r, enum x2k_stage stage,
                       bool begin, int status);
 void x2k_report_log(struct x2k_reporter *r, const char *fmt, ...)
     X2K_PRINTF(2, 3);
+/* A warning with the stable id ID (lowercase words and '-', the same
+ * for every run and language) and a translated sentence.  Every warning
+ * should have one: it is what the report and --machine-readable readers
+ * key on.  x2k_report_warning is the same without an id. */
+void x2k_report_warning_id(struct x2k_reporter *r, const char *id,
+                           const char *fmt, ...) X2K_PRINTF(3, 4);
 void x2k_report_warning(struct x2k_reporter *r, const char *fmt, ...)
     X2K_PRINTF(2, 3);
 

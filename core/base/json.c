@@ -103,8 +103,14 @@ x2k_json_event(const struct x2k_event *ev)
         break;
     case X2K_EVENT_LOG:
     case X2K_EVENT_WARNING:
-        x2k_buf_printf(&b, "{\"type\":\"%s\",\"message\":",
+        x2k_buf_printf(&b, "{\"type\":\"%s\",",
                        ev->kind == X2K_EVENT_LOG ? "log" : "warning");
+        if (ev->kind == X2K_EVENT_WARNING && ev->id) {
+            x2k_buf_puts(&b, "\"id\":");
+            x2k_json_string(&b, ev->id);
+            x2k_buf_puts(&b, ",");
+        }
+        x2k_buf_puts(&b, "\"message\":");
         x2k_json_string(&b, ev->text);
         x2k_buf_puts(&b, "}");
         break;

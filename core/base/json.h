@@ -18,7 +18,7 @@ void x2k_json_string(struct x2k_buf *b, const char *s) X2K_NONNULL(1);
  *   {"type":"progress","disk":0,"name":"vda","done":N,"total":N,
  *    "rate":B/s,"avg_rate":B/s,"eta":seconds|null,"percent":P}
  *   {"type":"log","message":"..."}
- *   {"type":"warning","message":"..."}
+ *   {"type":"warning","id":"...","message":"..."} (no id if NULL)
  * Caller frees. */
 char *x2k_json_event(const struct x2k_event *ev) X2K_NONNULL(1);
 

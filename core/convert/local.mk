@@ -5,8 +5,10 @@ libx2k_la_SOURCES += \
 	%reldir%/xmlconv-caps.c \
 	%reldir%/xmlconv-devices.c \
 	%reldir%/xmlconv-disks.c \
+	%reldir%/xmlconv-guest.c \
 	%reldir%/xmlconv-internal.h \
 	%reldir%/xmlconv-os.c \
+	%reldir%/xmlconv-platform.c \
 	%reldir%/xmlconv-tree.c \
 	%reldir%/xmlconv.c \
 	%reldir%/xmlconv.h \

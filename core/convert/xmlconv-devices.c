@@ -1,11 +1,14 @@
 /* The converted guest's devices other than disks: network interfaces
- * on the plan's bridges and networks (virtio or e1000), one pty serial
+ * on the plan's bridges and networks (the model the plan or the guest's
+ * defaults choose), one pty serial
  * console instead of Xen's consoles and channels, inputs, graphics and
  * video, controllers, the emulator and the balloon, with a warning for
  * every passthrough device that is dropped.  Runs on the caller's
  * thread, as passes of x2k_xmlconv_convert.
  */
 #include <config.h>
+
+#include <stdio.h>
 
 #include "base/i18n.h"
 #include "convert/xmlconv-internal.h"
@@ -50,7 +53,22 @@ set_nic_source(xmlNodePtr nic, enum x2k_net_kind kind, const char *name)
     }
 }
 
-/* Every <interface>: mapping, virtio model, Xen-only parts out. */
+/* Add the NIC with MAC (its <model> MODEL as the source has it) to the
+ * result, with the model it gets. */
+static void
+record_nic(struct conv *c, const char *mac, xmlNodePtr model)
+{
+    struct x2k_xmlconv_result *r = c->r;
+    struct x2k_xmlconv_nic *nic;
+
+    r->nics = x2k_xreallocarray(r->nics, r->n_nics + 1, sizeof *r->nics);
+    nic = &r->nics[r->n_nics++];
+    nic->mac = x2k_xstrdup(mac);
+    nic->old_model = xc_get_attr(model, "type");
+    nic->new_model = x2k_xstrdup(x2k_nic_model_name(xc_nic_model_for(c, mac)));
+}
+
+/* Every <interface>: mapping, model, Xen-only parts out. */
 void
 xc_convert_interfaces(struct conv *c)
 {
@@ -147,32 +165,86 @@ xc_convert_interfaces(struct conv *c)
         model = xc_child(nic, "model");
         if (!model)
             model = xc_add_child(nic, "model");
+        record_nic(c, mac, model);
         xc_keep_attrs(model, (const char *const[]){ NULL });
-        xc_set_attr(model, "type", c->virtio ? "virtio" : "e1000");
+        xc_set_attr(model, "type", c->r->nics[c->r->n_nics - 1].new_model);
         xc_keep_attrs(nic, (const char *const[]){ "type", "trustGuestRxFilters",
                                                   NULL });
     }
 }
 
-/* Xen consoles, serials and channels out; one pty serial console in. */
+/* The guest agent's channel under KVM: virtio-serial, with the socket
+ * libvirt makes for it. */
+static void
+set_agent_channel(xmlNodePtr ch)
+{
+    xmlNodePtr t;
+
+    xc_keep_attrs(ch, (const char *const[]){ NULL });
+    xc_keep_children(ch, (const char *const[]){ NULL });
+    xc_set_attr(ch, "type", "unix");
+    t = xc_add_child(ch, "target");
+    xc_set_attr(t, "type", "virtio");
+    xc_set_attr(t, "name", "org.qemu.guest_agent.0");
+}
+
+/* Every serial port as a pty (ISA has four), the console on the first;
+ * Xen consoles out; the guest agent's channel on virtio-serial. */
 void
 xc_convert_consoles(struct conv *c)
 {
     X2K_AUTOFREE xmlNodePtr *v = NULL;
     xmlNodePtr n, t;
     size_t cnt, i;
+    bool used[4] = { false };
+    int *ports, kept = 0, first = -1;
+    long p;
 
+    /* Ports as the guest knows them (ttyS1 stays ttyS1), the others on
+     * the free ones. */
     v = xc_elems(c->devices, "serial", &cnt);
+    ports = x2k_xcalloc(cnt + 1, sizeof *ports);
+    for (i = 0; i < cnt; i++) {
+        X2K_AUTOFREE char *s = xc_get_attr(xc_child(v[i], "target"), "port");
+
+        ports[i] = -1;
+        if (s && x2k_parse_long(s, 0, 3, &p) && !used[p]) {
+            ports[i] = (int)p;
+            used[p] = true;
+        }
+    }
     for (i = 0; i < cnt; i++) {
         X2K_AUTOFREE char *type = xc_get_attr(v[i], "type");
+        char num[16];
 
+        for (p = 0; ports[i] < 0 && p < 4; p++) {
+            if (!used[p]) {
+                ports[i] = (int)p;
+                used[p] = true;
+            }
+        }
+        if (ports[i] < 0) {
+            xc_warn(c, "serial",
+                    _("A fifth serial port was dropped: KVM's PC has four."));
+            xc_remove_node(v[i]);
+            continue;
+        }
         if (type && strcmp(type, "pty") != 0)
             xc_warn(c, "serial",
-                    _("A serial port of type '%1$s' was replaced by the pty "
-                      "serial console."),
-                    type);
-        xc_remove_node(v[i]);
+                    _("Serial port %1$d of type '%2$s' became a pty (it "
+                      "named a file or endpoint of the Xen host)."),
+                    ports[i], type);
+        /* The pty of a running guest is a live value. */
+        xc_keep_attrs(v[i], (const char *const[]){ NULL });
+        xc_keep_children(v[i], (const char *const[]){ NULL });
+        xc_set_attr(v[i], "type", "pty");
+        t = xc_add_child(v[i], "target");
+        snprintf(num, sizeof num, "%d", ports[i]);
+        xc_set_attr(t, "port", num);
+        if (kept++ == 0)
+            first = ports[i];
     }
+    free(ports);
     free(v);
     v = NULL;
     v = xc_elems(c->devices, "console", &cnt);
@@ -182,10 +254,13 @@ xc_convert_consoles(struct conv *c)
     v = NULL;
     v = xc_elems(c->devices, "channel", &cnt);
     for (i = 0; i < cnt; i++) {
-        t = xc_child(v[i], "target");
-        if (xc_attr_is(t, "type", "xen")) {
-            X2K_AUTOFREE char *name = xc_get_attr(t, "name");
+        X2K_AUTOFREE char *name = NULL;
 
+        t = xc_child(v[i], "target");
+        name = xc_get_attr(t, "name");
+        if (x2k_str_equal(name, "org.qemu.guest_agent.0")) {
+            set_agent_channel(v[i]);
+        } else if (xc_attr_is(t, "type", "xen")) {
             xc_warn(c, "channel",
                     _("The Xen channel '%1$s' was dropped."),
                     name ? name : "?");
@@ -194,16 +269,25 @@ xc_convert_consoles(struct conv *c)
             xc_strip_device(v[i]);
         }
     }
-    /* One pty serial port and the console on it: virsh console works. */
-    n = xc_add_child(c->devices, "serial");
-    xc_set_attr(n, "type", "pty");
-    t = xc_add_child(n, "target");
-    xc_set_attr(t, "port", "0");
+    /* A pty serial port and the console on the first: virsh console
+     * works. */
+    if (kept == 0) {
+        n = xc_add_child(c->devices, "serial");
+        xc_set_attr(n, "type", "pty");
+        t = xc_add_child(n, "target");
+        xc_set_attr(t, "port", "0");
+        first = 0;
+    }
     n = xc_add_child(c->devices, "console");
     xc_set_attr(n, "type", "pty");
     t = xc_add_child(n, "target");
     xc_set_attr(t, "type", "serial");
-    xc_set_attr(t, "port", "0");
+    {
+        char num[16];
+
+        snprintf(num, sizeof num, "%d", first);
+        xc_set_attr(t, "port", num);
+    }
 }
 
 /* Inputs on ps2/usb, graphics on automatic ports, Xen video -> VGA. */
@@ -341,13 +425,26 @@ warn_hostdev(struct conv *c, xmlNodePtr h)
             xc_get_attr(xc_child(src, "vendor"), "id");
         X2K_AUTOFREE char *product =
             xc_get_attr(xc_child(src, "product"), "id");
-        X2K_AUTOFREE char *id = x2k_strdup_printf(
-            "%s:%s", vendor ? vendor : "?", product ? product : "?");
+        X2K_AUTOFREE char *bus = xc_get_attr(xc_child(src, "address"), "bus");
+        X2K_AUTOFREE char *dev =
+            xc_get_attr(xc_child(src, "address"), "device");
 
-        xc_warn(c, "usb-passthrough",
-                _("The USB passthrough device %1$s was dropped: it belongs "
-                  "to the Xen host."),
-                id);
+        if (vendor || product || (!bus && !dev)) {
+            X2K_AUTOFREE char *id = x2k_strdup_printf(
+                "%s:%s", vendor ? vendor : "?", product ? product : "?");
+
+            xc_warn(c, "usb-passthrough",
+                    _("The USB passthrough device %1$s was dropped: it "
+                      "belongs to the Xen host."),
+                    id);
+        } else {
+            /* libxl's usbdev=['hostbus=1,hostaddr=3']. */
+            xc_warn(c, "usb-passthrough",
+                    _("The USB passthrough device on bus %1$s, device %2$s "
+                      "of the Xen host was dropped: it belongs to that "
+                      "host."),
+                    bus ? bus : "?", dev ? dev : "?");
+        }
     } else {
         xc_warn(c, "hostdev",
                 _("A host device passthrough of type '%1$s' was dropped."),
@@ -437,6 +534,14 @@ xc_convert_other_devices(struct conv *c)
             xmlAddPrevSibling(c->devices->children, e);
         else
             xmlAddChild(c->devices, e);
+    }
+    if (c->scsi) {
+        /* --disk-bus=scsi: libvirt's default SCSI model is not in every
+         * QEMU build; virtio-scsi is. */
+        d = xc_add_child(c->devices, "controller");
+        xc_set_attr(d, "type", "scsi");
+        xc_set_attr(d, "index", "0");
+        xc_set_attr(d, "model", "virtio-scsi");
     }
     d = xc_add_child(c->devices, "memballoon");
     xc_set_attr(d, "model", "virtio");

@@ -233,7 +233,8 @@ static const char *const disk_children[] = {
 
 /* One disk of device type disk, named NEWDEV. */
 static void
-convert_disk(struct conv *c, xmlNodePtr disk, const char *newdev)
+convert_disk(struct conv *c, xmlNodePtr disk, const char *newdev,
+             const char *bus)
 {
     X2K_AUTOFREE char *type = xc_get_attr(disk, "type");
     X2K_AUTOFREE char *dname = NULL;
@@ -258,7 +259,7 @@ convert_disk(struct conv *c, xmlNodePtr disk, const char *newdev)
     d->device = x2k_xstrdup("disk");
     d->old_target = xc_get_attr(tgt, "dev");
     d->new_target = x2k_xstrdup(newdev);
-    d->new_bus = x2k_xstrdup(c->disk_bus);
+    d->new_bus = x2k_xstrdup(bus);
     d->readonly = xc_child(disk, "readonly") != NULL;
     d->shareable = xc_child(disk, "shareable") != NULL;
     if (x2k_str_equal(type, "block")) {
@@ -320,7 +321,7 @@ convert_disk(struct conv *c, xmlNodePtr disk, const char *newdev)
         set_driver(disk, d->new_format);
         place_copy(c, disk, d, in);
     }
-    set_target(disk, newdev, c->disk_bus);
+    set_target(disk, newdev, bus);
     xc_unset_attr(disk, "snapshot");
     xc_keep_children(disk, disk_children);
     xc_set_attr(disk, "device", "disk");
@@ -364,15 +365,87 @@ convert_removable(struct conv *c, xmlNodePtr disk, const char *device,
     add_map(c, d->old_target, newdev);
 }
 
+/* The next free index of each name prefix: vd (virtio), sd (SATA and
+ * SCSI, disks and cdroms alike), hd (IDE). */
+struct names {
+    int vd, sd, hd;
+};
+
+/* Can a device go on IDE?  Not on q35: then an i440fx machine of the
+ * target is chosen instead when there is one.  Without capabilities the
+ * machine becomes pc (i440fx) rather than libvirt's default, which may
+ * be q35. */
+static bool
+ide_possible(struct conv *c)
+{
+    xmlNodePtr type = xc_child(c->os, "type");
+    const char *pc = NULL;
+    size_t i;
+
+    if (c->machine && !strstr(c->machine, "q35"))
+        return true;
+    for (i = 0; c->cg && i < c->cg->n_machines && !pc; i++) {
+        if (strcmp(c->cg->machines[i], "pc") == 0 ||
+            strstr(c->cg->machines[i], "i440fx"))
+            pc = c->cg->machines[i];
+    }
+    if (c->machine && !pc)
+        return false;
+    if (c->machine)
+        xc_warn(c, "machine-i440fx",
+                _("IDE needs an i440fx machine: %1$s was chosen instead of "
+                  "%2$s."),
+                pc, c->machine);
+    x2k_str_replace(&c->machine, pc ? pc : "pc");
+    xc_set_attr(type, "machine", c->machine);
+    c->cdrom_bus = "ide";
+    return true;
+}
+
+/* The new name of a device on *BUS; IDE, when it is not possible or
+ * its four places are taken, becomes SATA, with a warning naming DEV. */
+static char *
+take_name(struct conv *c, struct names *nm, enum x2k_disk_bus *bus,
+          const char *dev)
+{
+    const char *who = dev ? dev : "?";
+
+    if (*bus == X2K_DISK_BUS_IDE && !ide_possible(c)) {
+        xc_warn(c, "ide-unavailable",
+                _("Disk %1$s cannot be on IDE: the machine type %2$s has no "
+                  "IDE controller.  It was put on SATA."),
+                who, c->machine);
+        *bus = X2K_DISK_BUS_SATA;
+    } else if (*bus == X2K_DISK_BUS_IDE && nm->hd >= 4) {
+        xc_warn(c, "ide-full",
+                _("IDE has four places and they are taken: disk %1$s was "
+                  "put on SATA."),
+                who);
+        *bus = X2K_DISK_BUS_SATA;
+    }
+    switch (*bus) {
+    case X2K_DISK_BUS_VIRTIO:
+        return x2k_xmlconv_disk_name("vd", nm->vd++);
+    case X2K_DISK_BUS_IDE:
+        return x2k_xmlconv_disk_name("hd", nm->hd++);
+    case X2K_DISK_BUS_SCSI:
+        c->scsi = true;
+        return x2k_xmlconv_disk_name("sd", nm->sd++);
+    case X2K_DISK_BUS_SATA:
+    default:
+        return x2k_xmlconv_disk_name("sd", nm->sd++);
+    }
+}
+
 /* Every <disk>: names and buses, sources, formats, the disk map. */
 void
 xc_convert_disks(struct conv *c)
 {
     X2K_AUTOFREE xmlNodePtr *v = NULL;
     X2K_AUTOFREE struct disk_slot *disks = NULL;
+    struct names names = { 0 };
     size_t n, i, nd = 0;
-    int next_disk = 0, next_cd = 0, next_fd = 0;
-    bool shared = false;
+    int next_fd = 0;
 
     v = xc_elems(c->devices, "disk", &n);
     disks = x2k_xcalloc(n ? n : 1, sizeof *disks);
@@ -411,16 +484,14 @@ xc_convert_disks(struct conv *c)
     }
     /* Order preserved: xvda before xvdb whatever the XML order. */
     qsort(disks, nd, sizeof *disks, cmp_slot);
-    /* SATA disks and SATA cdroms share the sdX names. */
-    shared = strcmp(c->disk_prefix, c->cdrom_prefix) == 0;
     for (i = 0; i < nd; i++) {
-        X2K_AUTOFREE char *name =
-            x2k_xmlconv_disk_name(c->disk_prefix, next_disk++);
+        X2K_AUTOFREE char *dev =
+            xc_get_attr(xc_child(disks[i].node, "target"), "dev");
+        enum x2k_disk_bus bus = xc_disk_bus_for(c, dev);
+        X2K_AUTOFREE char *name = take_name(c, &names, &bus, dev);
 
-        convert_disk(c, disks[i].node, name);
+        convert_disk(c, disks[i].node, name, x2k_disk_bus_name(bus));
     }
-    if (shared)
-        next_cd = next_disk;
     for (i = 0; i < n; i++) {
         X2K_AUTOFREE char *device = xc_get_attr(v[i], "device");
         X2K_AUTOFREE char *name = NULL;
@@ -428,15 +499,14 @@ xc_convert_disks(struct conv *c)
         if (!v[i])
             continue;           /* dropped above */
         if (x2k_str_equal(device, "cdrom")) {
-            const char *prefix = c->cdrom_prefix, *bus = c->cdrom_bus;
+            X2K_AUTOFREE char *dev =
+                xc_get_attr(xc_child(v[i], "target"), "dev");
+            enum x2k_disk_bus bus = strcmp(c->cdrom_bus, "ide") == 0
+                                        ? X2K_DISK_BUS_IDE
+                                        : X2K_DISK_BUS_SATA;
 
-            /* IDE has four places. */
-            if (strcmp(bus, "ide") == 0 && next_cd >= 4) {
-                prefix = "sd";
-                bus = "sata";
-            }
-            name = x2k_xmlconv_disk_name(prefix, next_cd++);
-            convert_removable(c, v[i], "cdrom", name, bus);
+            name = take_name(c, &names, &bus, dev);
+            convert_removable(c, v[i], "cdrom", name, x2k_disk_bus_name(bus));
         } else if (x2k_str_equal(device, "floppy")) {
             name = x2k_xmlconv_disk_name("fd", next_fd++);
             convert_removable(c, v[i], "floppy", name, "fdc");

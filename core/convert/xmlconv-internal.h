@@ -55,16 +55,21 @@ struct conv {
     char *machine;              /* NULL: libvirt's default */
     bool pv;
     bool windows;
+    int windows_era;            /* -1 unknown, 0 before Vista, 1 since */
     bool virtio;                /* the guest can use virtio devices */
     bool uefi;
-    const char *disk_prefix;    /* vd or sd */
-    const char *disk_bus;       /* virtio or sata */
-    const char *cdrom_prefix;
+    enum x2k_disk_bus default_bus;      /* without a --disk-bus choice */
+    enum x2k_nic_model default_nic;     /* without a --nic-model choice */
+    bool defaults_used;         /* a device got the default */
+    bool scsi;                  /* a disk is on SCSI: add a controller */
     const char *cdrom_bus;
     char **map;                 /* old,new,old,new,...,NULL */
     size_t n_map;
     bool pinning_warned;
     bool bootloader;            /* the source had <bootloader> */
+    char *bootloader_path;      /* its text, or NULL */
+    char *bootloader_args;      /* <bootloader_args>, or NULL */
+    bool pxe;                   /* pypxeboot: boot from the network */
     char *file_stem;            /* the name, safe as a file name */
 };
 
@@ -101,6 +106,19 @@ void xc_warn(struct conv *c, const char *id, const char *fmt, ...)
 /* xmlconv-os.c: arch, domain type, machine, firmware, kernel files.
  * Sets ARCH, CG, MACHINE, PV, UEFI and the cdrom bus. */
 void xc_convert_os(struct conv *c);
+/* xmlconv-platform.c: pinning (before the OS pass). */
+void xc_convert_tuning(struct conv *c);
+/* xmlconv-guest.c: Windows or not, which era; the default bus and NIC
+ * model. */
+void xc_decide_guest_os(struct conv *c);
+/* xmlconv-platform.c */
+void xc_convert_features(struct conv *c);
+void xc_convert_cpu(struct conv *c);
+/* xmlconv-guest.c: --vcpus and --memory (after <cpu>). */
+void xc_convert_hardware(struct conv *c);
+/* xmlconv-platform.c */
+void xc_convert_clock(struct conv *c);
+void xc_convert_lifecycle(struct conv *c);
 /* xmlconv-disks.c: every <disk>; fills R's disks and MAP. */
 void xc_convert_disks(struct conv *c);
 /* xmlconv-os.c: the kernel command line, with MAP. */
@@ -112,6 +130,13 @@ void xc_convert_inputs_graphics(struct conv *c);
 void xc_convert_other_devices(struct conv *c);
 /* xmlconv-os.c: <boot dev='hd'/> unless devices carry their order. */
 void xc_convert_boot_order(struct conv *c);
+/* xmlconv-guest.c: the warning for the Windows defaults, if used. */
+void xc_warn_windows_defaults(struct conv *c);
+
+/* xmlconv-guest.c: the bus of the disk that was OLD_TARGET and the
+ * model of the NIC with MAC, from the plan or the defaults. */
+enum x2k_disk_bus xc_disk_bus_for(struct conv *c, const char *old_target);
+enum x2k_nic_model xc_nic_model_for(struct conv *c, const char *mac);
 
 /* xmlconv-disks.c: the caller's facts about the disk with SOURCE (in
  * C's opts), or NULL. */

@@ -91,6 +91,87 @@ add_boot_file(struct conv *c, xmlNodePtr n, const char *kind)
     r->n_boot_files++;
 }
 
+/* The MAC address in pypxeboot's arguments ("mac=..."), or NULL.
+ * Caller frees. */
+static char *
+pxe_mac(const char *args)
+{
+    const char *p = args ? strstr(args, "mac=") : NULL;
+
+    if (!p)
+        return NULL;
+    p += 4;
+    return x2k_xstrndup(p, strspn(p, "0123456789abcdefABCDEF:"));
+}
+
+/* Is KERNEL the copy a bootloader (pygrub, libxl's bootloader run)
+ * extracted from the guest's disk for its last boot? */
+static bool
+is_bootloader_copy(const char *kernel)
+{
+    static const char *const dirs[] = {
+        "/var/lib/xen/", "/var/run/xen/", "/run/xen/", "/tmp/",
+    };
+    const char *base = strrchr(kernel, '/');
+    size_t i;
+
+    base = base ? base + 1 : kernel;
+    if (x2k_str_has_prefix(base, "boot_kernel.") ||
+        x2k_str_has_prefix(base, "boot_ramdisk."))
+        return true;
+    for (i = 0; i < X2K_N_ELEMENTS(dirs); i++) {
+        if (x2k_str_has_prefix(kernel, dirs[i]))
+            return true;
+    }
+    return false;
+}
+
+/* A guest with a Xen bootloader: pypxeboot boots from the network; a
+ * kernel that pygrub extracted (a running guest's dump) is no kernel to
+ * boot directly: the guest boots from its disk. */
+static void
+convert_bootloader(struct conv *c)
+{
+    xmlNodePtr k = xc_child(c->os, "kernel");
+    X2K_AUTOFREE char *kernel = xc_get_text(k);
+    const char *loader = c->bootloader_path ? c->bootloader_path : "";
+    const char *base = strrchr(loader, '/');
+
+    base = base ? base + 1 : loader;
+    if (strstr(base, "pxe")) {
+        X2K_AUTOFREE char *mac = pxe_mac(c->bootloader_args);
+
+        c->pxe = true;
+        if (mac && *mac)
+            xc_warn(c, "pxe-boot",
+                    _("The guest booted from the network through %1$s (NIC "
+                      "%2$s); it boots from the network under KVM too, with "
+                      "its NIC's PXE firmware.  The PXE server must offer it "
+                      "a kernel that runs under KVM."),
+                    loader, mac);
+        else
+            xc_warn(c, "pxe-boot",
+                    _("The guest booted from the network through %1$s; it "
+                      "boots from the network under KVM too, with its NIC's "
+                      "PXE firmware.  The PXE server must offer it a kernel "
+                      "that runs under KVM."),
+                    loader);
+        xc_remove_node(k);
+        xc_remove_children_named(c->os, "initrd");
+        xc_remove_children_named(c->os, "cmdline");
+        return;
+    }
+    if (kernel && is_bootloader_copy(kernel)) {
+        xc_warn(c, "bootloader-kernel",
+                _("The kernel %1$s is the copy that %2$s extracted from the "
+                  "running guest's disk; under KVM the guest boots from its "
+                  "disk with its own bootloader."),
+                kernel, loader);
+        xc_remove_node(k);
+        xc_remove_children_named(c->os, "initrd");
+    }
+}
+
 /* Decide arch, machine, domain type and firmware; rewrite <os> except
  * for the kernel command line (which needs the disk map). */
 void
@@ -191,10 +272,8 @@ xc_convert_os(struct conv *c)
     }
     /* No IDE on q35, nor when we do not know the machine. */
     if (c->machine && !strstr(c->machine, "q35")) {
-        c->cdrom_prefix = "hd";
         c->cdrom_bus = "ide";
     } else {
-        c->cdrom_prefix = "sd";
         c->cdrom_bus = "sata";
     }
 
@@ -247,6 +326,8 @@ xc_convert_os(struct conv *c)
             c->bootloader = true;
         }
     }
+    if (c->bootloader)
+        convert_bootloader(c);
     /* Direct kernel boot: files to fetch, paths rewritten. */
     if ((n = xc_child(c->os, "kernel")) != NULL)
         add_boot_file(c, n, "kernel");
@@ -262,12 +343,20 @@ xc_convert_os(struct conv *c)
                   "kernel; booting from its first disk was assumed."));
 }
 
-/* <boot dev='hd'/> unless the guest orders devices itself. */
+/* <boot dev='hd'/> (network for PXE) unless the guest orders devices
+ * itself. */
 void
 xc_convert_boot_order(struct conv *c)
 {
     xmlNodePtr n, last = NULL;
+    const char *dev = c->pxe ? "network" : "hd";
 
+    if (c->pxe) {
+        /* One order only: the network's. */
+        for (n = c->devices->children; n; n = n->next)
+            xc_remove_children_named(n, "boot");
+        xc_remove_children_named(c->os, "boot");
+    }
     if (has_device_boot_order(c)) {
         xc_remove_children_named(c->os, "boot");
         return;
@@ -281,16 +370,18 @@ xc_convert_boot_order(struct conv *c)
             last = n;
     }
     n = xmlNewNode(NULL, (const xmlChar *)"boot");
-    xc_set_attr(n, "dev", "hd");
+    xc_set_attr(n, "dev", dev);
     if (last)
         xmlAddNextSibling(last, n);
     else
         xmlAddChild(c->os, n);
 }
 
-/* "/dev/xvda1" with MAP {xvda, vda} -> "/dev/vda1"; NULL if no entry. */
+/* "/dev/xvda1" with MAP {xvda, vda} -> "/dev/vda1"; a Xen disk name
+ * that MAP lacks (the domain lists no disks) keeps its letters after
+ * FALLBACK ("/dev/xvdb2" -> "/dev/vdb2"); NULL for anything else. */
 static char *
-map_dev_path(const char *value, const char *const *map)
+map_dev_path(const char *value, const char *const *map, const char *fallback)
 {
     const char *dev, *rest;
     size_t i, len;
@@ -307,6 +398,11 @@ map_dev_path(const char *value, const char *const *map)
         if (rest[strspn(rest, "0123456789")] != '\0')
             continue;
         return x2k_strdup_printf("/dev/%s%s", map[i + 1], rest);
+    }
+    if (fallback && x2k_str_has_prefix(dev, "xvd")) {
+        rest = dev + 3 + strspn(dev + 3, "abcdefghijklmnopqrstuvwxyz");
+        if (rest > dev + 3 && rest[strspn(rest, "0123456789")] == '\0')
+            return x2k_strdup_printf("/dev/%s%s", fallback, dev + 3);
     }
     return NULL;
 }
@@ -328,9 +424,11 @@ is_xen_only_param(const char *tok)
     return strcmp(tok, "xen") == 0;
 }
 
-/* Rewrite a Linux kernel command line for KVM, with the disk MAP. */
-char *
-x2k_xmlconv_cmdline(const char *cmdline, const char *const *map)
+/* Rewrite a Linux kernel command line for KVM, with the disk MAP and
+ * FALLBACK for Xen disks it lacks. */
+static char *
+rewrite_cmdline(const char *cmdline, const char *const *map,
+                const char *fallback)
 {
     struct x2k_buf b = { 0 };
     char *copy = x2k_xstrdup(cmdline), *tok, *save = NULL;
@@ -359,7 +457,7 @@ x2k_xmlconv_cmdline(const char *cmdline, const char *const *map)
                 serial_console = true;
             }
         } else if (eq) {
-            X2K_AUTOFREE char *dev = map_dev_path(eq + 1, map);
+            X2K_AUTOFREE char *dev = map_dev_path(eq + 1, map, fallback);
 
             if (dev)
                 out = x2k_strdup_printf("%.*s=%s", (int)(eq - tok), tok, dev);
@@ -372,7 +470,87 @@ x2k_xmlconv_cmdline(const char *cmdline, const char *const *map)
     return x2k_buf_steal(&b);
 }
 
-/* The kernel command line of direct kernel boot, with the disk map. */
+char *
+x2k_xmlconv_cmdline(const char *cmdline, const char *const *map)
+{
+    return rewrite_cmdline(cmdline, map, "vd");
+}
+
+/* The value of pygrub's --args in bootloader_args ARGS (--args=V,
+ * --args V, quoted or not), or NULL.  Caller frees. */
+static char *
+pygrub_args(const char *args)
+{
+    const char *p = args ? strstr(args, "--args") : NULL;
+    char q;
+
+    if (!p)
+        return NULL;
+    p += 6;
+    if (*p != '=' && *p != ' ' && *p != '\t')
+        return NULL;
+    p += strspn(p, "= \t");
+    if (*p == '"' || *p == '\'') {
+        const char *end;
+
+        q = *p++;
+        end = strchr(p, q);
+        return x2k_xstrndup(p, end ? (size_t)(end - p) : strlen(p));
+    }
+    return x2k_xstrndup(p, strcspn(p, " \t"));
+}
+
+/* A guest that boots through its own bootloader: the root= that Xen's
+ * command line (pygrub's extra arguments) gave it goes to the guest
+ * fixes, which set it in the bootloader configuration; the rest of
+ * TEXT is the bootloader configuration's business under KVM. */
+static void
+carry_root(struct conv *c, const char *text, const char *fallback)
+{
+    X2K_AUTOFREE char *extra = pygrub_args(c->bootloader_args);
+    X2K_AUTOFREE char *all = x2k_strdup_printf("%s %s", text ? text : "",
+                                               extra ? extra : "");
+    X2K_AUTOFREE char *mapped =
+        rewrite_cmdline(all, (const char *const *)c->map, fallback);
+    X2K_AUTOFREE char *orig_root = NULL;
+    struct x2k_buf rest = { 0 };
+    char *tok, *save = NULL;
+
+    if (!c->bootloader || c->pxe)
+        return;
+    for (tok = strtok_r(all, " \t", &save); tok;
+         tok = strtok_r(NULL, " \t", &save)) {
+        if (x2k_str_has_prefix(tok, "root="))
+            x2k_str_replace(&orig_root, tok + 5);
+    }
+    for (tok = strtok_r(mapped, " \t", &save); tok;
+         tok = strtok_r(NULL, " \t", &save)) {
+        /* The last root= is the kernel's. */
+        if (x2k_str_has_prefix(tok, "root="))
+            x2k_str_replace(&c->r->root_override, tok + 5);
+        else if (!x2k_str_has_prefix(tok, "console="))
+            x2k_buf_printf(&rest, "%s%s", rest.len ? " " : "", tok);
+    }
+    if (c->r->root_override && *c->r->root_override)
+        xc_warn(c, "root-override",
+                _("Xen gave the guest root=%1$s on its kernel command line; "
+                  "the guest fixes set root=%2$s in the guest's bootloader "
+                  "configuration (with --no-guest-fixes, set it there "
+                  "yourself)."),
+                orig_root ? orig_root : "", c->r->root_override);
+    else
+        x2k_str_replace(&c->r->root_override, NULL);
+    if (rest.len)
+        xc_warn(c, "bootloader-cmdline",
+                _("Xen added '%1$s' to the kernel command line of a guest "
+                  "that boots through its own bootloader; under KVM the "
+                  "bootloader configuration alone gives the command line."),
+                rest.data);
+    x2k_buf_clear(&rest);
+}
+
+/* The kernel command line of direct kernel boot, with the disk map; for
+ * a guest booting through its bootloader, its root= override. */
 void
 xc_convert_cmdline(struct conv *c)
 {
@@ -382,7 +560,15 @@ xc_convert_cmdline(struct conv *c)
     X2K_AUTOFREE char *rootdev = xc_get_text(root);
     X2K_AUTOFREE char *joined = NULL;
     X2K_AUTOFREE char *out = NULL;
+    int bus = x2k_devchoices_get(&c->plan->disk_buses, NULL);
+    const char *fallback;
 
+    /* Xen disks the domain does not list: named as its disks are. */
+    if (bus < 0)
+        bus = (int)c->default_bus;
+    fallback = bus == X2K_DISK_BUS_VIRTIO ? "vd"
+               : bus == X2K_DISK_BUS_IDE  ? "hd"
+                                          : "sd";
     /* xend-era XML may carry the root device on its own. */
     if (!x2k_str_is_empty(rootdev)) {
         joined = x2k_strdup_printf("root=%s%s%s", rootdev,
@@ -392,14 +578,15 @@ xc_convert_cmdline(struct conv *c)
         text = x2k_steal(&joined);
     }
     xc_remove_node(root);
-    if (!text)
-        return;
     if (!xc_child(c->os, "kernel")) {
         /* A command line without a kernel means nothing to libvirt. */
+        carry_root(c, text, fallback);
         xc_remove_node(cmd);
         return;
     }
-    out = x2k_xmlconv_cmdline(text, (const char *const *)c->map);
+    if (!text)
+        return;
+    out = rewrite_cmdline(text, (const char *const *)c->map, fallback);
     if (!cmd)
         cmd = xc_add_child(c->os, "cmdline");
     xc_set_text(cmd, out);

@@ -1,9 +1,10 @@
 /* The Xen -> KVM domain XML converter's entry points and the passes
- * over the domain as a whole: top-level elements and the new name,
- * CPU tuning, features, <cpu>, clock, lifecycle actions and the guest
- * OS (Windows or not).  x2k_xmlconv_convert works on a copy of the
+ * over the domain as a whole: namespaces, top-level elements and the
+ * new name.  x2k_xmlconv_convert works on a copy of the
  * parsed source and runs the passes in order, with those of
- * xmlconv-os.c (boot), xmlconv-disks.c and xmlconv-devices.c; it
+ * xmlconv-os.c (boot), xmlconv-guest.c (the guest OS and its hardware),
+ * xmlconv-platform.c (CPU, features, clock, lifecycle), xmlconv-disks.c
+ * and xmlconv-devices.c; it
  * collects the disk map, the boot files and a warning for everything
  * it cannot carry.  No I/O but x2k_xmlconv_read_file.  Runs on the
  * caller's thread; calls share no state.
@@ -20,7 +21,9 @@
 #include "convert/xmlconv-internal.h"
 
 /* Remove elements and attributes in foreign namespaces (libxl's
- * <xen:commandline>, the test driver's <test:...>). */
+ * <xen:commandline>, the test driver's <test:...>), but not the
+ * applications' own data in <metadata> (libosinfo's, virt-manager's),
+ * which libvirt keeps for them. */
 static void
 drop_namespaced(struct conv *c, xmlNodePtr n)
 {
@@ -29,7 +32,8 @@ drop_namespaced(struct conv *c, xmlNodePtr n)
 
     for (ch = n->children; ch; ch = next) {
         next = ch->next;
-        if (ch->type != XML_ELEMENT_NODE)
+        if (ch->type != XML_ELEMENT_NODE ||
+            (n == c->root && xc_is_elem(ch, "metadata")))
             continue;
         if (ch->ns) {
             xc_warn(c, "xen-namespace",
@@ -49,20 +53,65 @@ drop_namespaced(struct conv *c, xmlNodePtr n)
     }
 }
 
-/* Drop namespace declarations (no element uses them any more). */
+/* Add the namespaces that N's subtree uses to *USED. */
 static void
-free_ns_defs(xmlNodePtr n)
+collect_ns(xmlNodePtr n, xmlNsPtr **used, size_t *n_used)
 {
     xmlNodePtr ch;
+    xmlAttrPtr a;
 
     if (n->type != XML_ELEMENT_NODE)
         return;
-    if (n->nsDef) {
-        xmlFreeNsList(n->nsDef);
-        n->nsDef = NULL;
+    if (n->ns) {
+        *used = x2k_xreallocarray(*used, *n_used + 1, sizeof **used);
+        (*used)[(*n_used)++] = n->ns;
+    }
+    for (a = n->properties; a; a = a->next) {
+        if (a->ns) {
+            *used = x2k_xreallocarray(*used, *n_used + 1, sizeof **used);
+            (*used)[(*n_used)++] = a->ns;
+        }
     }
     for (ch = n->children; ch; ch = ch->next)
-        free_ns_defs(ch);
+        collect_ns(ch, used, n_used);
+}
+
+/* Drop the namespace declarations in N's subtree that nothing uses any
+ * more (those of the elements dropped). */
+static void
+free_unused_ns(xmlNodePtr n, xmlNsPtr *used, size_t n_used)
+{
+    xmlNodePtr ch;
+    xmlNsPtr *link, ns;
+    size_t i;
+
+    if (n->type != XML_ELEMENT_NODE)
+        return;
+    for (link = &n->nsDef; (ns = *link) != NULL;) {
+        bool in_use = false;
+
+        for (i = 0; i < n_used && !in_use; i++)
+            in_use = used[i] == ns;
+        if (in_use) {
+            link = &ns->next;
+            continue;
+        }
+        *link = ns->next;
+        ns->next = NULL;
+        xmlFreeNs(ns);
+    }
+    for (ch = n->children; ch; ch = ch->next)
+        free_unused_ns(ch, used, n_used);
+}
+
+static void
+free_ns_defs(xmlNodePtr root)
+{
+    X2K_AUTOFREE xmlNsPtr *used = NULL;
+    size_t n_used = 0;
+
+    collect_ns(root, &used, &n_used);
+    free_unused_ns(root, used, n_used);
 }
 
 /* Remove white-space-only text between elements so that the output is
@@ -112,9 +161,14 @@ convert_top_level(struct conv *c)
                     _("The unknown element <%1$s> was dropped."),
                     (const char *)n->name);
             xc_remove_node(n);
-        } else if (xc_is_elem(n, "bootloader") ||
-                   xc_is_elem(n, "bootloader_args") || xc_is_elem(n, "idmap")) {
-            c->bootloader |= xc_is_elem(n, "bootloader");
+        } else if (xc_is_elem(n, "bootloader")) {
+            c->bootloader = true;
+            c->bootloader_path = xc_get_text(n);
+            xc_remove_node(n);
+        } else if (xc_is_elem(n, "bootloader_args")) {
+            c->bootloader_args = xc_get_text(n);
+            xc_remove_node(n);
+        } else if (xc_is_elem(n, "idmap")) {
             xc_remove_node(n);
         } else if (xc_is_elem(n, "seclabel")) {
             if (xc_attr_is(n, "type", "static"))
@@ -139,248 +193,6 @@ convert_top_level(struct conv *c)
 
     if (c->plan->new_uuid)
         xc_remove_node(xc_child(c->root, "uuid"));
-}
-
-/* vcpu/iothread pinning and NUMA placement name the Xen host's CPUs. */
-static void
-convert_tuning(struct conv *c)
-{
-    xmlNodePtr vcpu = xc_child(c->root, "vcpu");
-    xmlNodePtr cputune = xc_child(c->root, "cputune");
-    xmlNodePtr numatune = xc_child(c->root, "numatune");
-    bool pinned = false;
-    xmlNodePtr n, next;
-
-    if (vcpu && xmlHasProp(vcpu, (const xmlChar *)"cpuset")) {
-        xc_unset_attr(vcpu, "cpuset");
-        pinned = true;
-    }
-    if (vcpu && xc_attr_is(vcpu, "placement", "auto"))
-        xc_unset_attr(vcpu, "placement");
-    for (n = cputune ? cputune->children : NULL; n; n = next) {
-        next = n->next;
-        if (xc_is_elem(n, "vcpupin") || xc_is_elem(n, "emulatorpin") ||
-            xc_is_elem(n, "iothreadpin") || xc_is_elem(n, "vcpusched") ||
-            xc_is_elem(n, "iothreadsched") || xc_is_elem(n, "emulatorsched")) {
-            xc_remove_node(n);
-            pinned = true;
-        }
-    }
-    if (cputune && !cputune->children)
-        xc_remove_node(cputune);
-    if (numatune) {
-        xc_remove_node(numatune);
-        pinned = true;
-    }
-    if (pinned && !c->pinning_warned) {
-        c->pinning_warned = true;
-        xc_warn(c, "cpu-pinning",
-                _("CPU pinning and NUMA placement were dropped: they name "
-                  "CPUs of the Xen host.  Pin again on the KVM host if "
-                  "needed."));
-    }
-}
-
-/* <cpu>: without KVM (TCG) the host CPU cannot be passed through. */
-static void
-convert_cpu(struct conv *c)
-{
-    xmlNodePtr cpu = xc_child(c->root, "cpu");
-    X2K_AUTOFREE char *mode = xc_get_attr(cpu, "mode");
-
-    if (!cpu || strcmp(c->r->domain_type, "qemu") != 0 ||
-        !x2k_str_equal(mode, "host-passthrough"))
-        return;
-    xc_warn(c, "cpu-model",
-            _("The target has no KVM: the host-passthrough CPU mode was "
-              "dropped and QEMU's default CPU model is used."));
-    xc_unset_attr(cpu, "mode");
-    xc_unset_attr(cpu, "check");
-    xc_unset_attr(cpu, "migratable");
-    xc_keep_children(cpu, (const char *const[]){ "numa", "topology", NULL });
-    if (!cpu->children)
-        xc_remove_node(cpu);
-}
-
-static const char *kvm_features[] = {
-    "acpi", "apic", "pae", "privnet", "hyperv", "kvm", "pvspinlock", "pmu",
-    "vmport", "smm", "ioapic", "vmcoreinfo", "msrs", "gic", "htm",
-    "nested-hv", "ccf-assist", "cfpc", "sbbc", "ibs", "hpt", "tcg",
-    "async-teardown", NULL,
-};
-
-/* <features>: Xen-only ones out, viridian -> hyperv, ACPI for PV. */
-static void
-convert_features(struct conv *c)
-{
-    xmlNodePtr f = xc_child(c->root, "features"), n, next, hv, s;
-    bool viridian = false;
-
-    if (!f) {
-        f = xmlNewNode(NULL, (const xmlChar *)"features");
-        n = xc_child(c->root, "cpu");
-        if (!n)
-            n = xc_child(c->root, "clock");
-        if (n)
-            xmlAddPrevSibling(n, f);
-        else
-            xmlAddNextSibling(c->os, f);
-    }
-    for (n = f->children; n; n = next) {
-        next = n->next;
-        if (n->type != XML_ELEMENT_NODE)
-            continue;
-        if (xc_is_elem(n, "viridian")) {
-            viridian = true;
-            xc_remove_node(n);
-        } else if (xc_is_elem(n, "hap")) {
-            /* KVM uses EPT/NPT by itself. */
-            xc_remove_node(n);
-        } else if (xc_is_elem(n, "xen")) {
-            if (xc_child(n, "passthrough") || xc_child(n, "e820_host"))
-                xc_warn(c, "xen-passthrough",
-                        _("The Xen passthrough features (e820_host, "
-                          "passthrough) were dropped."));
-            xc_remove_node(n);
-        } else if (!xc_in_list((const char *)n->name, kvm_features)) {
-            xc_warn(c, "feature",
-                    _("The Xen feature <%1$s> was dropped."),
-                    (const char *)n->name);
-            xc_remove_node(n);
-        }
-    }
-    /* A PV guest had no ACPI; under KVM it needs it to shut down. */
-    if (!xc_child(f, "acpi"))
-        xc_add_child(f, "acpi");
-    if (!xc_child(f, "apic"))
-        xc_add_child(f, "apic");
-    if (c->arch && strcmp(c->arch, "i686") == 0 && !xc_child(f, "pae"))
-        xc_add_child(f, "pae");
-    if (viridian && !xc_child(f, "hyperv")) {
-        /* Viridian = Hyper-V enlightenments for Windows. */
-        hv = xc_add_child(f, "hyperv");
-        s = xc_add_child(hv, "relaxed");
-        xc_set_attr(s, "state", "on");
-        s = xc_add_child(hv, "vapic");
-        xc_set_attr(s, "state", "on");
-        s = xc_add_child(hv, "spinlocks");
-        xc_set_attr(s, "state", "on");
-        xc_set_attr(s, "retries", "8191");
-    }
-}
-
-/* <clock>: libxl's variable offsets, local time for Windows, timers. */
-static void
-convert_clock(struct conv *c)
-{
-    xmlNodePtr clock = xc_child(c->root, "clock"), t, next;
-    static const char *const timers[] = {
-        "rtc", "pit", "hpet", "kvmclock", "hypervclock", NULL,
-    };
-    X2K_AUTOFREE char *offset = NULL;
-    X2K_AUTOFREE char *basis = NULL;
-    X2K_AUTOFREE char *adj = NULL;
-
-    if (!clock) {
-        clock = xmlNewNode(NULL, (const xmlChar *)"clock");
-        t = xc_child(c->root, "on_poweroff");
-        if (t)
-            xmlAddPrevSibling(t, clock);
-        else
-            xmlAddPrevSibling(c->devices, clock);
-        xc_set_attr(clock, "offset", "utc");
-    }
-    offset = xc_get_attr(clock, "offset");
-    basis = xc_get_attr(clock, "basis");
-    adj = xc_get_attr(clock, "adjustment");
-    /* libxl writes offset='variable' adjustment='0' basis='...'. */
-    if (x2k_str_equal(offset, "variable") &&
-        (!adj || strcmp(adj, "0") == 0 || strcmp(adj, "reset") == 0)) {
-        x2k_str_replace(&offset, basis ? basis : "utc");
-        xc_unset_attr(clock, "adjustment");
-        xc_unset_attr(clock, "basis");
-        xc_set_attr(clock, "offset", offset);
-    }
-    if (c->windows && !x2k_str_equal(offset, "localtime")) {
-        /* Windows keeps its hardware clock in local time. */
-        xc_keep_attrs(clock, (const char *const[]){ NULL });
-        xc_set_attr(clock, "offset", "localtime");
-    }
-    for (t = clock->children; t; t = next) {
-        next = t->next;
-        if (xc_is_elem(t, "timer")) {
-            X2K_AUTOFREE char *name = xc_get_attr(t, "name");
-
-            if (!xc_in_list(name, timers)) {
-                xc_warn(c, "timer",
-                        _("The Xen timer '%1$s' was dropped."),
-                        name ? name : "");
-                xc_remove_node(t);
-            }
-        }
-    }
-}
-
-/* on_poweroff/on_reboot/on_crash: Xen-only actions replaced. */
-static void
-convert_lifecycle(struct conv *c)
-{
-    static const char *const names[] = {
-        "on_poweroff", "on_reboot", "on_crash",
-    };
-    size_t i;
-
-    for (i = 0; i < X2K_N_ELEMENTS(names); i++) {
-        xmlNodePtr n = xc_child(c->root, names[i]);
-        X2K_AUTOFREE char *v = xc_get_text(n);
-
-        if (x2k_str_equal(v, "rename-restart")) {
-            xc_set_text(n, "restart");
-            xc_warn(c, "lifecycle",
-                    _("%1$s 'rename-restart' is Xen-only; it became "
-                      "'restart'."),
-                    names[i]);
-        }
-    }
-}
-
-/* Windows: from the caller, else guessed from Xen's hints. */
-static void
-decide_guest_os(struct conv *c)
-{
-    xmlNodePtr clock = xc_child(c->root, "clock");
-    bool viridian = xc_child(xc_child(c->root, "features"), "viridian") != NULL;
-    bool localtime = xc_attr_is(clock, "offset", "localtime") ||
-                     xc_attr_is(clock, "basis", "localtime");
-
-    switch (c->opts->guest_os) {
-    case X2K_GUEST_OS_WINDOWS:
-        c->windows = true;
-        break;
-    case X2K_GUEST_OS_LINUX:
-        c->windows = false;
-        break;
-    case X2K_GUEST_OS_UNKNOWN:
-    default:
-        c->windows = !c->pv && (viridian || localtime);
-        if (c->windows)
-            xc_warn(c, "guest-os-guessed",
-                    _("The guest looks like Windows (Viridian or a local-time "
-                      "clock); it was converted as Windows."));
-        break;
-    }
-    c->virtio = !c->windows || c->opts->virtio_drivers;
-    if (c->virtio) {
-        c->disk_prefix = "vd";
-        c->disk_bus = "virtio";
-    } else {
-        c->disk_prefix = "sd";
-        c->disk_bus = "sata";
-        xc_warn(c, "windows-no-virtio",
-                _("Windows has no virtio drivers out of the box: disks were "
-                  "put on SATA and network interfaces on e1000.  The virt-v2v "
-                  "engine installs virtio drivers."));
-    }
 }
 
 /* DOC's root as indented XML without declaration; NULL on failure. */
@@ -475,16 +287,18 @@ x2k_xmlconv_convert(const xmlDoc *src, const struct x2k_plan *plan,
         c.devices = xc_add_child(c.root, "devices");
 
     convert_top_level(&c);
-    convert_tuning(&c);
+    xc_convert_tuning(&c);
     xc_convert_os(&c);
-    decide_guest_os(&c);
-    convert_features(&c);
-    convert_cpu(&c);
-    convert_clock(&c);
-    convert_lifecycle(&c);
+    xc_decide_guest_os(&c);
+    xc_convert_features(&c);
+    xc_convert_cpu(&c);
+    xc_convert_hardware(&c);
+    xc_convert_clock(&c);
+    xc_convert_lifecycle(&c);
     xc_convert_disks(&c);
     xc_convert_cmdline(&c);
     xc_convert_interfaces(&c);
+    xc_warn_windows_defaults(&c);
     xc_convert_consoles(&c);
     xc_convert_inputs_graphics(&c);
     xc_convert_other_devices(&c);
@@ -497,6 +311,8 @@ x2k_xmlconv_convert(const xmlDoc *src, const struct x2k_plan *plan,
     free(c.arch);
     free(c.machine);
     free(c.file_stem);
+    free(c.bootloader_path);
+    free(c.bootloader_args);
     for (i = 0; i < c.n_map; i++)
         free(c.map[i]);
     free(c.map);
@@ -646,6 +462,7 @@ x2k_xmlconv_result_free(struct x2k_xmlconv_result *r)
     free(r->xml);
     free(r->name);
     free(r->domain_type);
+    free(r->root_override);
     for (i = 0; i < r->n_disks; i++) {
         struct x2k_xmlconv_disk *d = &r->disks[i];
 
@@ -661,6 +478,12 @@ x2k_xmlconv_result_free(struct x2k_xmlconv_result *r)
         free(d->new_format);
     }
     free(r->disks);
+    for (i = 0; i < r->n_nics; i++) {
+        free(r->nics[i].mac);
+        free(r->nics[i].old_model);
+        free(r->nics[i].new_model);
+    }
+    free(r->nics);
     for (i = 0; i < r->n_boot_files; i++) {
         free(r->boot_files[i].kind);
         free(r->boot_files[i].remote);

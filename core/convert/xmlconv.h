@@ -76,6 +76,8 @@ struct x2k_xmlconv_opts {
     const struct x2k_caps *caps;    /* NULL: libvirt picks emulator/machine */
     const char *domain_type;        /* "kvm"/"qemu" or NULL (from caps) */
     enum x2k_guest_os guest_os;
+    int windows_major;              /* from inspection (6 = Vista/2008);
+                                     * 0: from the XML's hints */
     bool virtio_drivers;            /* Windows: drivers will be installed */
     enum x2k_disk_policy disk_policy;
     const struct x2k_xmlconv_disk_in *disks;
@@ -110,6 +112,13 @@ struct x2k_xmlconv_bootfile {
     char *local;                    /* path the converted XML uses */
 };
 
+/* One NIC of the converted guest. */
+struct x2k_xmlconv_nic {
+    char *mac;                      /* or NULL */
+    char *old_model;                /* the source's model, or NULL */
+    char *new_model;                /* virtio, e1000, rtl8139 */
+};
+
 struct x2k_xmlconv_warning {
     char *id;                       /* stable: "pci-passthrough"... */
     char *msg;                      /* translated sentence */
@@ -120,12 +129,20 @@ struct x2k_xmlconv_result {
     char *name;                     /* the new domain's name */
     char *domain_type;              /* "kvm" or "qemu" */
     bool was_pv;                    /* the source was paravirtualised */
+    bool windows;                   /* converted as a Windows guest */
     struct x2k_xmlconv_disk *disks;
     size_t n_disks;
+    struct x2k_xmlconv_nic *nics;
+    size_t n_nics;
     struct x2k_xmlconv_bootfile *boot_files;
     size_t n_boot_files;
     struct x2k_xmlconv_warning *warnings;
     size_t n_warnings;
+    /* root= that the Xen command line gave a guest which boots through
+     * its own bootloader (pygrub's extra arguments), on the new disk
+     * names: the guest fixes put it into the bootloader configuration.
+     * NULL if none. */
+    char *root_override;
 };
 
 /* Parse domain XML with x2k_xml_parse (X2K_XML_DOMAIN). */
@@ -166,7 +183,8 @@ void x2k_xmlconv_result_free(struct x2k_xmlconv_result *r);
 X2K_DEFINE_AUTO(x2k_xmlconv_result, x2k_xmlconv_result_free)
 
 /* Rewrite a Linux kernel command line for KVM: root=/resume=/... on
- * /dev/<old> use the new disk names of MAP (pairs old,new,...,NULL),
+ * /dev/<old> use the new disk names of MAP (pairs old,new,...,NULL;
+ * a Xen disk xvdX that MAP lacks becomes vdX),
  * console=xvc0|hvc0 -> ttyS0, Xen-only parameters dropped.  Caller
  * frees. */
 char *x2k_xmlconv_cmdline(const char *cmdline, const char *const *map)

@@ -33,9 +33,8 @@ eng_disks_in(const struct x2k_engine *eng, bool with_copies)
             continue;
         in[n].source = d->path;
         in[n].detected_format = d->real_format;
-        /* A qcow2 source is copied byte for byte and stays qcow2. */
-        if (x2k_str_equal(d->real_format, "qcow2"))
-            in[n].new_format = "qcow2";
+        /* The copy's format is the plan's, whatever the source's; only
+         * the copies already made (virt-v2v's staging) say otherwise. */
         for (j = 0; with_copies && j < eng->n_disks; j++) {
             const struct eng_disk *c = &eng->disks[j];
 
@@ -107,7 +106,7 @@ fetch_boot_files(struct x2k_engine *eng, struct x2k_error *err)
 
     if (eng->conv->n_boot_files && eng->plan.output == X2K_OUTPUT_LIBVIRT &&
         strstr(uri, "://") && !strstr(uri, ":///"))
-        x2k_report_warning(&eng->reporter,
+        x2k_report_warning_id(&eng->reporter, "boot-files-remote",
                            _("The kernel and initrd are fetched to this "
                              "machine, but the target %1$s is remote: copy "
                              "them to the same paths there before starting "
@@ -193,8 +192,8 @@ eng_stage_convert(struct x2k_engine *eng, struct x2k_error *err)
     if (!eng->conv)
         return -1;
     for (i = 0; i < eng->conv->n_warnings; i++)
-        x2k_report_warning(&eng->reporter, "%s",
-                           eng->conv->warnings[i].msg);
+        x2k_report_warning_id(&eng->reporter, eng->conv->warnings[i].id,
+                              "%s", eng->conv->warnings[i].msg);
     for (i = 0; i < eng->conv->n_disks; i++) {
         const struct x2k_xmlconv_disk *d = &eng->conv->disks[i];
 
@@ -267,10 +266,14 @@ eng_stage_fix_guest(struct x2k_engine *eng, struct x2k_error *err)
         goto out;
     }
     o.map = map;
+    o.root = eng->conv->root_override;
     o.direct_kernel_boot = eng->conv->n_boot_files > 0;
     eng->guest_report = x2k_guest_report_new();
     rc = x2k_guest_convert(gd, n, &o, &eng->reporter, eng->guest_report,
                            err);
+    for (i = 0; i < eng->guest_report->n_warnings; i++)
+        x2k_report_warning_id(&eng->reporter, "guest-fix", "%s",
+                              eng->guest_report->warnings[i]);
     for (i = 0; i < eng->guest_report->n_changes; i++) {
         const struct x2k_guest_change *c = &eng->guest_report->changes[i];
 

@@ -1,13 +1,17 @@
 /* The copy stage: where each disk goes (a trial conversion names it,
  * the target's pool says whether it is a file or a volume upload), then
  * core/transfer copies the disks, verifying them when the plan asks.
- * A qcow2 source, and every virt-v2v staging copy, is a byte copy.
+ * Every copy ends in the plan's --format, whatever the source's: a qcow2
+ * source is copied as the file it is and converted (into a local
+ * staging file first when the destination is a volume), except
+ * virt-v2v's staging copies, which are byte copies it reads itself.
  * Runs on the engine's thread.
  */
 #include <config.h>
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/fsutil.h"
 #include "base/i18n.h"
@@ -74,11 +78,7 @@ place_disks(struct x2k_engine *eng, struct x2k_error *err)
                 d->is_block = d->is_block || id->is_block;
             }
         }
-        /* A qcow2 source is copied byte for byte and stays qcow2. */
-        if (x2k_str_equal(d->detected_format, "qcow2"))
-            d->new_format = x2k_xstrdup("qcow2");
-        else
-            d->new_format = x2k_xstrdup(cd->new_format);
+        d->new_format = x2k_xstrdup(cd->new_format);
         if (eng_is_v2v(eng)) {
             X2K_AUTOFREE char *dir =
                 x2k_strdup_printf("%s/disks", eng->run_dir);
@@ -99,10 +99,21 @@ place_disks(struct x2k_engine *eng, struct x2k_error *err)
         } else {
             d->pool = x2k_xstrdup(cd->new_pool);
             d->volume = x2k_xstrdup(cd->new_volume);
+            if (x2k_str_equal(d->detected_format, "qcow2")) {
+                /* Converted here first, then uploaded (upload_staged). */
+                X2K_AUTOFREE char *dir =
+                    x2k_strdup_printf("%s/disks", eng->run_dir);
+
+                if (x2k_mkdir_p(dir, 0700, err) < 0)
+                    goto fail;
+                d->dest_path = x2k_strdup_printf("%s/%s.%s", dir,
+                                                 d->new_target,
+                                                 d->new_format);
+            }
         }
-        d->label = d->dest_path ? x2k_xstrdup(d->dest_path)
-                                : x2k_strdup_printf("%s/%s", d->pool,
-                                                    d->volume);
+        d->label = d->dest_path && !d->pool
+                       ? x2k_xstrdup(d->dest_path)
+                       : x2k_strdup_printf("%s/%s", d->pool, d->volume);
     }
     x2k_xmlconv_result_free(r);
     return 0;
@@ -111,8 +122,8 @@ fail:
     return -1;
 }
 
-/* Copy with core/transfer the disks whose copy format is (or is not)
- * the plan's; a qcow2 source is a byte copy. */
+/* Copy with core/transfer the disks whose copy is (or is not) a byte
+ * copy (virt-v2v's staging); a qcow2 source ends in the plan's format. */
 static int
 copy_group(struct x2k_engine *eng, bool byte_copy, struct x2k_error *err)
 {
@@ -132,7 +143,8 @@ copy_group(struct x2k_engine *eng, bool byte_copy, struct x2k_error *err)
     idx = x2k_xcalloc(eng->n_disks + 1, sizeof *idx);
     for (i = 0; i < eng->n_disks; i++) {
         struct eng_disk *d = &eng->disks[i];
-        bool bc = eng_is_v2v(eng) || x2k_str_equal(d->detected_format, "qcow2");
+        bool bc = eng_is_v2v(eng);
+        bool qcow2 = x2k_str_equal(d->detected_format, "qcow2");
 
         if (bc != byte_copy)
             continue;
@@ -142,8 +154,8 @@ copy_group(struct x2k_engine *eng, bool byte_copy, struct x2k_error *err)
         td[n].is_block = d->is_block;
         /* A qcow2 file is copied as the file it is: its size is the
          * file's, not the virtual disk's (learned when opened). */
-        td[n].size = x2k_str_equal(d->detected_format, "qcow2") ? 0
-                                                                : d->size;
+        td[n].size = qcow2 ? 0 : d->size;
+        td[n].format = qcow2 && !bc ? "qcow2" : NULL;
         td[n].name = d->new_target;
         td[n].dest_path = d->dest_path;
         if (!d->dest_path) {
@@ -193,6 +205,49 @@ out:
     return rc;
 }
 
+/* The disks converted into a local staging file for a volume: upload
+ * each (a local read), then drop the staging file, so that what follows
+ * uses the volume. */
+static int
+upload_staged(struct x2k_engine *eng, struct x2k_error *err)
+{
+    struct x2k_transfer_opts o = { 0 };
+    size_t i;
+
+    o.format = eng->plan.format;
+    o.allocation = eng->plan.allocation;
+    o.reporter = &eng->reporter;
+    for (i = 0; i < eng->n_disks; i++) {
+        struct eng_disk *d = &eng->disks[i];
+        struct x2k_transfer_disk td = { 0 };
+        struct x2k_transfer_result res = { 0 };
+        int rc;
+
+        if (!d->pool || !d->dest_path)
+            continue;
+        td.source = d->dest_path;
+        td.name = d->new_target;
+        td.conn = x2k_target_conn(eng->tgt);
+        td.pool = d->pool;
+        td.volume = d->volume;
+        rc = x2k_transfer_run(&td, 1, &o, &res, err);
+        x2k_transfer_result_clear(&res);
+        if (rc < 0)
+            return -1;
+        x2k_report_log(&eng->reporter, "uploaded %s into %s",
+                       d->dest_path, d->label);
+        {
+            X2K_AUTOFREE char *j = x2k_transfer_journal_path(d->dest_path);
+
+            unlink(j);
+        }
+        unlink(d->dest_path);
+        free(d->dest_path);
+        d->dest_path = NULL;
+    }
+    return 0;
+}
+
 /* Copy every disk into the target. */
 int
 eng_stage_copy(struct x2k_engine *eng, struct x2k_error *err)
@@ -224,7 +279,8 @@ eng_stage_copy(struct x2k_engine *eng, struct x2k_error *err)
     }
     if (place_disks(eng, err) < 0)
         return -1;
-    if (copy_group(eng, false, err) < 0 || copy_group(eng, true, err) < 0)
+    if (copy_group(eng, false, err) < 0 || copy_group(eng, true, err) < 0 ||
+        upload_staged(eng, err) < 0)
         return -1;
     return 0;
 }

@@ -79,7 +79,7 @@ eng_stage_define(struct x2k_engine *eng, struct x2k_error *err)
         x2k_target_pool_refresh(eng->tgt, eng_pool_name(eng), &local) < 0) {
         char *text = x2k_error_format(&local);
 
-        x2k_report_warning(&eng->reporter, "%s", text);
+        x2k_report_warning_id(&eng->reporter, "pool-refresh", "%s", text);
         free(text);
         x2k_error_clear(&local);
     }

@@ -6,6 +6,7 @@
 #ifndef X2K_ENGINE_INTERNAL_H
 #define X2K_ENGINE_INTERNAL_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -35,6 +36,12 @@ struct eng_disk {
     double seconds;
 };
 
+/* One warning of the run, as its event said it. */
+struct eng_warning {
+    char *id;                   /* stable id, or NULL */
+    char *text;                 /* translated sentence */
+};
+
 /* One run; each stage fills the fields under its name. */
 struct x2k_engine {
     struct x2k_plan plan;
@@ -47,6 +54,9 @@ struct x2k_engine {
     enum x2k_stage stage;
     double stage_secs[X2K_N_STAGES];
     size_t n_warnings;
+    struct eng_warning *warnings;   /* every warning event, in order */
+    pthread_mutex_t warn_lock;      /* for the two: events come from any
+                                     * thread */
     bool kvm_logged;
 
     /* connect */

@@ -113,9 +113,6 @@ report_text(struct x2k_engine *eng, const char *cmd)
                            eng->conv->boot_files[i].kind,
                            eng->conv->boot_files[i].remote,
                            eng->conv->boot_files[i].local);
-        for (i = 0; i < eng->conv->n_warnings; i++)
-            x2k_buf_printf(&b, "warning %s: %s\n", eng->conv->warnings[i].id,
-                           eng->conv->warnings[i].msg);
         /* Every line of the domain XML that changed, old -> new. */
         {
             struct x2k_guest_report *d = x2k_guest_report_new();
@@ -149,7 +146,15 @@ report_text(struct x2k_engine *eng, const char *cmd)
     for (s = 0; s < X2K_STAGE_REPORT; s++)
         x2k_buf_printf(&b, "%-10s %.2f s\n", x2k_stage_id((enum x2k_stage)s),
                        eng->stage_secs[s]);
+    /* Every warning of the run, whichever stage gave it. */
+    x2k_buf_puts(&b, "\n[warnings]\n");
+    pthread_mutex_lock(&eng->warn_lock);
+    for (i = 0; i < eng->n_warnings; i++)
+        x2k_buf_printf(&b, "%s: %s\n",
+                       eng->warnings[i].id ? eng->warnings[i].id : "-",
+                       eng->warnings[i].text);
     x2k_buf_printf(&b, "\nwarnings: %zu\n", eng->n_warnings);
+    pthread_mutex_unlock(&eng->warn_lock);
     if (eng->failure)
         x2k_buf_printf(&b, "\nresult: failed in the stage %s: %s\n",
                        x2k_stage_id(eng->stage), eng->failure);

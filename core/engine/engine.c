@@ -211,7 +211,8 @@ stage_preflight(struct x2k_engine *eng, struct x2k_error *err)
         const struct x2k_check *c = &p->checks[i];
 
         if (c->status == X2K_CHECK_FAIL || c->status == X2K_CHECK_WARN)
-            x2k_report_warning(&eng->reporter, "%s: %s", c->id, c->message);
+            x2k_report_warning_id(&eng->reporter, c->id, "%s: %s", c->id,
+                                  c->message);
         else
             x2k_report_log(&eng->reporter, "check %s: %s: %s", c->id,
                            x2k_check_status_name(c->status), c->message);
@@ -260,8 +261,17 @@ tee_event(const struct x2k_event *ev, void *opaque)
 {
     struct x2k_engine *eng = opaque;
 
-    if (ev->kind == X2K_EVENT_WARNING)
-        eng->n_warnings++;
+    if (ev->kind == X2K_EVENT_WARNING) {
+        struct eng_warning *w;
+
+        pthread_mutex_lock(&eng->warn_lock);
+        eng->warnings = x2k_xreallocarray(eng->warnings, eng->n_warnings + 1,
+                                          sizeof *eng->warnings);
+        w = &eng->warnings[eng->n_warnings++];
+        w->id = x2k_xstrdup(ev->id);
+        w->text = x2k_xstrdup(ev->text ? ev->text : "");
+        pthread_mutex_unlock(&eng->warn_lock);
+    }
     if (eng->log_fd >= 0 &&
         (ev->kind == X2K_EVENT_LOG || ev->kind == X2K_EVENT_WARNING ||
          ev->kind == X2K_EVENT_STAGE_BEGIN ||
@@ -305,6 +315,7 @@ x2k_engine_new(const struct x2k_plan *plan)
     x2k_plan_init(&eng->plan);
     x2k_plan_copy(&eng->plan, plan);
     x2k_reporter_init(&eng->reporter, tee_event, eng);
+    pthread_mutex_init(&eng->warn_lock, NULL);
     eng->log_fd = -1;
     return eng;
 }
@@ -343,6 +354,12 @@ x2k_engine_free(struct x2k_engine *eng)
     x2k_guest_report_free(eng->guest_report);
     free(eng->guest_skipped);
     free(eng->failure);
+    for (i = 0; i < eng->n_warnings; i++) {
+        free(eng->warnings[i].id);
+        free(eng->warnings[i].text);
+    }
+    free(eng->warnings);
+    pthread_mutex_destroy(&eng->warn_lock);
     free(eng);
 }
 
@@ -457,7 +474,8 @@ x2k_engine_run(struct x2k_engine *eng, bool only_preflight, x2k_event_fn fn,
              * this error is kept for the case they do not fail. */
             char *text = x2k_error_format(&local);
 
-            x2k_report_warning(&eng->reporter, "%s", text);
+            x2k_report_warning_id(&eng->reporter, x2k_stage_id(eng->stage),
+                                  "%s", text);
             free(text);
             x2k_error_move(&early, &local);
             rc = 0;

@@ -269,6 +269,10 @@ check_target(struct x2k_preflight *p, const struct x2k_plan *plan,
     bool qcow2 = plan->format == X2K_FORMAT_QCOW2;
     size_t i;
 
+    /* A qcow2 source is converted too (the output is --format). */
+    for (i = 0; have_inv && p->inv && i < p->inv->n_disks; i++)
+        qcow2 |= x2k_disk_is_copied(&p->inv->disks[i]) &&
+                 x2k_str_equal(p->inv->disks[i].real_format, "qcow2");
     if (plan->output == X2K_OUTPUT_LOCAL) {
         struct statvfs sv;
         const char *dir = plan->output_dir ? plan->output_dir : ".";
@@ -601,8 +605,20 @@ x2k_preflight_run(const struct x2k_plan *plan,
             check_disks(p, plan);
         }
         p->needed_bytes = x2k_inventory_copy_size(p->inv);
-        if (plan->format == X2K_FORMAT_QCOW2)
+        if (plan->format == X2K_FORMAT_QCOW2) {
             p->needed_bytes *= 2;
+        } else {
+            size_t k;
+
+            /* The copy of a qcow2 source, then its raw conversion. */
+            for (k = 0; k < p->inv->n_disks; k++) {
+                const struct x2k_disk *d = &p->inv->disks[k];
+
+                if (x2k_disk_is_copied(d) &&
+                    x2k_str_equal(d->real_format, "qcow2"))
+                    p->needed_bytes += d->size;
+            }
+        }
     } else {
         skip(p, "disk-readable", "vm-exists");
     }

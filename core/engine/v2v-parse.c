@@ -250,6 +250,7 @@ emit_text(struct x2k_v2v_parser *p, enum x2k_event_kind kind,
 {
     struct x2k_event ev = {
         .kind = kind, .stage = p->stage, .disk = p->disk, .eta = -1,
+        .id = kind == X2K_EVENT_WARNING ? "virt-v2v" : NULL,
     };
     const char *s = text;
 

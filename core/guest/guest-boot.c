@@ -19,17 +19,35 @@
 
 /* ---- Bootloader ---------------------------------------------------- */
 
-/* guest_rewrite_fn adapters: OPAQUE is the disk map. */
+/* TEXT (taken) with the root= override of OPTS, if any. */
+static char *
+with_root(char *text, bool legacy, const struct x2k_guest_fix_opts *opts)
+{
+    char *r;
+
+    if (!opts->root)
+        return text;
+    r = x2k_guest_rewrite_grub_root(text, legacy, opts->root);
+    free(text);
+    return r;
+}
+
+/* guest_rewrite_fn adapters: OPAQUE is the fix options (disk map and
+ * root= override), or the disk map for device.map. */
 static char *
 do_grub_legacy(const char *text, void *opaque)
 {
-    return x2k_guest_rewrite_grub_legacy(text, opaque);
+    const struct x2k_guest_fix_opts *o = opaque;
+
+    return with_root(x2k_guest_rewrite_grub_legacy(text, o->map), true, o);
 }
 
 static char *
 do_grub2_cfg(const char *text, void *opaque)
 {
-    return x2k_guest_rewrite_grub2_cfg(text, opaque);
+    const struct x2k_guest_fix_opts *o = opaque;
+
+    return with_root(x2k_guest_rewrite_grub2_cfg(text, o->map), false, o);
 }
 
 static char *
@@ -165,7 +183,15 @@ fix_grub2(struct guest_fixer *f, struct x2k_error *err)
         goto fail;
     if (defgrub) {
         char *n = x2k_guest_rewrite_default_grub(defgrub, f->opts->map, pick);
-        int r = guest_write_if_changed(f, "/etc/default/grub", defgrub, n, err);
+        int r;
+
+        if (f->opts->root) {
+            char *n2 = x2k_guest_rewrite_default_grub_root(n, f->opts->root);
+
+            free(n);
+            n = n2;
+        }
+        r = guest_write_if_changed(f, "/etc/default/grub", defgrub, n, err);
 
         free(n);
         if (r < 0)
@@ -183,7 +209,7 @@ fix_grub2(struct guest_fixer *f, struct x2k_error *err)
     }
     /* Edit grub.cfg directly first: it is what boots if the guest's own
      * tool is missing or fails. */
-    if (guest_fix_file(f, cfg, do_grub2_cfg, (void *)f->opts->map, err) < 0)
+    if (guest_fix_file(f, cfg, do_grub2_cfg, (void *)f->opts, err) < 0)
         goto fail;
 
     tool = f->opts->no_grub_regen ? NULL : guest_find_tool(f, mkconfig);
@@ -273,6 +299,8 @@ guest_fix_bootloader(struct guest_fixer *f, struct x2k_error *err)
     char *seen[X2K_N_ELEMENTS(legacy)] = { NULL };
     size_t i, k;
     int rc = 0;
+    bool found = guest_is_file(f->g, "/boot/grub2/grub.cfg") ||
+                 guest_is_file(f->g, "/boot/grub/grub.cfg");
 
     for (i = 0; i < X2K_N_ELEMENTS(legacy) && rc == 0; i++) {
         char *real;
@@ -280,19 +308,26 @@ guest_fix_bootloader(struct guest_fixer *f, struct x2k_error *err)
 
         if (!guest_is_file(f->g, legacy[i]))
             continue;
+        found = true;
         /* /etc/grub.conf is usually a link to /boot/grub/grub.conf. */
         real = guestfs_realpath(f->g->g, legacy[i]);
         for (k = 0; k < i && real; k++)
             dup = dup || (seen[k] && strcmp(seen[k], real) == 0);
         seen[i] = real;
         if (!dup && guest_fix_file(f, real ? real : legacy[i], do_grub_legacy,
-                             (void *)f->opts->map, err) < 0)
+                                   (void *)f->opts, err) < 0)
             rc = -1;
     }
     for (i = 0; i < X2K_N_ELEMENTS(legacy); i++)
         free(seen[i]);
     if (rc == 0 && fix_grub2(f, err) < 0)
         rc = -1;
+    if (rc == 0 && f->opts->root && !found)
+        x2k_guest_report_warn(f->rep,
+                              _("the guest has no grub configuration, so "
+                                "the root=%1$s that Xen gave it was not "
+                                "set: set it in its bootloader yourself"),
+                              f->opts->root);
     return rc;
 }
 

@@ -182,7 +182,7 @@ guest_inspect_os(struct x2k_guest *g, struct x2k_error *err)
         return -1;
     }
     if (n > 1)
-        x2k_report_warning(g->rep,
+        x2k_report_warning_id(g->rep, "guest-several-os",
                            _("the disks hold %1$zu operating systems; only "
                              "the first (%2$s) is fixed"),
                            n, roots[0]);

@@ -91,7 +91,7 @@ warn_unreadable(struct x2k_guest *g, const char *path)
                                       sizeof *g->unreadable);
     g->unreadable[n] = x2k_xstrdup(path);
     g->unreadable[n + 1] = NULL;
-    x2k_report_warning(g->rep,
+    x2k_report_warning_id(g->rep, "guest-read",
                        _("cannot read '%1$s' in the guest, so it was not "
                          "checked or fixed: %2$s"),
                        path, why ? why : "?");

@@ -134,16 +134,6 @@ struct boot_entries {
     size_t n;
 };
 
-/* Is the word at P WORD (followed by a blank, '=' or the end)? */
-static bool
-word_is(const char *p, const char *word)
-{
-    size_t n = strlen(word);
-
-    return strncmp(p, word, n) == 0 && (p[n] == ' ' || p[n] == '\t' ||
-                                        p[n] == '=' || p[n] == '\0');
-}
-
 /* The first word after the keyword at P (a kernel path), as a copy. */
 static char *
 first_arg(const char *p)
@@ -210,11 +200,11 @@ collect_entries(const char *cfg, bool legacy, struct boot_entries *e)
         if (*p == '#')
             continue;
         if (legacy) {
-            if (word_is(p, "title")) {
+            if (rw_word_is(p, "title")) {
                 entries_add(e, p);
                 in_entry = true;
-            } else if (in_entry && (word_is(p, "kernel") ||
-                                    word_is(p, "module"))) {
+            } else if (in_entry && (rw_word_is(p, "kernel") ||
+                                    rw_word_is(p, "module"))) {
                 char *k = first_arg(p);
 
                 if (x2k_guest_is_xen_kernel(k))
@@ -224,15 +214,15 @@ collect_entries(const char *cfg, bool legacy, struct boot_entries *e)
             continue;
         }
         /* GRUB 2: top-level menuentry/submenu, braces for depth. */
-        if (depth == 0 && (word_is(p, "menuentry") || word_is(p, "submenu"))) {
+        if (depth == 0 && (rw_word_is(p, "menuentry") || rw_word_is(p, "submenu"))) {
             entries_add(e, p);
             /* A submenu is never picked: its entries are unknown. */
-            e->v[e->n - 1].xen = word_is(p, "submenu");
+            e->v[e->n - 1].xen = rw_word_is(p, "submenu");
         } else if (depth > 0 && e->n &&
-                   (word_is(p, "linux") || word_is(p, "linux16") ||
-                    word_is(p, "linuxefi") || word_is(p, "multiboot") ||
-                    word_is(p, "multiboot2") || word_is(p, "module") ||
-                    word_is(p, "module2"))) {
+                   (rw_word_is(p, "linux") || rw_word_is(p, "linux16") ||
+                    rw_word_is(p, "linuxefi") || rw_word_is(p, "multiboot") ||
+                    rw_word_is(p, "multiboot2") || rw_word_is(p, "module") ||
+                    rw_word_is(p, "module2"))) {
             char *k = first_arg(p);
 
             if (x2k_guest_is_xen_kernel(k))
@@ -382,12 +372,12 @@ static bool
 default_number(const char *p, bool legacy, const char **num, size_t *len)
 {
     if (legacy) {
-        if (!word_is(p, "default"))
+        if (!rw_word_is(p, "default"))
             return false;
         p += 7;
         p += strspn(p, " \t=");
     } else {
-        if (!word_is(p, "set"))
+        if (!rw_word_is(p, "set"))
             return false;
         p = rw_skip_space(p + 3);
         if (!x2k_str_has_prefix(p, "default="))
@@ -414,9 +404,9 @@ grub_line(const char *line, void *opaque)
     if (ctx->new_default >= 0 && default_number(p, ctx->legacy, &num, &len))
         return x2k_strdup_printf("%.*s%d%s", (int)(num - line), line,
                                  ctx->new_default, num + len);
-    if (ctx->legacy ? (word_is(p, "kernel") || word_is(p, "module"))
-                    : (word_is(p, "linux") || word_is(p, "linux16") ||
-                       word_is(p, "linuxefi") || word_is(p, "module")))
+    if (ctx->legacy ? (rw_word_is(p, "kernel") || rw_word_is(p, "module"))
+                    : (rw_word_is(p, "linux") || rw_word_is(p, "linux16") ||
+                       rw_word_is(p, "linuxefi") || rw_word_is(p, "module")))
         return kernel_args_line(line, ctx->map);
     return NULL;
 }

@@ -1,5 +1,6 @@
-/* Private to core/guest's pure text rewrites (guest-rewrite.c and
- * guest-rewrite-boot.c): the line helpers both use, the disk renaming
+/* Private to core/guest's pure text rewrites (guest-rewrite.c,
+ * guest-rewrite-boot.c and guest-rewrite-root.c): the line helpers they
+ * use, the disk renaming
  * rule and the shell assignment parser.  All defined in
  * guest-rewrite.c, which calls nothing in guest-rewrite-boot.c.  No
  * I/O; any thread.
@@ -30,6 +31,9 @@ char *rw_map_lines(const char *text, rw_line_fn fn, void *opaque);
 
 /* S past its leading blanks and tabs. */
 const char *rw_skip_space(const char *s);
+
+/* Is the word at P WORD (followed by a blank, '=' or the end)? */
+bool rw_word_is(const char *p, const char *word);
 
 /* Is LINE blank or a '#' comment? */
 bool rw_is_comment_or_blank(const char *line);

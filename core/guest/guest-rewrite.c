@@ -547,6 +547,16 @@ rewrite_module_list(const char *list, size_t len)
     return x2k_buf_steal(&b);
 }
 
+/* Is the word at P WORD (followed by a blank, '=' or the end)? */
+bool
+rw_word_is(const char *p, const char *word)
+{
+    size_t n = strlen(word);
+
+    return strncmp(p, word, n) == 0 && (p[n] == ' ' || p[n] == '\t' ||
+                                        p[n] == '=' || p[n] == '\0');
+}
+
 /* Rewrite the value of a shell assignment KEY=VALUE / KEY+=VALUE on
  * LINE when its key is one of KEYS.  The value may be quoted. */
 char *

@@ -129,6 +129,23 @@ char *x2k_guest_rewrite_grub2_cfg(const char *text, const char *const *map)
 char *x2k_guest_rewrite_default_grub(const char *text, const char *const *map,
                                      int new_default) X2K_NONNULL(1);
 
+/* A root= override (what Xen's command line gave a pygrub guest):
+ * CMDLINE with root=ROOT, the first root= replaced and any later one
+ * removed, or root=ROOT appended. */
+char *x2k_guest_set_root(const char *cmdline, const char *root)
+    X2K_NONNULL(1, 2);
+
+/* Every kernel line of a grub legacy (LEGACY) or GRUB 2 configuration
+ * (linux, linux16, linuxefi; never a multiboot module) with root=ROOT. */
+char *x2k_guest_rewrite_grub_root(const char *text, bool legacy,
+                                  const char *root) X2K_NONNULL(1, 3);
+
+/* /etc/default/grub: root=ROOT in each GRUB_CMDLINE_LINUX(_DEFAULT)
+ * that has a root=, else added to GRUB_CMDLINE_LINUX (which
+ * grub-mkconfig writes after its own root=). */
+char *x2k_guest_rewrite_default_grub_root(const char *text, const char *root)
+    X2K_NONNULL(1, 2);
+
 /* device.map: "(hd0) /dev/xvda" -> "(hd0) /dev/vda". */
 char *x2k_guest_rewrite_device_map(const char *text, const char *const *map)
     X2K_NONNULL(1);

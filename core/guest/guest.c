@@ -276,7 +276,7 @@ mount_all(struct x2k_guest *g, struct x2k_error *err)
                                        mp[i + 1]);
                 return -1;
             }
-            x2k_report_warning(g->rep,
+            x2k_report_warning_id(g->rep, "guest-mount",
                                _("cannot mount %1$s on %2$s in the guest; "
                                  "files there are not fixed"),
                                mp[i + 1], mp[i]);

@@ -112,6 +112,9 @@ struct x2k_guest_fix_opts {
     bool direct_kernel_boot;    /* passed to x2k_guest_check */
     bool no_initrd_rebuild;     /* never run mkinitrd/dracut/... */
     bool no_grub_regen;         /* never run grub2-mkconfig/update-grub */
+    const char *root;           /* root= for every boot entry (the one
+                                 * Xen's command line gave a pygrub
+                                 * guest, on KVM's disk names), or NULL */
 };
 
 /* Check (x2k_guest_check), then apply every fix, recording each change

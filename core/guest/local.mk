@@ -6,6 +6,7 @@ libx2k_la_SOURCES += \
 	%reldir%/guest-io.c \
 	%reldir%/guest-rewrite-boot.c \
 	%reldir%/guest-rewrite-internal.h \
+	%reldir%/guest-rewrite-root.c \
 	%reldir%/guest-rewrite.c \
 	%reldir%/guest-rewrite.h \
 	%reldir%/guest.c \

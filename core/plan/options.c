@@ -20,6 +20,8 @@ enum opt_kind {
     K_INT,                      /* int in the plan */
     K_ENUM,                     /* enum in the plan, names in `values' */
     K_NET,                      /* --bridge / --network */
+    K_SIZE,                     /* uint64_t KiB in the plan (--memory) */
+    K_DEVMAP,                   /* struct x2k_devchoices, [KEY=]VALUE */
     K_CLI_BOOL,                 /* bool in struct x2k_cli */
     K_CLI_STR,                  /* char * in struct x2k_cli */
     K_CLI_COUNT,                /* int in struct x2k_cli, counted */
@@ -29,6 +31,7 @@ enum opt_group {
     G_SOURCE,
     G_SSH,
     G_TARGET,
+    G_HARDWARE,
     G_PROGRAM,
     G_N,
 };
@@ -39,7 +42,7 @@ struct optdef {
     enum opt_kind kind;
     enum opt_group group;
     size_t off;
-    const char *const *values;  /* K_ENUM: index = enum value */
+    const char *const *values;  /* K_ENUM, K_DEVMAP: index = enum value */
     int lo, hi;                 /* K_INT range */
     int net_kind;               /* K_NET */
     bool hidden;
@@ -52,6 +55,10 @@ static const char *const format_values[] = { "raw", "qcow2", NULL };
 static const char *const alloc_values[] = { "sparse", "preallocated", NULL };
 static const char *const engine_values[] = { "builtin", "virt-v2v", NULL };
 static const char *const output_values[] = { "libvirt", "local", NULL };
+static const char *const bus_values[] = { "virtio", "sata", "ide", "scsi",
+                                          NULL };
+static const char *const nic_values[] = { "virtio", "e1000", "rtl8139",
+                                          NULL };
 
 #define P(f) offsetof(struct x2k_plan, f)
 #define C(f) offsetof(struct x2k_cli, f)
@@ -174,6 +181,26 @@ static const struct optdef defs[] = {
          "root, else $XDG_STATE_HOME/xen2kvm)"),
       N_("DIR") },
 
+    /* Hardware of the new domain. */
+    { "vcpus", 0, K_INT, G_HARDWARE, P(vcpus), NULL, 1, X2K_MAX_VCPUS, 0,
+      false, N_("Number of virtual CPUs (default: the source's)"),
+      N_("N") },
+    { "memory", 0, K_SIZE, G_HARDWARE, P(memory_kib), NULL, 0, 0, 0, false,
+      N_("Memory in MiB, or with a K, M or G suffix (default: the "
+         "source's)"),
+      N_("SIZE") },
+    { "disk-bus", 0, K_DEVMAP, G_HARDWARE, P(disk_buses), bus_values, 0, 0,
+      0, false,
+      N_("Bus of the disk whose source target is DEV (every disk if DEV is "
+         "left out); default virtio, for Windows what it boots from; "
+         "repeatable"),
+      N_("[DEV=]virtio|sata|ide|scsi") },
+    { "nic-model", 0, K_DEVMAP, G_HARDWARE, P(nic_models), nic_values, 0, 0,
+      0, false,
+      N_("Model of the NIC with this MAC address (every NIC if MAC is left "
+         "out); default virtio, for Windows e1000; repeatable"),
+      N_("[MAC=]virtio|e1000|rtl8139") },
+
     /* Program. */
     { "batch", 'b', K_CLI_BOOL, G_PROGRAM, C(batch), NULL, 0, 0, 0, false,
       N_("Run without the wizard; every choice comes from options"), NULL },
@@ -211,6 +238,7 @@ static const char *const group_titles[G_N] = {
     N_("Source (the Xen host and the guest):"),
     N_("SSH to the Xen host:"),
     N_("Target (the KVM host):"),
+    N_("Hardware of the new domain:"),
     N_("Program:"),
 };
 
@@ -241,7 +269,8 @@ apply(struct parse_state *st, const struct optdef *d, const char *arg)
     long v;
     size_t i;
     char list[128];
-    const char *colon;
+    const char *colon, *eq;
+    uint64_t kib;
 
     switch (d->kind) {
     case K_STR:
@@ -287,6 +316,43 @@ apply(struct parse_state *st, const struct optdef *d, const char *arg)
                              arg);
         }
         break;
+    case K_SIZE:
+        if (!x2k_memory_parse(arg, &kib)) {
+            x2k_error_set(st->err, X2K_ERR_INVALID,
+                          _("--%1$s: '%2$s' is not a size: give MiB (2048) "
+                            "or a number with a K, M or G suffix (512M, "
+                            "4G), at least 1 MiB"),
+                          d->name, arg);
+            return;
+        }
+        *FIELD(st->plan, d->off, uint64_t) = kib;
+        break;
+    case K_DEVMAP:
+        eq = strchr(arg, '=');
+        for (i = 0; d->values[i]; i++) {
+            if (strcmp(eq ? eq + 1 : arg, d->values[i]) == 0)
+                break;
+        }
+        if (!d->values[i]) {
+            x2k_error_set(st->err, X2K_ERR_INVALID,
+                          _("--%1$s: '%2$s' is not one of: %3$s"), d->name,
+                          eq ? eq + 1 : arg,
+                          value_list(d->values, list, sizeof list));
+            return;
+        }
+        if (eq) {
+            char *key = x2k_xstrndup(arg, (size_t)(eq - arg));
+
+            x2k_devchoices_add(FIELD(st->plan, d->off,
+                                     struct x2k_devchoices),
+                               key, (int)i);
+            free(key);
+        } else {
+            x2k_devchoices_add(FIELD(st->plan, d->off,
+                                     struct x2k_devchoices),
+                               NULL, (int)i);
+        }
+        break;
     case K_CLI_BOOL:
         *FIELD(st->cli, d->off, bool) = true;
         break;
@@ -315,7 +381,8 @@ static bool
 takes_arg(const struct optdef *d)
 {
     return d->kind == K_STR || d->kind == K_INT || d->kind == K_ENUM ||
-           d->kind == K_NET || d->kind == K_CLI_STR;
+           d->kind == K_NET || d->kind == K_SIZE || d->kind == K_DEVMAP ||
+           d->kind == K_CLI_STR;
 }
 
 /* Build the popt tables: one sub-table per group, each starting with
@@ -502,9 +569,31 @@ differs(const struct optdef *d, const struct x2k_plan *plan,
     case K_INT:
     case K_ENUM:
         return *FIELD(plan, d->off, int) != *FIELD(def, d->off, int);
+    case K_SIZE:
+        return *FIELD(plan, d->off, uint64_t) !=
+               *FIELD(def, d->off, uint64_t);
     default:
         return false;
     }
+}
+
+/* Choice J of the K_DEVMAP option D as "KEY=VALUE" or "VALUE". */
+static char *
+devchoice_string(const struct optdef *d, const struct x2k_plan *plan,
+                 size_t j)
+{
+    const struct x2k_devchoices *ch =
+        FIELD(plan, d->off, struct x2k_devchoices);
+    const struct x2k_devchoice *c = &ch->v[j];
+    const char *v = "?";
+    int k;
+
+    for (k = 0; d->values[k]; k++) {
+        if (k == c->value)
+            v = d->values[k];
+    }
+
+    return c->key ? x2k_strdup_printf("%s=%s", c->key, v) : x2k_xstrdup(v);
 }
 
 static void
@@ -531,6 +620,10 @@ value_string(const struct optdef *d, const struct x2k_plan *plan)
         return x2k_xstrdup(d->values[*FIELD(plan, d->off, int)]);
     case K_BOOL:
         return x2k_xstrdup(*FIELD(plan, d->off, bool) ? "yes" : "no");
+    case K_SIZE:
+        if (*FIELD(plan, d->off, uint64_t) == 0)
+            return NULL;
+        return x2k_memory_string(*FIELD(plan, d->off, uint64_t));
     default:
         return NULL;
     }
@@ -566,6 +659,17 @@ x2k_plan_to_argv(const struct x2k_plan *plan)
                      m->in ? x2k_strdup_printf("--%s=%s:%s", name, m->in,
                                                m->out)
                            : x2k_strdup_printf("--%s=%s", name, m->out));
+            }
+            continue;
+        }
+        if (d->kind == K_DEVMAP) {
+            const struct x2k_devchoices *ch =
+                FIELD(plan, d->off, struct x2k_devchoices);
+
+            for (j = 0; j < ch->n; j++) {
+                X2K_AUTOFREE char *c = devchoice_string(d, plan, j);
+
+                push(&argv, &n, x2k_strdup_printf("--%s=%s", d->name, c));
             }
             continue;
         }
@@ -629,6 +733,19 @@ x2k_plan_dump(const struct x2k_plan *plan)
                 x2k_buf_printf(&b, "%s: %s:%s\n", d->name,
                                plan->nets[j].in ? plan->nets[j].in : "*",
                                plan->nets[j].out);
+            }
+            continue;
+        }
+        if (d->kind == K_DEVMAP) {
+            const struct x2k_devchoices *ch =
+                FIELD(plan, d->off, struct x2k_devchoices);
+
+            for (j = 0; j < ch->n; j++) {
+                X2K_AUTOFREE char *c = devchoice_string(d, plan, j);
+                /* A valid choice is one word the shell leaves as it is. */
+                X2K_AUTOFREE char *q = x2k_shell_quote(c);
+
+                x2k_buf_printf(&b, "%s: %s\n", d->name, q);
             }
             continue;
         }

@@ -3,6 +3,9 @@
  */
 #include <config.h>
 
+#include <ctype.h>
+#include <strings.h>
+
 #include "base/i18n.h"
 #include "plan/plan.h"
 
@@ -56,6 +59,8 @@ x2k_plan_clear(struct x2k_plan *plan)
     free(plan->state_dir);
     free(plan->new_name);
     free_nets(plan);
+    x2k_devchoices_clear(&plan->disk_buses);
+    x2k_devchoices_clear(&plan->nic_models);
     x2k_plan_init(plan);
 }
 
@@ -107,6 +112,31 @@ x2k_plan_copy(struct x2k_plan *dst, const struct x2k_plan *src)
     for (i = 0; i < src->n_nets; i++)
         x2k_plan_add_net(dst, src->nets[i].kind, src->nets[i].in,
                          src->nets[i].out);
+    memset(&dst->disk_buses, 0, sizeof dst->disk_buses);
+    memset(&dst->nic_models, 0, sizeof dst->nic_models);
+    for (i = 0; i < src->disk_buses.n; i++)
+        x2k_devchoices_add(&dst->disk_buses, src->disk_buses.v[i].key,
+                           src->disk_buses.v[i].value);
+    for (i = 0; i < src->nic_models.n; i++)
+        x2k_devchoices_add(&dst->nic_models, src->nic_models.v[i].key,
+                           src->nic_models.v[i].value);
+}
+
+/* Same choices in the same order? */
+static bool
+devchoices_equal(const struct x2k_devchoices *a,
+                 const struct x2k_devchoices *b)
+{
+    size_t i;
+
+    if (a->n != b->n)
+        return false;
+    for (i = 0; i < a->n; i++) {
+        if (a->v[i].value != b->v[i].value ||
+            !x2k_str_equal(a->v[i].key, b->v[i].key))
+            return false;
+    }
+    return true;
 }
 
 bool
@@ -127,7 +157,10 @@ x2k_plan_equal(const struct x2k_plan *a, const struct x2k_plan *b)
           SAME_STR(state_dir) && SAME(format) && SAME(allocation) &&
           SAME_STR(new_name) && SAME(new_uuid) && SAME(engine) &&
           SAME(verify) && SAME(parallel) && SAME(start) &&
-          SAME(no_guest_fixes) && SAME(n_nets)))
+          SAME(no_guest_fixes) && SAME(n_nets) && SAME(vcpus) &&
+          SAME(memory_kib) &&
+          devchoices_equal(&a->disk_buses, &b->disk_buses) &&
+          devchoices_equal(&a->nic_models, &b->nic_models)))
         return false;
     for (i = 0; i < a->n_nets; i++) {
         if (a->nets[i].kind != b->nets[i].kind ||
@@ -154,6 +187,121 @@ x2k_plan_add_net(struct x2k_plan *plan, enum x2k_net_kind kind,
     m->out = x2k_xstrdup(out);
 }
 
+void
+x2k_devchoices_add(struct x2k_devchoices *ch, const char *key, int value)
+{
+    ch->v = x2k_xreallocarray(ch->v, ch->n + 1, sizeof *ch->v);
+    ch->v[ch->n].key = x2k_xstrdup(key);
+    ch->v[ch->n].value = value;
+    ch->n++;
+}
+
+/* Does choice C stand for KEY (NULL: every device)? */
+static bool
+devchoice_is(const struct x2k_devchoice *c, const char *key)
+{
+    if (!c->key || !key)
+        return !c->key && !key;
+    return strcasecmp(c->key, key) == 0;
+}
+
+void
+x2k_devchoices_set(struct x2k_devchoices *ch, const char *key, int value)
+{
+    size_t i;
+
+    for (i = 0; i < ch->n; i++) {
+        if (!devchoice_is(&ch->v[i], key))
+            continue;
+        if (value >= 0) {
+            ch->v[i].value = value;
+            return;
+        }
+        free(ch->v[i].key);
+        memmove(&ch->v[i], &ch->v[i + 1], (ch->n - i - 1) * sizeof *ch->v);
+        ch->n--;
+        return;
+    }
+    if (value >= 0)
+        x2k_devchoices_add(ch, key, value);
+}
+
+void
+x2k_devchoices_clear(struct x2k_devchoices *ch)
+{
+    size_t i;
+
+    if (!ch)
+        return;
+    for (i = 0; i < ch->n; i++)
+        free(ch->v[i].key);
+    free(ch->v);
+    ch->v = NULL;
+    ch->n = 0;
+}
+
+int
+x2k_devchoices_get(const struct x2k_devchoices *ch, const char *key)
+{
+    size_t i;
+    int all = -1;
+
+    for (i = 0; i < ch->n; i++) {
+        if (!ch->v[i].key && all < 0)
+            all = ch->v[i].value;
+        else if (key && ch->v[i].key && devchoice_is(&ch->v[i], key))
+            return ch->v[i].value;
+    }
+    return all;
+}
+
+bool
+x2k_memory_parse(const char *s, uint64_t *kib)
+{
+    static const struct {
+        char letter;
+        unsigned long long kib;
+    } units[] = { { 'k', 1 }, { 'm', 1024 }, { 'g', 1024 * 1024 } };
+    unsigned long long n = 0, mult = 1024;
+    const char *p = s;
+    size_t i;
+
+    if (!isdigit((unsigned char)*p))
+        return false;
+    for (; isdigit((unsigned char)*p); p++) {
+        if (n > X2K_MAX_MEMORY_KIB)
+            return false;
+        n = n * 10 + (unsigned long long)(*p - '0');
+    }
+    /* 512M, 512MB, 512MiB; a bare number is MiB. */
+    for (i = 0; *p && i < X2K_N_ELEMENTS(units); i++) {
+        if (tolower((unsigned char)*p) == units[i].letter) {
+            mult = units[i].kib;
+            p++;
+            if (p[0] == 'i' && p[1] == 'B')
+                p += 2;
+            else if (p[0] == 'B')
+                p++;
+            break;
+        }
+    }
+    if (*p != '\0' || n > X2K_MAX_MEMORY_KIB / mult)
+        return false;
+    n *= mult;
+    if (n < X2K_MIN_MEMORY_KIB)
+        return false;
+    *kib = n;
+    return true;
+}
+
+char *
+x2k_memory_string(uint64_t kib)
+{
+    if (kib % 1024 == 0)
+        return x2k_strdup_printf("%llu", (unsigned long long)(kib / 1024));
+    return x2k_strdup_printf("%lluK", (unsigned long long)kib);
+}
+
 /* A libvirt object name we can pass on: non-empty, no '/', no control
  * characters (libvirt rejects '/' in domain names). */
 static bool
@@ -174,6 +322,63 @@ static bool
 is_valid_netname(const char *s)
 {
     return is_valid_name(s) && !strchr(s, ':') && !strchr(s, ' ');
+}
+
+/* xx:xx:xx:xx:xx:xx in hex digits of either case. */
+static bool
+is_mac(const char *s)
+{
+    size_t i;
+
+    if (strlen(s) != 17)
+        return false;
+    for (i = 0; i < 17; i++) {
+        if (i % 3 == 2 ? s[i] != ':' : !isxdigit((unsigned char)s[i]))
+            return false;
+    }
+    return true;
+}
+
+/* Each key of CH valid (IS_MAC, else a disk name) and given once, each
+ * value below N.  OPT names the option in the message. */
+static int
+validate_devchoices(const struct x2k_devchoices *ch, const char *opt,
+                    bool macs, int n, struct x2k_error *err)
+{
+    size_t i, j;
+
+    for (i = 0; i < ch->n; i++) {
+        const char *key = ch->v[i].key;
+
+        if (ch->v[i].value < 0 || ch->v[i].value >= n) {
+            x2k_error_set(err, X2K_ERR_INVALID, _("%1$s: unknown value"),
+                          opt);
+            return -1;
+        }
+        if (key && macs && !is_mac(key)) {
+            x2k_error_set(err, X2K_ERR_INVALID,
+                          _("%1$s: '%2$s' is not a MAC address "
+                            "(xx:xx:xx:xx:xx:xx)"),
+                          opt, key);
+            return -1;
+        }
+        if (key && !macs && (!is_valid_netname(key) || strchr(key, '='))) {
+            x2k_error_set(err, X2K_ERR_INVALID,
+                          _("%1$s: '%2$s' is not a disk's target device "
+                            "name such as xvda"),
+                          opt, key);
+            return -1;
+        }
+        for (j = 0; j < i; j++) {
+            if (devchoice_is(&ch->v[j], key)) {
+                x2k_error_set(err, X2K_ERR_INVALID,
+                              _("%1$s: '%2$s' is chosen twice"), opt,
+                              key ? key : "*");
+                return -1;
+            }
+        }
+    }
+    return 0;
 }
 
 int
@@ -310,6 +515,23 @@ x2k_plan_validate(const struct x2k_plan *plan, struct x2k_error *err)
             }
         }
     }
+    if (plan->vcpus < 0 || plan->vcpus > X2K_MAX_VCPUS) {
+        x2k_error_set(err, X2K_ERR_INVALID,
+                      _("--vcpus must be between 1 and %1$d"), X2K_MAX_VCPUS);
+        return -1;
+    }
+    if (plan->memory_kib &&
+        (plan->memory_kib < X2K_MIN_MEMORY_KIB ||
+         plan->memory_kib > X2K_MAX_MEMORY_KIB)) {
+        x2k_error_set(err, X2K_ERR_INVALID,
+                      _("--memory must be at least 1 MiB"));
+        return -1;
+    }
+    if (validate_devchoices(&plan->disk_buses, "--disk-bus", false,
+                            X2K_N_DISK_BUSES, err) < 0 ||
+        validate_devchoices(&plan->nic_models, "--nic-model", true,
+                            X2K_N_NIC_MODELS, err) < 0)
+        return -1;
     return 0;
 }
 
@@ -359,4 +581,20 @@ const char *
 x2k_output_name(enum x2k_output o)
 {
     return o == X2K_OUTPUT_LOCAL ? "local" : "libvirt";
+}
+
+const char *
+x2k_disk_bus_name(enum x2k_disk_bus b)
+{
+    static const char *const names[] = { "virtio", "sata", "ide", "scsi" };
+
+    return (size_t)b < X2K_N_ELEMENTS(names) ? names[b] : "?";
+}
+
+const char *
+x2k_nic_model_name(enum x2k_nic_model m)
+{
+    static const char *const names[] = { "virtio", "e1000", "rtl8139" };
+
+    return (size_t)m < X2K_N_ELEMENTS(names) ? names[m] : "?";
 }

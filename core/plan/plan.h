@@ -39,6 +39,37 @@ enum x2k_net_kind {
     X2K_NET_NETWORK,
 };
 
+/* --disk-bus values; index = name in x2k_disk_bus_name(). */
+enum x2k_disk_bus {
+    X2K_DISK_BUS_VIRTIO,
+    X2K_DISK_BUS_SATA,
+    X2K_DISK_BUS_IDE,
+    X2K_DISK_BUS_SCSI,
+    X2K_N_DISK_BUSES,
+};
+
+/* --nic-model values; index = name in x2k_nic_model_name(). */
+enum x2k_nic_model {
+    X2K_NIC_VIRTIO,
+    X2K_NIC_E1000,
+    X2K_NIC_RTL8139,
+    X2K_N_NIC_MODELS,
+};
+
+/* One --disk-bus or --nic-model choice.  KEY is the source disk's
+ * target dev (xvda) or the NIC's MAC address; NULL chooses for every
+ * device that has no choice of its own.  VALUE is an enum x2k_disk_bus
+ * or enum x2k_nic_model. */
+struct x2k_devchoice {
+    char *key;
+    int value;
+};
+
+struct x2k_devchoices {
+    struct x2k_devchoice *v;
+    size_t n;
+};
+
 /* One --bridge/--network mapping.  IN NULL maps every NIC not mapped
  * otherwise (virt-v2v's "--bridge OUT"). */
 struct x2k_netmap {
@@ -53,6 +84,9 @@ struct x2k_netmap {
 #define X2K_MAX_PARALLEL 16
 #define X2K_DEFAULT_SHUTDOWN_TIMEOUT 300
 #define X2K_DEFAULT_IO_TIMEOUT 120
+#define X2K_MAX_VCPUS 4096
+#define X2K_MIN_MEMORY_KIB 1024ULL                      /* 1 MiB */
+#define X2K_MAX_MEMORY_KIB (1ULL << 42)                 /* 4 PiB */
 
 struct x2k_plan {
     /* Source. */
@@ -97,6 +131,14 @@ struct x2k_plan {
     int parallel;
     bool start;
     bool no_guest_fixes;
+
+    /* Hardware of the new domain; 0 and no choices keep the source's
+     * vCPUs and memory and let the converter pick buses and models
+     * (virtio; for Windows what it boots without drivers). */
+    int vcpus;
+    uint64_t memory_kib;
+    struct x2k_devchoices disk_buses;   /* --disk-bus, in option order */
+    struct x2k_devchoices nic_models;   /* --nic-model */
 };
 
 /* Fill PLAN with the defaults (owns nothing yet). */
@@ -120,6 +162,27 @@ bool x2k_plan_equal(const struct x2k_plan *a, const struct x2k_plan *b)
 void x2k_plan_add_net(struct x2k_plan *plan, enum x2k_net_kind kind,
                       const char *in, const char *out) X2K_NONNULL(1, 4);
 
+/* Choose VALUE for the device KEY (NULL: every device without a choice
+ * of its own) in CH, replacing an earlier choice for KEY; VALUE < 0
+ * removes it.  For the wizard: options append with x2k_devchoices_add
+ * and validation refuses a key given twice. */
+void x2k_devchoices_set(struct x2k_devchoices *ch, const char *key,
+                        int value) X2K_NONNULL(1);
+void x2k_devchoices_add(struct x2k_devchoices *ch, const char *key,
+                        int value) X2K_NONNULL(1);
+void x2k_devchoices_clear(struct x2k_devchoices *ch);
+/* The value chosen for KEY: its own choice, else the one for every
+ * device, else -1.  Keys compare without case (MAC addresses). */
+int x2k_devchoices_get(const struct x2k_devchoices *ch, const char *key)
+    X2K_NONNULL(1);
+
+/* "2048" (MiB), "512M", "4G", "1536K" -> KiB.  False if S is not a size
+ * from X2K_MIN_MEMORY_KIB to X2K_MAX_MEMORY_KIB. */
+bool x2k_memory_parse(const char *s, uint64_t *kib) X2K_NONNULL(1, 2);
+/* KIB as --memory writes it back: MiB when whole, else "NK".  Caller
+ * frees. */
+char *x2k_memory_string(uint64_t kib);
+
 /* Check that the plan is complete and consistent enough to run.
  * 0 if valid; -1 with a translated message naming the option. */
 int x2k_plan_validate(const struct x2k_plan *plan, struct x2k_error *err)
@@ -137,5 +200,7 @@ const char *x2k_format_name(enum x2k_format f);
 const char *x2k_alloc_name(enum x2k_alloc a);
 const char *x2k_engine_name(enum x2k_engine_kind e);
 const char *x2k_output_name(enum x2k_output o);
+const char *x2k_disk_bus_name(enum x2k_disk_bus b);   /* "virtio"... */
+const char *x2k_nic_model_name(enum x2k_nic_model m); /* "e1000"... */
 
 #endif /* X2K_PLAN_H */

@@ -337,7 +337,7 @@ x2k_source_shutdown(struct x2k_source *s, const char *name, int timeout_s,
                       name, timeout_s);
         goto out;
     }
-    x2k_report_warning(r, _("Forcing the guest '%1$s' off after %2$d "
+    x2k_report_warning_id(r, "force-off", _("Forcing the guest '%1$s' off after %2$d "
                             "seconds."), name, timeout_s);
     if (virDomainDestroy(d) < 0) {
         x2k_virt_error(err, X2K_ERR_LIBVIRT,

@@ -88,9 +88,11 @@ int tx_source_hash(struct tx_worker *w, const struct x2k_transfer_disk *d,
 int tx_verify_output(struct tx_worker *w, size_t i, struct tx_reader *r,
                      const char *path, struct x2k_error *err);
 
-/* transfer-qcow2.c: convert disk I's raw copy RAW (SIZE bytes) into a
- * qcow2 file DEST, then remove RAW. */
-int tx_convert_qcow2(struct tx_worker *w, size_t i, const char *raw,
-                     const char *dest, uint64_t size, struct x2k_error *err);
+/* transfer-qcow2.c: convert disk I's copy SRC (SIZE bytes, in format
+ * SRC_FMT) into DEST in format OUT_FMT, then remove SRC. */
+int tx_convert_image(struct tx_worker *w, size_t i, const char *src,
+                     const char *src_fmt, const char *dest,
+                     const char *out_fmt, uint64_t size,
+                     struct x2k_error *err);
 
 #endif /* X2K_TRANSFER_JOB_H */

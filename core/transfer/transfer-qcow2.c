@@ -1,7 +1,9 @@
-/* --format=qcow2: the disk is copied raw, then qemu-img converts it
- * beside the output (after a space check) and the raw copy is removed;
- * qemu-img's own progress becomes the disk's progress events (phase
- * "convert").  Runs on the transfer worker that copied the disk.
+/* The output format rule: a copy is --format (default raw) whatever the
+ * source's.  A disk copied raw for --format=qcow2, or a qcow2 source
+ * copied as the file it is, is converted by qemu-img beside the output
+ * (after a space check) and the copy is removed; qemu-img's own
+ * progress becomes the disk's progress events (phase "convert").  Runs
+ * on the transfer worker that copied the disk.
  */
 #include <config.h>
 
@@ -21,11 +23,12 @@
 
 extern char **environ;
 
-/* qemu-img convert RAW to qcow2 at DEST, its progress folded into the
- * disk's progress events (phase "convert"). */
+/* qemu-img convert RAW (in SRC_FMT) to OUT_FMT at DEST, its progress
+ * folded into the disk's progress events (phase "convert"). */
 int
-tx_convert_qcow2(struct tx_worker *w, size_t i, const char *raw,
-                 const char *dest, uint64_t size, struct x2k_error *err)
+tx_convert_image(struct tx_worker *w, size_t i, const char *raw,
+                 const char *src_fmt, const char *dest, const char *out_fmt,
+                 uint64_t size, struct x2k_error *err)
 {
     struct tx_ctx *ctx = w->ctx;
     X2K_AUTOFREE char *part = x2k_strdup_printf("%s.x2k-part", dest);
@@ -33,7 +36,7 @@ tx_convert_qcow2(struct tx_worker *w, size_t i, const char *raw,
     bool prealloc = ctx->opts->allocation == X2K_ALLOC_PREALLOCATED;
     char *argv[] = {
         (char *)"qemu-img", (char *)"convert", (char *)"-p", (char *)"-f",
-        (char *)"raw", (char *)"-O", (char *)"qcow2", (char *)"-o",
+        (char *)src_fmt, (char *)"-O", (char *)out_fmt, (char *)"-o",
         (char *)(prealloc ? "preallocation=falloc" : "preallocation=off"),
         (char *)raw, part, NULL,
     };
@@ -47,8 +50,8 @@ tx_convert_qcow2(struct tx_worker *w, size_t i, const char *raw,
     int pfd[2], wstatus = 0, r;
     uint64_t need;
 
-    /* Space: the qcow2 holds at most the raw file's data (all of SIZE
-     * if preallocated) while the raw still exists. */
+    /* Space: the output holds at most the copy's data (all of SIZE if
+     * preallocated) while the copy still exists. */
     slash = strrchr(dir, '/');
     if (slash)
         *(slash == dir ? slash + 1 : slash) = '\0';
@@ -61,8 +64,8 @@ tx_convert_qcow2(struct tx_worker *w, size_t i, const char *raw,
         uint64_t avail = (uint64_t)sv.f_bavail * sv.f_frsize;
 
         x2k_error_set(err, X2K_ERR_NOSPACE,
-                      _("No space left for '%1$s': converting to qcow2 needs %2$llu more bytes (%3$.1f MiB)."),
-                      dest, (unsigned long long)(need - avail),
+                      _("No space left for '%1$s': converting to %2$s needs %3$llu more bytes (%4$.1f MiB)."),
+                      dest, out_fmt, (unsigned long long)(need - avail),
                       (double)(need - avail) / 1048576.0);
         return -1;
     }
@@ -122,7 +125,8 @@ tx_convert_qcow2(struct tx_worker *w, size_t i, const char *raw,
     if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
         unlink(part);
         x2k_error_set(err, X2K_ERR_IO,
-                      _("qemu-img could not convert '%1$s' to qcow2."), raw);
+                      _("qemu-img could not convert '%1$s' to %2$s."), raw,
+                      out_fmt);
         return -1;
     }
     tx_progress(ctx, i, &rate, size, size, true, "convert");

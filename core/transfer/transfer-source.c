@@ -152,7 +152,7 @@ tx_open_reader(struct tx_worker *w, const struct x2k_transfer_disk *d,
                 e.msg ? e.msg : "?",
                 e.detail ? ": " : "", e.detail ? e.detail : "");
         why = last_line(e.detail && *e.detail ? e.detail : e.msg);
-        x2k_report_warning(&ctx->rep,
+        x2k_report_warning_id(&ctx->rep, "openssh-fallback",
                            _("The OpenSSH client failed, so disk %1$s is copied through libssh2, which is slower: %2$s"),
                            tx_disk_label(d), why);
         free(why);

@@ -207,7 +207,7 @@ tx_file_writer_new(const char *path, uint64_t offset, uint64_t size,
             return NULL;
         }
         if (r != 0 && r != EOPNOTSUPP && r != EINVAL)
-            x2k_report_warning(rep,
+            x2k_report_warning_id(rep, "no-preallocation",
                                _("Space for '%1$s' could not be reserved in advance, so it is written without preallocation: %2$s"),
                                path, strerror(r));
     }

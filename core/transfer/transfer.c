@@ -2,7 +2,7 @@
  * each with its own reader (and SSH session) and writer.  Owns the
  * per-disk flow: journal check and resume, the record loop with
  * progress, bandwidth limit and durable checkpoints, then verification
- * and the qcow2 conversion (their own files).  The caller's thread only
+ * and the conversion to the output format (their own files).  The caller's thread only
  * starts the workers, forwards cancellation and joins them.
  */
 #include <config.h>
@@ -52,7 +52,7 @@ opened(struct tx_worker *w, size_t i, const struct tx_reader *r)
     res->size = r->size;
     res->dd_fallback = r->dd_fallback;
     if (r->dd_fallback)
-        x2k_report_warning(&ctx->rep,
+        x2k_report_warning_id(&ctx->rep, "dd-fallback",
                            _("The Xen host has no perl, so disk %1$s is copied with dd: all of it crosses the network, zeros included."),
                            tx_disk_label(&ctx->disks[i]));
 }
@@ -186,6 +186,15 @@ copy_to_volume(struct tx_worker *w, size_t i, struct x2k_error *err)
     struct tx_reader *r;
     int ret = -1;
 
+    if (x2k_str_equal(d->format, "qcow2")) {
+        /* A volume takes raw data at guest offsets, not a qcow2 file:
+         * the caller converts into a local file first. */
+        x2k_error_set(err, X2K_ERR_INVALID,
+                      _("Disk %1$s is a qcow2 image: it is converted into a "
+                        "local file, never uploaded into a volume as it is."),
+                      tx_disk_label(d));
+        return -1;
+    }
     r = tx_open_reader(w, d, 0, ctx->opts->verify, err);
     if (!r)
         return -1;
@@ -207,7 +216,7 @@ copy_to_volume(struct tx_worker *w, size_t i, struct x2k_error *err)
             if (tx_verify_output(w, i, r, path, err) < 0)
                 goto out;
         } else {
-            x2k_report_warning(&ctx->rep,
+            x2k_report_warning_id(&ctx->rep, "not-verified",
                                _("Disk %1$s was uploaded to a storage volume, whose contents cannot be read back here: it was not verified."),
                                tx_disk_label(d));
         }
@@ -256,7 +265,10 @@ copy_disk(struct tx_worker *w, size_t i, struct x2k_error *err)
     struct tx_ctx *ctx = w->ctx;
     const struct x2k_transfer_disk *d = &ctx->disks[i];
     struct x2k_transfer_result *res = &ctx->results[i];
-    bool qcow2 = ctx->opts->format == X2K_FORMAT_QCOW2;
+    bool src_qcow2 = x2k_str_equal(d->format, "qcow2");
+    /* The copy is raw at guest offsets, or the qcow2 file it is; either
+     * way it ends in --format. */
+    bool convert = ctx->opts->format == X2K_FORMAT_QCOW2 || src_qcow2;
     bool prealloc = ctx->opts->allocation == X2K_ALLOC_PREALLOCATED;
     const char *fmt = x2k_format_name(ctx->opts->format);
     X2K_AUTOFREE char *jpath = NULL;
@@ -279,8 +291,9 @@ copy_disk(struct tx_worker *w, size_t i, struct x2k_error *err)
         return -1;
     }
     jpath = x2k_transfer_journal_path(d->dest_path);
-    raw = qcow2 ? x2k_strdup_printf("%s.x2k-raw", d->dest_path)
-                : x2k_xstrdup(d->dest_path);
+    raw = src_qcow2 ? x2k_strdup_printf("%s.x2k-src", d->dest_path)
+          : convert ? x2k_strdup_printf("%s.x2k-raw", d->dest_path)
+                    : x2k_xstrdup(d->dest_path);
 
     have_j = tx_journal_load(jpath, &j) == 0 &&
              x2k_str_equal(j.source, d->source) &&
@@ -292,7 +305,7 @@ copy_disk(struct tx_worker *w, size_t i, struct x2k_error *err)
             res->resumed_from = j.size;
             x2k_report_log(&ctx->rep, "disk %s: already copied to %s",
                            tx_disk_label(d), d->dest_path);
-            if (ctx->opts->verify && !qcow2)
+            if (ctx->opts->verify && !convert)
                 ret = tx_verify_output(w, i, NULL, d->dest_path, err);
             else
                 ret = 0;
@@ -339,7 +352,7 @@ copy_disk(struct tx_worker *w, size_t i, struct x2k_error *err)
     j.mtime = r->mtime;
     j.done = r->offset;
     j.state = TX_JOURNAL_COPYING;
-    wr = tx_file_writer_new(raw, r->offset, r->size, prealloc && !qcow2,
+    wr = tx_file_writer_new(raw, r->offset, r->size, prealloc && !convert,
                             &ctx->rep, err);
     if (!wr)
         goto out;
@@ -364,7 +377,8 @@ copy_disk(struct tx_worker *w, size_t i, struct x2k_error *err)
         }
         goto out;
     }
-    if (qcow2 && tx_convert_qcow2(w, i, raw, d->dest_path, r->size, err) < 0)
+    if (convert && tx_convert_image(w, i, raw, src_qcow2 ? "qcow2" : "raw",
+                                    d->dest_path, fmt, r->size, err) < 0)
         goto out;
     if (stat(d->dest_path, &st) < 0) {
         x2k_error_set_errno(err, X2K_ERR_IO, errno,

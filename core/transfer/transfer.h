@@ -49,6 +49,10 @@ struct x2k_transfer_disk {
     bool is_block;              /* a host block device: no holes to find */
     uint64_t size;              /* bytes, 0 if unknown (learned on open) */
     const char *name;           /* label for events ("vda"), may be NULL */
+    const char *format;         /* the source's format: NULL or "raw"; or
+                                 * "qcow2", copied as the file it is and
+                                 * converted to opts->format at the end
+                                 * (a local file destination only) */
 
     /* Destination: a local file (dest_path), or, when pool is set, the
      * volume VOLUME of POOL on CONN (created when missing). */
@@ -59,7 +63,9 @@ struct x2k_transfer_disk {
 };
 
 struct x2k_transfer_opts {
-    enum x2k_format format;     /* qcow2: copy raw, then qemu-img convert */
+    enum x2k_format format;     /* the copies' format, whatever the
+                                 * sources': raw at guest offsets while
+                                 * copying, qemu-img convert at the end */
     enum x2k_alloc allocation;
     bool verify;
     int parallel;               /* disks at once; <= 0 means 1 */
