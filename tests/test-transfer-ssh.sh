@@ -61,7 +61,7 @@ rm -f "$OUT/r.raw" "$OUT/r.raw.x2k-journal"
 copy_bg --bwlimit=$((6 * 1048576)) --sync-interval=0.3 \
     "$SRC/r.img" "$OUT/r.raw" > "$OUT/d1" 2> "$OUT/d1.err"
 pid=$!
-sleep 1.5
+wait_journal_done "$OUT/r.raw.x2k-journal" 30
 rpid=$(pgrep -u "$SSHD_USER" -x perl)
 [ -n "$rpid" ]
 kill -9 $rpid

@@ -100,6 +100,18 @@ transfer_verify_checks()
     grep -q 'error (verify)' "$OUT/v3.err"
 }
 
+# Wait until journal FILE records done > 0, at most SECS seconds.
+wait_journal_done()
+{
+    local i=0
+    while [ $i -lt $(($2 * 10)) ]; do
+        grep -qs '^done=[1-9]' "$1" && return 0
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}
+
 # kill -9 mid-copy, then a re-run resumes and the result is identical;
 # SIGINT is honoured within 1 s and the partial output is kept.
 transfer_resume_checks()
@@ -108,13 +120,9 @@ transfer_resume_checks()
     copy_bg --bwlimit=$((6 * 1048576)) --sync-interval=0.3 \
         "$SRC/r.img" "$OUT/r.raw" > "$OUT/k1" 2>&1
     pid=$!
-    # Killed once a checkpoint is durable (bounded wait, not a guess).
-    i=0
-    until grep -q '^done=[1-9]' "$OUT/r.raw.x2k-journal" 2>/dev/null; do
-        [ $i -lt 200 ] || fail "no durable checkpoint within 20 s"
-        sleep 0.1
-        i=$((i + 1))
-    done
+    # Killed once the journal says some data is safely written (at most
+    # 30 s: a loaded machine may need more than the usual second).
+    wait_journal_done "$OUT/r.raw.x2k-journal" 30
     kill -9 $pid
     wait $pid || true
     copy "$SRC/r.img" "$OUT/r.raw" > "$OUT/k2"
@@ -125,7 +133,7 @@ transfer_resume_checks()
     copy_bg --bwlimit=$((6 * 1048576)) --sync-interval=0.3 \
         "$SRC/r.img" "$OUT/r.raw" > "$OUT/c1" 2> "$OUT/c1.err"
     pid=$!
-    sleep 1.5
+    wait_journal_done "$OUT/r.raw.x2k-journal" 30
     t0=$(date +%s%N)
     kill -INT $pid
     rc=0
