@@ -33,7 +33,8 @@ main(void)
     const char *sep = "";
 
     for (i = 0; x2k_options_info(i, &o); i++) {
-        if (!shell_safe(o.name) || (o.argdescrip && !shell_safe(o.argdescrip)))
+        if (!shell_safe(o.name) || (o.argdescrip && !o.values &&
+                                        !shell_safe(o.argdescrip)))
             goto unsafe;
         for (j = 0; o.values && o.values[j]; j++) {
             if (!shell_safe(o.values[j]))
