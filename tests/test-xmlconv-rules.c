@@ -296,6 +296,22 @@ test_lifecycle(void **state)
         assert_xp_count(r->xml, "/domain/on_lockfailure", 0);
         assert_true(has_warning(r, "lifecycle"));
     }
+    {
+        /* The one pair QEMU refuses, also when it comes from a mapping. */
+        static const char *const reboots[] = { "destroy", "preserve" };
+
+        for (i = 0; i < X2K_N_ELEMENTS(reboots); i++) {
+            X2K_AUTOFREE char *body = x2k_strdup_printf(
+                "<os><type arch='x86_64'>hvm</type></os>"
+                "<on_poweroff>restart</on_poweroff>"
+                "<on_reboot>%s</on_reboot>", reboots[i]);
+            X2K_AUTO(x2k_xmlconv_result) r = convert_with(body, &plan, NULL);
+
+            assert_xp(r->xml, "/domain/on_poweroff", "destroy");
+            assert_xp(r->xml, "/domain/on_reboot", "destroy");
+            assert_true(has_warning(r, "lifecycle"));
+        }
+    }
     plan_free(&plan);
 }
 

@@ -80,6 +80,7 @@ static const struct fixture fixtures[] = {
     { "sles-win2003", "debian12", NULL, NULL },
     { "debian-pygrub", "debian12", NULL, NULL },
     { "debian-nodisks", "debian12", NULL, NULL },
+    { "debian-kiosk", "debian12", NULL, NULL },
 };
 
 /* The human-readable side of a result: disks, boot files, warnings. */

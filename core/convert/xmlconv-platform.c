@@ -278,6 +278,27 @@ xc_convert_clock(struct conv *c)
     }
 }
 
+/* The QEMU driver refuses one pair of otherwise valid actions: a guest
+ * restarted when it powers off but destroyed when it reboots (it cannot
+ * tell the two apart).  Power-off becomes destroy: a guest that stops
+ * when asked is the safe side. */
+static void
+lifecycle_pair(struct conv *c)
+{
+    xmlNodePtr off = xc_child(c->root, "on_poweroff");
+    xmlNodePtr reboot = xc_child(c->root, "on_reboot");
+    X2K_AUTOFREE char *v_off = xc_get_text(off);
+    X2K_AUTOFREE char *v_reboot = xc_get_text(reboot);
+
+    if (!x2k_str_equal(v_off, "restart") ||
+        !x2k_str_equal(v_reboot, "destroy"))
+        return;
+    xc_warn(c, "lifecycle",
+            _("KVM cannot restart a guest on power-off while it destroys it "
+              "on reboot; on_poweroff became 'destroy'."));
+    xc_set_text(off, "destroy");
+}
+
 /* on_poweroff/on_reboot/on_crash/on_lockfailure: each action the QEMU
  * driver refuses becomes the nearest one it takes.  Xen keeps a
  * preserved domain without running it, so preserve is destroy for a
@@ -334,4 +355,5 @@ xc_convert_lifecycle(struct conv *c)
             xc_remove_node(n);
         }
     }
+    lifecycle_pair(c);
 }
