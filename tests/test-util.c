@@ -115,7 +115,7 @@ test_reporter(void **state)
     x2k_reporter_init(&r, collect, &s);
     x2k_report_stage(&r, X2K_STAGE_COPY, true, 0);
     assert_int_equal(s.last, X2K_EVENT_STAGE_BEGIN);
-    x2k_report_warning(&r, "disk %s", "xvdb");
+    x2k_report_warning_id(&r, "disk-test", "disk %s", "xvdb");
     assert_int_equal(s.last, X2K_EVENT_WARNING);
     assert_string_equal(s.text, "disk xvdb");
     assert_int_equal(s.n, 2);

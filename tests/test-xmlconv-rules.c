@@ -390,6 +390,25 @@ test_clock_timers(void **state)
                      &plan, NULL);
     assert_xp(w->xml, "/domain/clock/@offset", "localtime");
     assert_true(has_warning(w, "clock-localtime"));
+
+    /* Catch-up settings go with the catchup policy, on any timer. */
+    {
+        X2K_AUTO(x2k_xmlconv_result) k = convert_with(
+            "<os><type arch='x86_64'>hvm</type></os>"
+            "<clock offset='utc'>"
+            "<timer name='pit' tickpolicy='catchup'>"
+            "<catchup threshold='123' slew='120' limit='10000'/></timer>"
+            "<timer name='rtc' tickpolicy='delay'>"
+            "<catchup threshold='10'/></timer>"
+            "</clock>",
+            &plan, NULL);
+
+        assert_xp(k->xml,
+                  "/domain/clock/timer[@name='pit']/catchup/@slew", "120");
+        assert_xp_count(k->xml, "/domain/clock/timer[@name='rtc']/catchup",
+                        0);
+        assert_true(has_warning(k, "timer"));
+    }
     plan_free(&plan);
 }
 

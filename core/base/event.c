@@ -74,16 +74,6 @@ x2k_report_warning_id(struct x2k_reporter *r, const char *id,
 }
 
 void
-x2k_report_warning(struct x2k_reporter *r, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    report_text(r, X2K_EVENT_WARNING, NULL, fmt, ap);
-    va_end(ap);
-}
-
-void
 x2k_reporter_cancel(struct x2k_reporter *r)
 {
     atomic_store(&r->cancelled, true);

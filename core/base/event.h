@@ -74,11 +74,9 @@ void x2k_report_log(struct x2k_reporter *r, const char *fmt, ...)
 /* A warning with the stable id ID (lowercase words and '-', the same
  * for every run and language) and a translated sentence.  Every warning
  * should have one: it is what the report and --machine-readable readers
- * key on.  x2k_report_warning is the same without an id. */
+ * key on; there is no warning without one. */
 void x2k_report_warning_id(struct x2k_reporter *r, const char *id,
                            const char *fmt, ...) X2K_PRINTF(3, 4);
-void x2k_report_warning(struct x2k_reporter *r, const char *fmt, ...)
-    X2K_PRINTF(2, 3);
 
 /* Ask the job to stop at the next safe point.  Any thread, also a
  * signal handler. */

@@ -232,8 +232,20 @@ convert_timer(struct conv *c, xmlNodePtr t)
                     (const char *)a->name, name);
     }
     xc_keep_attrs(t, timers[i].attrs);
-    if (strcmp(name, "rtc") != 0 || !x2k_str_equal(policy, "catchup"))
-        xc_keep_children(t, (const char *const[]){ NULL });
+    /* <catchup threshold slew limit> belongs to the catchup policy: kept
+     * with it, and said when it goes with another policy. */
+    {
+        X2K_AUTOFREE char *now = xc_get_attr(t, "tickpolicy");
+
+        if (!x2k_str_equal(now, "catchup") && xc_child(t, "catchup"))
+            xc_warn(c, "timer",
+                    _("The catch-up settings of the %1$s timer were dropped: "
+                      "they belong to the catchup tick policy."),
+                    name);
+        xc_keep_children(t, x2k_str_equal(now, "catchup")
+                                ? (const char *const[]){ "catchup", NULL }
+                                : (const char *const[]){ NULL });
+    }
 }
 
 /* <clock>: kept as it is (QEMU takes libxl's offset='variable' with its
