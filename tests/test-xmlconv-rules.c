@@ -524,6 +524,35 @@ test_pygrub_root(void **state)
     assert_false(has_warning(a, "bootloader-cmdline"));
     x2k_xmlconv_result_free(a);
 
+    /* pygrub's choice of entry or kernel is said; its plumbing is not. */
+    a = convert_with(
+        "<bootloader>/usr/bin/pygrub</bootloader>"
+        "<bootloader_args>-q --output-format sxp --entry 1 "
+        "--kernel='/boot/vmlinuz-2.6.32' --args 'root=/dev/xvda1 ro'"
+        "</bootloader_args><os><type arch='x86_64'>linux</type></os>",
+        &plan, NULL);
+    {
+        size_t i, n = 0;
+
+        for (i = 0; i < a->n_warnings; i++) {
+            if (strcmp(a->warnings[i].id, "bootloader-args") != 0)
+                continue;
+            n++;
+            assert_true(strstr(a->warnings[i].msg, "--entry 1") ||
+                        strstr(a->warnings[i].msg,
+                               "--kernel /boot/vmlinuz-2.6.32"));
+        }
+        assert_int_equal(n, 2);
+    }
+    assert_string_equal(a->root_override, "/dev/vda1");
+    x2k_xmlconv_result_free(a);
+    a = convert_with("<bootloader>/usr/bin/pygrub</bootloader>"
+                     "<bootloader_args>--wibble</bootloader_args>"
+                     "<os><type arch='x86_64'>linux</type></os>",
+                     &plan, NULL);
+    assert_true(has_warning(a, "bootloader-args"));
+    x2k_xmlconv_result_free(a);
+
     /* No root= given: nothing to carry, nothing to say. */
     a = convert_with("<bootloader>/usr/bin/pygrub</bootloader>"
                      "<os><type arch='x86_64'>linux</type></os>",

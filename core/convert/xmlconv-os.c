@@ -500,6 +500,79 @@ pygrub_args(const char *args)
     return x2k_xstrndup(p, strcspn(p, " \t"));
 }
 
+/* The next word of *P (blanks separate words, quotes group them and
+ * are removed), or NULL at the end.  Caller frees. */
+static char *
+next_word(const char **p)
+{
+    struct x2k_buf b = { 0 };
+    const char *s = *p + strspn(*p, " \t");
+    char q = 0;
+
+    if (!*s)
+        return NULL;
+    for (; *s && (q || (*s != ' ' && *s != '\t')); s++) {
+        if (!q && (*s == '"' || *s == '\''))
+            q = *s;
+        else if (q && *s == q)
+            q = 0;
+        else
+            x2k_buf_printf(&b, "%c", *s);
+    }
+    *p = s;
+    return b.data ? x2k_buf_steal(&b) : x2k_xstrdup("");
+}
+
+/* pygrub's own choices in bootloader_args that KVM cannot carry out: a
+ * menu entry (--entry), a kernel or initrd inside the guest (--kernel,
+ * --ramdisk), and options unknown to pygrub, each said.  --args is
+ * carry_root's; the rest (-q, --output...) is pygrub's plumbing on the
+ * Xen host. */
+static void
+warn_bootloader_args(struct conv *c)
+{
+    static const char *const plumbing[] = {
+        "-q", "--quiet", "-n", "--not-really", "-i", "--interactive",
+        "-l", "--list-entries", "--isconfig", "--debug", NULL,
+    };
+    static const char *const with_value[] = {
+        "--output", "--output-format", "--output-directory", "--offset",
+        "--args", NULL,
+    };
+    static const char *const choices[] = { "--entry", "--kernel",
+                                           "--ramdisk", NULL };
+    const char *p = c->bootloader_args ? c->bootloader_args : "";
+    char *w;
+
+    while ((w = next_word(&p))) {
+        X2K_AUTOFREE char *word = w;
+        X2K_AUTOFREE char *opt = x2k_xstrndup(word, strcspn(word, "="));
+        X2K_AUTOFREE char *val = word[strlen(opt)] == '='
+                                     ? x2k_xstrdup(word + strlen(opt) + 1)
+                                     : NULL;
+        bool choice = xc_in_list(opt, choices);
+
+        if (xc_in_list(opt, plumbing))
+            continue;
+        if (!val && (choice || xc_in_list(opt, with_value)))
+            val = next_word(&p);
+        if (xc_in_list(opt, with_value))
+            continue;
+        if (choice)
+            xc_warn(c, "bootloader-args",
+                    _("pygrub was told %1$s %2$s on the Xen host; under KVM "
+                      "the guest's own bootloader boots its default entry: "
+                      "make that choice the default in the guest's "
+                      "bootloader configuration."),
+                    opt, val ? val : "");
+        else
+            xc_warn(c, "bootloader-args",
+                    _("The bootloader argument '%1$s' was dropped: it was "
+                      "meant for Xen's bootloader, which KVM does not run."),
+                    word);
+    }
+}
+
 /* A guest that boots through its own bootloader: the root= that Xen's
  * command line (pygrub's extra arguments) gave it goes to the guest
  * fixes, which set it in the bootloader configuration; the rest of
@@ -518,6 +591,7 @@ carry_root(struct conv *c, const char *text, const char *fallback)
 
     if (!c->bootloader || c->pxe)
         return;
+    warn_bootloader_args(c);
     for (tok = strtok_r(all, " \t", &save); tok;
          tok = strtok_r(NULL, " \t", &save)) {
         if (x2k_str_has_prefix(tok, "root="))
