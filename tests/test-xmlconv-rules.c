@@ -87,6 +87,20 @@ test_vcpus_memory(void **state)
         assert_false(has_warning(t, "cpu-topology"));
     }
     plan_free(&plan);
+
+    /* Memory hotplug without NUMA cells: QEMU refuses it, so it goes. */
+    x2k_plan_init(&plan);
+    {
+        X2K_AUTO(x2k_xmlconv_result) h = convert_with(
+            "<maxMemory slots='16' unit='KiB'>8388608</maxMemory>"
+            "<os><type arch='x86_64'>hvm</type></os>",
+            &plan, NULL);
+
+        assert_xp_count(h->xml, "/domain/maxMemory", 0);
+        assert_true(has_warning(h, "max-memory"));
+        assert_xp(h->xml, "/domain/memory", "524288");
+    }
+    plan_free(&plan);
 }
 
 /* --disk-bus per disk and for the rest; names follow the bus; a SCSI
@@ -639,6 +653,87 @@ test_guest_agent(void **state)
     plan_free(&plan);
 }
 
+/* A display on a UNIX socket of the Xen host listens on an automatic
+ * port instead, said; the result still passes libvirt's schema. */
+static void
+test_graphics_socket(void **state)
+{
+    static const char *const displays[] = {
+        "<graphics type='vnc' socket='/var/run/xen/vnc-web'/>",
+        "<graphics type='vnc' autoport='no' port='5901'>"
+        "<listen type='socket' socket='/var/run/xen/vnc-web'/></graphics>",
+        "<graphics type='spice' autoport='yes'>"
+        "<listen type='address' address='127.0.0.1'/>"
+        "<listen type='socket' socket='/run/xen/spice.sock'/></graphics>",
+    };
+    struct x2k_plan plan;
+    size_t i;
+
+    x2k_plan_init(&plan);
+    for (i = 0; i < X2K_N_ELEMENTS(displays); i++) {
+        X2K_AUTOFREE char *body = x2k_strdup_printf(
+            "<os><type arch='x86_64'>hvm</type></os><devices>%s</devices>",
+            displays[i]);
+        X2K_AUTO(x2k_xmlconv_result) r = convert_with(body, &plan, NULL);
+
+        assert_xp_count(r->xml, "/domain/devices/graphics/@socket", 0);
+        assert_xp_count(r->xml,
+                        "/domain/devices/graphics/listen[@type='socket']", 0);
+        assert_xp(r->xml, "/domain/devices/graphics/@autoport", "yes");
+        assert_true(has_warning(r, "graphics-port"));
+        assert_defines(r->xml);
+    }
+    plan_free(&plan);
+}
+
+/* Disk cache and I/O modes: kept when QEMU takes them, said when not
+ * (native I/O only without the host cache). */
+static void
+test_disk_driver(void **state)
+{
+    static const struct {
+        const char *attrs, *cache, *io;
+        bool warned;
+    } cases[] = {
+        { "cache='none' io='native'", "none", "native", false },
+        { "cache='directsync' io='native'", "directsync", "native", false },
+        { "cache='writeback' io='native'", "writeback", NULL, true },
+        { "io='native'", NULL, NULL, true },
+        { "cache='writeback' io='threads'", "writeback", "threads", false },
+        { "cache='bogus'", NULL, NULL, true },
+        { "io='posix'", NULL, NULL, true },
+    };
+    struct x2k_plan plan;
+    size_t i;
+
+    x2k_plan_init(&plan);
+    for (i = 0; i < X2K_N_ELEMENTS(cases); i++) {
+        X2K_AUTOFREE char *body = x2k_strdup_printf(
+            "<os><type arch='x86_64'>hvm</type></os><devices>"
+            "<disk type='file' device='disk'><driver name='qemu' "
+            "type='raw' %s/><source file='/srv/a.img'/>"
+            "<target dev='xvda' bus='xen'/></disk></devices>",
+            cases[i].attrs);
+        X2K_AUTO(x2k_xmlconv_result) r = convert_with(body, &plan, NULL);
+        const char *d = "/domain/devices/disk/driver";
+        X2K_AUTOFREE char *cache = x2k_strdup_printf("%s/@cache", d);
+        X2K_AUTOFREE char *io = x2k_strdup_printf("%s/@io", d);
+
+        if (cases[i].cache)
+            assert_xp(r->xml, cache, cases[i].cache);
+        else
+            assert_xp_count(r->xml, cache, 0);
+        if (cases[i].io)
+            assert_xp(r->xml, io, cases[i].io);
+        else
+            assert_xp_count(r->xml, io, 0);
+        if (has_warning(r, "disk-driver") != cases[i].warned)
+            fail_msg("case %zu (%s): warning %d", i, cases[i].attrs,
+                     has_warning(r, "disk-driver"));
+    }
+    plan_free(&plan);
+}
+
 int
 main(void)
 {
@@ -655,6 +750,8 @@ main(void)
         cmocka_unit_test(test_pygrub_root),
         cmocka_unit_test(test_root_without_disks),
         cmocka_unit_test(test_guest_agent),
+        cmocka_unit_test(test_graphics_socket),
+        cmocka_unit_test(test_disk_driver),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -81,6 +81,7 @@ static const struct fixture fixtures[] = {
     { "debian-pygrub", "debian12", NULL, NULL },
     { "debian-nodisks", "debian12", NULL, NULL },
     { "debian-kiosk", "debian12", NULL, NULL },
+    { "hvm-tuned", "debian12", NULL, NULL },
 };
 
 /* The human-readable side of a result: disks, boot files, warnings. */

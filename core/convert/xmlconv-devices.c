@@ -350,6 +350,30 @@ xc_convert_inputs_graphics(struct conv *c)
                           "automatic port; check firewall rules and clients."),
                         port);
         }
+        /* A UNIX socket is a path of the Xen host: the display listens
+         * on an automatic port instead. */
+        {
+            X2K_AUTOFREE char *sock = xc_get_attr(v[i], "socket");
+            size_t k, nl;
+            xmlNodePtr *l = xc_elems(v[i], "listen", &nl);
+
+            for (k = 0; k < nl; k++) {
+                X2K_AUTOFREE char *lt = xc_get_attr(l[k], "type");
+
+                if (!x2k_str_equal(lt, "socket"))
+                    continue;
+                if (!sock)
+                    sock = xc_get_attr(l[k], "socket");
+                xc_remove_node(l[k]);
+            }
+            free(l);
+            if (sock)
+                xc_warn(c, "graphics-port",
+                        _("The display's socket %1$s (a path of the Xen host) "
+                          "was replaced by an automatic port."),
+                        sock);
+            xc_unset_attr(v[i], "socket");
+        }
         /* The ports of a running guest are live values. */
         xc_unset_attr(v[i], "port");
         xc_unset_attr(v[i], "tlsPort");

@@ -138,9 +138,10 @@ new_result_disk(struct conv *c)
     return &r->disks[r->n_disks++];
 }
 
-/* <driver name='qemu' type=FORMAT>, keeping valid cache/io settings. */
+/* <driver name='qemu' type=FORMAT>, keeping the cache/io settings QEMU
+ * takes and saying which it does not. */
 static void
-set_driver(xmlNodePtr disk, const char *format)
+set_driver(struct conv *c, xmlNodePtr disk, const char *format)
 {
     xmlNodePtr drv = xc_child(disk, "driver");
     static const char *const keep[] = {
@@ -148,6 +149,7 @@ set_driver(xmlNodePtr disk, const char *format)
     };
     X2K_AUTOFREE char *cache = NULL;
     X2K_AUTOFREE char *io = NULL;
+    X2K_AUTOFREE char *dev = xc_get_attr(xc_child(disk, "target"), "dev");
 
     if (!drv) {
         drv = xmlNewNode(NULL, (const xmlChar *)"driver");
@@ -161,12 +163,35 @@ set_driver(xmlNodePtr disk, const char *format)
     cache = xc_get_attr(drv, "cache");
     if (cache && !xc_in_list(cache, (const char *const[]){
                         "default", "none", "writethrough", "writeback",
-                        "directsync", "unsafe", NULL }))
+                        "directsync", "unsafe", NULL })) {
+        xc_warn(c, "disk-driver",
+                _("Disk %1$s: the cache mode '%2$s' is unknown to KVM; "
+                  "QEMU's default applies."),
+                dev ? dev : "?", cache);
         xc_unset_attr(drv, "cache");
+        x2k_str_replace(&cache, NULL);
+    }
     io = xc_get_attr(drv, "io");
     if (io && !xc_in_list(io, (const char *const[]){
-                     "threads", "native", "io_uring", NULL }))
+                     "threads", "native", "io_uring", NULL })) {
+        xc_warn(c, "disk-driver",
+                _("Disk %1$s: the I/O mode '%2$s' is unknown to KVM; "
+                  "QEMU's default applies."),
+                dev ? dev : "?", io);
         xc_unset_attr(drv, "io");
+    } else if (x2k_str_equal(io, "native") &&
+               !xc_in_list(cache ? cache : "default",
+                           (const char *const[]){ "none", "directsync",
+                                                  NULL })) {
+        /* QEMU's native AIO bypasses the host cache: it refuses a
+         * cached mode. */
+        xc_warn(c, "disk-driver",
+                _("Disk %1$s: native I/O needs cache 'none' or "
+                  "'directsync', not '%2$s'; the cache mode was kept and "
+                  "I/O runs in threads."),
+                dev ? dev : "?", cache ? cache : "default");
+        xc_unset_attr(drv, "io");
+    }
     xc_set_attr(drv, "name", "qemu");
     if (format)
         xc_set_attr(drv, "type", format);
@@ -287,13 +312,13 @@ convert_disk(struct conv *c, xmlNodePtr disk, const char *newdev,
                   "the KVM host must reach it itself."),
                 d->old_target ? d->old_target : "?", proto ? proto : "?");
         d->new_format = x2k_xstrdup(d->old_format ? d->old_format : "raw");
-        set_driver(disk, d->new_format);
+        set_driver(c, disk, d->new_format);
     } else if (!d->old_source) {
         xc_warn(c, "disk-no-source",
                 _("Disk %1$s has no source; it was kept empty."),
                 d->old_target ? d->old_target : "?");
         d->new_format = x2k_xstrdup("raw");
-        set_driver(disk, "raw");
+        set_driver(c, disk, "raw");
     } else if (c->opts->disk_policy == X2K_DISKS_KEEP && !in) {
         /* Not copied: the KVM guest uses the Xen image in place. */
         d->new_format = x2k_xstrdup(d->old_format ? d->old_format : "raw");
@@ -308,7 +333,7 @@ convert_disk(struct conv *c, xmlNodePtr disk, const char *newdev,
         xc_keep_attrs(src, (const char *const[]){
                                "file", "dev", "pool", "volume", NULL });
         xc_keep_children(src, (const char *const[]){ NULL });
-        set_driver(disk, d->new_format);
+        set_driver(c, disk, d->new_format);
     } else {
         d->copy = true;
         if (in && in->new_format)
@@ -318,7 +343,7 @@ convert_disk(struct conv *c, xmlNodePtr disk, const char *newdev,
                                                       : "raw");
         else
             d->new_format = x2k_xstrdup(x2k_format_name(c->plan->format));
-        set_driver(disk, d->new_format);
+        set_driver(c, disk, d->new_format);
         place_copy(c, disk, d, in);
     }
     set_target(disk, newdev, bus);
@@ -359,7 +384,7 @@ convert_removable(struct conv *c, xmlNodePtr disk, const char *device,
     }
     xc_set_attr(disk, "type", "file");
     xc_set_attr(disk, "device", device);
-    set_driver(disk, "raw");
+    set_driver(c, disk, "raw");
     set_target(disk, newdev, bus);
     xc_keep_children(disk, disk_children);
     add_map(c, d->old_target, newdev);

@@ -365,5 +365,12 @@ xc_convert_hardware(struct conv *c)
                       "dropped with them."));
             xc_remove_node(xc_child(c->root, "maxMemory"));
         }
+    } else if (!numa && xc_child(c->root, "maxMemory")) {
+        /* QEMU plugs memory into a NUMA node: without one it refuses. */
+        xc_warn(c, "max-memory",
+                _("The source allows memory hotplug (maxMemory) but has no "
+                  "NUMA cells, which KVM needs for it; memory hotplug was "
+                  "dropped."));
+        xc_remove_node(xc_child(c->root, "maxMemory"));
     }
 }
