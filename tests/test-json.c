@@ -84,6 +84,20 @@ test_events(void **state)
     assert_non_null(strstr(s, "\"stage\":\"copy\",\"state\":\"end\","
                               "\"status\":-1"));
     free(s);
+    /* The stage's duration, with '.' in every locale. */
+    ev.seconds = 12.3456;
+    s = x2k_json_event(&ev);
+    assert_non_null(strstr(s, "\"seconds\":12.346}"));
+    free(s);
+    ev.kind = X2K_EVENT_PROGRESS;
+    ev.seconds = 0;
+    ev.rate = -2.25;
+    ev.eta = 0.04;
+    s = x2k_json_event(&ev);
+    assert_non_null(strstr(s, "\"rate\":-2.3,"));
+    assert_non_null(strstr(s, "\"eta\":0.0,"));
+    free(s);
+    ev.kind = X2K_EVENT_STAGE_END;
     x2k_error_set(&err, X2K_ERR_SSH_AUTH, "no method worked");
     s = x2k_json_error(&err);
     assert_string_equal(s, "{\"type\":\"error\",\"code\":\"ssh-auth\","

@@ -37,6 +37,22 @@ x2k_report_stage(struct x2k_reporter *r, enum x2k_stage stage, bool begin,
     x2k_report(r, &ev);
 }
 
+void
+x2k_report_stage_end(struct x2k_reporter *r, enum x2k_stage stage,
+                     int status, double seconds)
+{
+    struct x2k_event ev = {
+        .kind = X2K_EVENT_STAGE_END,
+        .stage = stage,
+        .status = status,
+        .disk = -1,
+        .eta = -1,
+        .seconds = seconds,
+    };
+
+    x2k_report(r, &ev);
+}
+
 static void
 report_text(struct x2k_reporter *r, enum x2k_event_kind kind, const char *id,
             const char *fmt, va_list ap)

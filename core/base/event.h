@@ -47,6 +47,7 @@ struct x2k_event {
     double avg_rate;            /* bytes/s since the disk started */
     double eta;                 /* seconds left; < 0 if unknown */
     const char *text;           /* borrowed */
+    double seconds;             /* stage end: how long the stage took */
     const char *id;             /* warnings: stable, untranslated id
                                  * ("pci-passthrough"); NULL from callers
                                  * that give none.  Borrowed */
@@ -69,6 +70,9 @@ void x2k_report(struct x2k_reporter *r, const struct x2k_event *ev);
 
 void x2k_report_stage(struct x2k_reporter *r, enum x2k_stage stage,
                       bool begin, int status);
+/* The end of STAGE with its STATUS and duration in SECONDS. */
+void x2k_report_stage_end(struct x2k_reporter *r, enum x2k_stage stage,
+                          int status, double seconds);
 void x2k_report_log(struct x2k_reporter *r, const char *fmt, ...)
     X2K_PRINTF(2, 3);
 /* A warning with the stable id ID (lowercase words and '-', the same

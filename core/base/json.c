@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 
 #include "base/json.h"
@@ -51,13 +52,25 @@ x2k_json_string(struct x2k_buf *b, const char *s)
     x2k_buf_puts(b, "\"");
 }
 
+/* V with DIGITS decimals (0-3), '.' whatever the locale's LC_NUMERIC
+ * says (printf's %f would write "1,5" in a German locale). */
 static void
-json_number(struct x2k_buf *b, double v)
+json_number(struct x2k_buf *b, double v, int digits)
 {
-    if (!isfinite(v))
+    static const long long scale[] = { 1, 10, 100, 1000 };
+    long long n, ip, fp;
+
+    if (!isfinite(v) || v > 9e15 || v < -9e15) {
         x2k_buf_puts(b, "null");
+        return;
+    }
+    n = (long long)(v * (double)scale[digits] + (v < 0 ? -0.5 : 0.5));
+    ip = llabs(n) / scale[digits];
+    fp = llabs(n) % scale[digits];
+    if (digits == 0)
+        x2k_buf_printf(b, "%s%lld", n < 0 ? "-" : "", ip);
     else
-        x2k_buf_printf(b, "%.1f", v);
+        x2k_buf_printf(b, "%s%lld.%0*lld", n < 0 ? "-" : "", ip, digits, fp);
 }
 
 char *
@@ -74,6 +87,10 @@ x2k_json_event(const struct x2k_event *ev)
                        ev->kind == X2K_EVENT_STAGE_BEGIN ? "begin" : "end",
                        ev->status);
         x2k_json_string(&b, x2k_stage_label(ev->stage));
+        if (ev->kind == X2K_EVENT_STAGE_END) {
+            x2k_buf_puts(&b, ",\"seconds\":");
+            json_number(&b, ev->seconds, 3);
+        }
         x2k_buf_puts(&b, "}");
         break;
     case X2K_EVENT_PROGRESS:
@@ -86,17 +103,17 @@ x2k_json_event(const struct x2k_event *ev)
         x2k_buf_printf(&b, ",\"done\":%llu,\"total\":%llu,\"rate\":",
                        (unsigned long long)ev->done,
                        (unsigned long long)ev->total);
-        json_number(&b, ev->rate);
+        json_number(&b, ev->rate, 1);
         x2k_buf_puts(&b, ",\"avg_rate\":");
-        json_number(&b, ev->avg_rate);
+        json_number(&b, ev->avg_rate, 1);
         x2k_buf_puts(&b, ",\"eta\":");
         if (ev->eta < 0)
             x2k_buf_puts(&b, "null");
         else
-            json_number(&b, ev->eta);
+            json_number(&b, ev->eta, 1);
         x2k_buf_puts(&b, ",\"percent\":");
         if (ev->total)
-            json_number(&b, 100.0 * (double)ev->done / (double)ev->total);
+            json_number(&b, 100.0 * (double)ev->done / (double)ev->total, 1);
         else
             x2k_buf_puts(&b, "null");
         x2k_buf_puts(&b, "}");

@@ -466,7 +466,8 @@ x2k_engine_run(struct x2k_engine *eng, bool only_preflight, x2k_event_fn fn,
             x2k_error_set(&local, X2K_ERR_INTERNAL,
                           "stage %s failed without an error",
                           x2k_stage_id(eng->stage));
-        x2k_report_stage(&eng->reporter, eng->stage, false, rc);
+        x2k_report_stage_end(&eng->reporter, eng->stage, rc,
+                             eng->stage_secs[s]);
         if (rc < 0 && s < X2K_STAGE_PREFLIGHT &&
             local.code != X2K_ERR_CANCELLED) {
             /* The preflight checks say what is wrong, with a remedy
