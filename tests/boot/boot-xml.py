@@ -17,6 +17,8 @@ exist on a test machine changes, each on purpose:
     host bridge, no forwarding) with its model and MAC kept;
   - <graphics> goes (no display: QEMU runs with -display none);
   - an <emulator> that does not exist here goes (libvirt picks its own);
+  - a <vsock> goes when this machine has no /dev/vhost-vsock (virt-v2v's
+    output has one; ours does not);
   - --name renames the domain (unique per boot);
   - a <disk type='volume'> of a pool given with --pool NAME=DIR (a dir
     pool: its volumes are the files in DIR) becomes the <disk
@@ -95,6 +97,8 @@ def main(argv):
             for c in keep:
                 dev.append(c)
         elif dev.tag == "graphics":
+            devices.remove(dev)
+        elif dev.tag == "vsock" and not os.path.exists("/dev/vhost-vsock"):
             devices.remove(dev)
         elif dev.tag == "emulator":
             if not os.path.exists((dev.text or "").strip()):
