@@ -207,6 +207,7 @@ stage_preflight(struct x2k_engine *eng, struct x2k_error *err)
     o.source = eng->src;
     o.xml = eng->orig_xml;
     p = x2k_preflight_run(&eng->plan, &o);
+    eng_preflight_dest(eng, p);
     for (i = 0; i < p->n_checks; i++) {
         const struct x2k_check *c = &p->checks[i];
 
@@ -331,6 +332,7 @@ x2k_engine_free(struct x2k_engine *eng)
     free(eng->plan.target_uri);
     free(eng->plan.pool);
     forget_password(eng);
+    eng_unlock(eng);
     free(eng->run_dir);
     if (eng->log_fd >= 0)
         close(eng->log_fd);

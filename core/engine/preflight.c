@@ -23,7 +23,8 @@
 static const char *const check_ids[] = {
     "ssh-reachable", "ssh-hostkey", "ssh-auth", "libvirt-uri", "vm-exists",
     "vm-shutoff", "block-device", "disk-readable", "target-uri", "pool",
-    "space", "network", "target-name", "virt-v2v", "libguestfs", NULL,
+    "space", "network", "target-name", "virt-v2v", "libguestfs",
+    "output-dir", "run-lock", "dest-not-source", "dest-exists", NULL,
 };
 
 const char *const *
@@ -36,17 +37,25 @@ static void X2K_PRINTF(4, 5)
 add(struct x2k_preflight *p, const char *id, enum x2k_check_status st,
     const char *fmt, ...)
 {
-    struct x2k_check *c;
     va_list ap;
+
+    va_start(ap, fmt);
+    x2k_preflight_vadd(p, id, st, fmt, ap);
+    va_end(ap);
+}
+
+void
+x2k_preflight_vadd(struct x2k_preflight *p, const char *id,
+                   enum x2k_check_status st, const char *fmt, va_list ap)
+{
+    struct x2k_check *c;
 
     p->checks = x2k_xreallocarray(p->checks, p->n_checks + 1,
                                   sizeof(*p->checks));
     c = &p->checks[p->n_checks++];
     c->id = id;
     c->status = st;
-    va_start(ap, fmt);
     c->message = x2k_strdup_vprintf(fmt, ap);
-    va_end(ap);
     x2k_log(X2K_LOG_DEBUG, "preflight %s: %s: %s", id,
             x2k_check_status_name(st), c->message);
 }
