@@ -180,15 +180,19 @@ tx_file_writer_new(const char *path, uint64_t offset, uint64_t size,
     struct file_writer *f;
     int fd, r;
 
-    /* A fresh copy is a new private file; an existing one (a resume, or
-     * what preflight let --overwrite replace) is never followed through
-     * a symbolic link. */
-    fd = offset ? -1
-                : open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-                             O_CLOEXEC, 0600);
-    if (fd < 0 && (offset || errno == EEXIST))
-        fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC |
-                        (offset ? 0 : O_TRUNC));
+    /* A fresh copy is a new private file: what was there (a copy that
+     * restarts, or what preflight let --overwrite replace) is unlinked,
+     * never truncated, so that a hard link keeps its data.  A resume
+     * reopens the copy, never through a symbolic link. */
+    if (offset) {
+        fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+    } else {
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+                        O_CLOEXEC, 0600);
+        if (fd < 0 && errno == EEXIST && unlink(path) == 0)
+            fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+                            O_CLOEXEC, 0600);
+    }
     if (fd < 0) {
         x2k_error_set_errno(err, X2K_ERR_IO, errno,
                             _("Cannot create '%1$s'."), path);
