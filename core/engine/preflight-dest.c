@@ -325,6 +325,16 @@ look_remote(struct dest_ctx *c, struct x2k_error *err)
         if (*p++ != '\n')
             goto bad;
     }
+    /* A source this machine sees at the same path with the same inode
+     * and device: one file system, seen by both (the same host, or
+     * storage shared at the same path). */
+    for (i = 0; i < c->n_s; i++) {
+        struct stat st;
+
+        if (c->s[i].id.known && stat(c->s[i].path, &st) == 0 &&
+            st.st_ino == c->s[i].id.ino && st.st_dev == c->s[i].id.dev)
+            add_map(c, st.st_dev, c->s[i].id.dev);
+    }
     for (i = 0; i < c->n_pr; i++) {
         struct fid f;
 
