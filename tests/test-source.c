@@ -213,7 +213,10 @@ test_local_probe(void **state)
         "<disk type='file' device='disk'><driver name='qemu' type='raw'/>"
         "<source file='%s'/><target dev='xvdb'/></disk>"
         "<disk type='file' device='disk'><source file='%s'/>"
-        "<target dev='xvdc'/></disk></devices></domain>", raw, qc, missing);
+        "<target dev='xvdc'/></disk>"
+        "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+        "<source file='%s'/><target dev='xvdd'/></disk>"
+        "</devices></domain>", raw, qc, missing, qc);
     inv = x2k_inventory_from_xml(xml, &err);
     assert_non_null(inv);
     assert_int_equal(x2k_inventory_probe(inv, NULL, &err), 0);
@@ -221,11 +224,18 @@ test_local_probe(void **state)
     assert_int_equal(inv->disks[0].size, 1 << 20);
     assert_string_equal(inv->disks[0].real_format, "raw");
     assert_true(inv->disks[1].readable);
-    assert_string_equal(inv->disks[1].real_format, "qcow2");
-    assert_int_equal(inv->disks[1].size, 1ULL << 30);
+    /* Declared raw: raw, whatever its first bytes (never probed). */
+    assert_string_equal(inv->disks[1].real_format, "raw");
+    assert_string_equal(inv->disks[1].header_format, "qcow2");
+    assert_int_equal(inv->disks[1].size, sizeof(qcow2));
     assert_false(inv->disks[2].readable);
     assert_non_null(inv->disks[2].probe_error);
-    assert_int_equal(x2k_inventory_copy_size(inv), (1 << 20) + (1ULL << 30));
+    /* Declared qcow2: verified, the guest-visible size. */
+    assert_string_equal(inv->disks[3].real_format, "qcow2");
+    assert_int_equal(inv->disks[3].size, 1ULL << 30);
+    assert_false(inv->disks[3].has_backing);
+    assert_int_equal(x2k_inventory_copy_size(inv),
+                     (1 << 20) + sizeof(qcow2) + (1ULL << 30));
     x2k_inventory_free(inv);
     free(xml);
     unlink(raw);

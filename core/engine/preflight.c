@@ -452,18 +452,40 @@ check_disks(struct x2k_preflight *p, const struct x2k_plan *plan)
                 d->probe_error ? d->probe_error : d->path);
         } else {
             X2K_AUTOFREE char *sz = fmt_size(d->size);
-            if (d->declared_format && d->real_format &&
-                (strcmp(d->declared_format, "raw") == 0 ||
-                 strcmp(d->declared_format, "qcow2") == 0) &&
-                strcmp(d->declared_format, d->real_format) != 0)
+            const char *real = d->real_format ? d->real_format : "raw";
+            const char *head = d->header_format ? d->header_format : real;
+            bool raw = strcmp(real, "raw") == 0;
+
+            if (raw && strcmp(head, "raw") != 0)
                 add(p, "disk-readable", X2K_CHECK_WARN,
-                    _("The disk %1$s (%2$s) is readable, %3$s; the XML says "
-                      "%4$s but the image is %5$s."), dev, d->path, sz,
-                    d->declared_format, d->real_format);
+                    _("The disk %1$s (%2$s) is declared raw but begins like "
+                      "a %3$s image: it is copied byte for byte as the raw "
+                      "disk it is declared to be, never opened as %3$s."),
+                    dev, d->path, head);
+            else if (!x2k_format_declared_raw(d->declared_format) &&
+                     strcmp(d->declared_format, real) != 0)
+                add(p, "disk-readable", X2K_CHECK_FAIL,
+                    _("The disk %1$s (%2$s): the XML says %3$s but the image "
+                      "is %4$s. Correct the disk's <driver type='...'/> in "
+                      "the guest's XML on the Xen host."), dev, d->path,
+                    d->declared_format, real);
+            else if (!raw && strcmp(real, "qcow2") != 0)
+                add(p, "disk-readable", X2K_CHECK_FAIL,
+                    _("The disk %1$s (%2$s) is a %3$s image, which is not "
+                      "copied: convert it on the Xen host first (qemu-img "
+                      "convert -f %3$s -O raw) and point the guest at the "
+                      "result."), dev, d->path, real);
+            else if (d->has_backing)
+                add(p, "disk-readable", X2K_CHECK_FAIL,
+                    _("The disk %1$s (%2$s) is a qcow2 image with a backing "
+                      "file: a copy never refers to another file. Flatten "
+                      "it on the Xen host first (qemu-img convert -O qcow2 "
+                      "into a new file) and point the guest at the "
+                      "result."), dev, d->path);
             else
                 add(p, "disk-readable", X2K_CHECK_OK,
                     _("The disk %1$s (%2$s) is readable, %3$s, %4$s."), dev,
-                    d->path, sz, d->real_format ? d->real_format : "raw");
+                    d->path, sz, real);
         }
     }
     if (inv->n_disks == 0)
