@@ -150,7 +150,11 @@ void eng_unlock(struct x2k_engine *eng);
 
 /* The guest's name made safe for a file name (the domain XML and report
  * of --output local).  Caller frees. */
-char *eng_file_stem(struct x2k_engine *eng);
+static inline char *
+eng_file_stem(struct x2k_engine *eng)
+{
+    return x2k_name_sanitize(eng_new_name(eng), 0);
+}
 
 /* Convert the XML, or run virt-v2v (engine-convert.c). */
 int eng_stage_convert(struct x2k_engine *eng, struct x2k_error *err);

@@ -105,12 +105,6 @@ add(struct x2k_preflight *p, const char *id, enum x2k_check_status st,
     va_end(ap);
 }
 
-char *
-eng_file_stem(struct x2k_engine *eng)
-{
-    return x2k_name_sanitize(eng_new_name(eng), 0);
-}
-
 /* realpath of PATH, or of its directory joined with its name when PATH
  * does not exist yet.  Never NULL. */
 static char *

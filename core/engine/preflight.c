@@ -16,6 +16,7 @@
 #include "base/log.h"
 #include "base/secret.h"
 #include "engine/preflight.h"
+#include "plan/rundir.h"
 #include "plan/uri.h"
 #include "source/source.h"
 #include "target/target.h"
@@ -347,12 +348,20 @@ check_target(struct x2k_preflight *p, const struct x2k_plan *plan,
         }
         x2k_pool_info_clear(&pi);
     }
-    if (have_inv && plan->block_device) {
-        /* Block devices are staged on this machine too: the state
-         * directory needs room for them as well. */
+    if (have_inv && plan->engine == X2K_ENGINE_VIRT_V2V &&
+        p->inv->block_device) {
+        /* virt-v2v's engine stages block devices in the run directory
+         * (under the state directory) first: it needs room for them as
+         * well.  The builtin engine stages nothing. */
         struct statvfs sv;
-        const char *dir = plan->state_dir ? plan->state_dir : ".";
-        if (statvfs(dir, &sv) == 0 &&
+        X2K_AUTOFREE char *dir = x2k_rundir_state_dir(plan);
+        X2K_AUTOFREE char *probe = x2k_xstrdup(dir);
+        char *slash;
+
+        while (statvfs(probe, &sv) < 0 && errno == ENOENT &&
+               (slash = strrchr(probe, '/')) != NULL && slash != probe)
+            *slash = '\0';
+        if (statvfs(probe, &sv) == 0 &&
             (uint64_t)sv.f_bavail * sv.f_frsize < p->needed_bytes)
             check_space(p, dir, (uint64_t)sv.f_bavail * sv.f_frsize, qcow2);
     }
@@ -630,7 +639,8 @@ x2k_preflight_run(const struct x2k_plan *plan,
     if (have_inv) {
         if (!no_ssh && !ssh_ok) {
             skip(p, "disk-readable", "ssh-auth");
-        } else if (x2k_inventory_probe(p->inv, s, &err) < 0) {
+        } else if ((p->inv->demo = plan->demo,
+                    x2k_inventory_probe(p->inv, s, &err) < 0)) {
             add_err(p, "disk-readable", &err);
         } else {
             check_disks(p, plan);

@@ -308,7 +308,7 @@ hexval(int c)
 }
 
 static void
-probe_local(struct x2k_disk *d)
+probe_local(struct x2k_disk *d, bool demo)
 {
     struct stat st;
     unsigned char h[X2K_HEADER_BYTES];
@@ -316,7 +316,7 @@ probe_local(struct x2k_disk *d)
     int fd;
 
     /* The demo host's disks stand for images in the cache (demo.h). */
-    if (x2k_str_has_prefix(d->path, X2K_DEMO_PREFIX)) {
+    if (demo && x2k_str_has_prefix(d->path, X2K_DEMO_PREFIX)) {
         char *p = x2k_demo_map_path(d->path);
 
         free(d->path);
@@ -358,11 +358,11 @@ probe_local(struct x2k_disk *d)
 /* The remote probe: one shell function, called once per disk.  Prints
  * "@@ INDEX" then key=value lines. */
 static const char probe_fn[] =
-    "x2kp() { echo \"@@ $1\"; p=$2; "
+    "x2kp() { echo \"@@ $1\"; p=$2; case $p in /*) ;; *) p=./$p;; esac; "
     "if [ ! -e \"$p\" ]; then echo exists=0; return; fi; echo exists=1; "
     "if [ -b \"$p\" ]; then echo block=1; "
     "s=$(blockdev --getsize64 \"$p\" 2>/dev/null) || "
-    "s=$(( $(cat \"/sys/class/block/$(basename \"$(readlink -f \"$p\")\")/size\" "
+    "s=$(( $(cat \"/sys/class/block/$(basename -- \"$(readlink -f -- \"$p\")\")/size\" "
     "2>/dev/null || echo 0) * 512 )); echo size=$s; "
     "else echo block=0; stat -L -c 'size=%s' -- \"$p\"; "
     "stat -L -c 'blocks=%b' -- \"$p\"; stat -L -c 'bsize=%B' -- \"$p\"; fi; "
@@ -447,7 +447,7 @@ x2k_inventory_probe(struct x2k_inventory *inv, struct x2k_ssh *s,
         if (!d->path)
             continue;
         if (!s) {
-            probe_local(d);
+            probe_local(d, inv->demo);
             continue;
         }
         if (!any)

@@ -79,6 +79,9 @@ struct x2k_inventory {
     struct x2k_nic *nics;
     size_t n_nics;
     bool block_device;              /* some disk is type block */
+    bool demo;                      /* set by the caller for a demo plan:
+                                     * only then do demo paths stand for
+                                     * the cache's images */
     char *block_reason;             /* translated, or NULL */
     bool has_network_disks;
 };
