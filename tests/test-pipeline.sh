@@ -175,10 +175,14 @@ grep -q '"type":"progress","disk":0,"name":"vda"' "$TMPD/pv"
 # A finished run leaves no resume journal in the pool.
 [ -z "$(ls "$POOL" | grep x2k-journal)" ] || fail "journal left in the pool"
 
-# Re-running the same command gives the same result (a new copy: the
-# target here is a fresh test driver each time).
+# Re-running the same command does not replace the finished copy (its
+# journal is gone: nothing says this migration made it) ...
+x2k_expect 3 "$TMPD/pv1" "${base[@]}" --vm-name rhel49-x86_64-pv
+assert_contains "$TMPD/pv1.err" "dest-exists"
+# ... with --overwrite it gives the same result (a new copy: the target
+# here is a fresh test driver each time).
 x2k_expect 0 "$TMPD/pv2" "${base[@]}" --vm-name rhel49-x86_64-pv \
-    --machine-readable
+    --machine-readable --overwrite
 rd2=$(run_dir_of "$TMPD/pv2")
 [ "$rd2" != "$rd" ]
 assert_contains "$rd2/report.txt" "result: success"
