@@ -254,6 +254,13 @@ cmp "$XEN/boot/initrd-pv" "$initrd"
 [ -z "$(ls "$OUT2" | grep x2k-journal)" ] || fail "journal left in $OUT2"
 grep -q 'root=/dev/vda1 console=ttyS0' "$OUT2/pv-kernel.xml"
 validate "$OUT2/pv-kernel.xml"
+[ "$(stat -c %a "$kernel")" = 600 ] || fail "the fetched kernel is not 0600"
+# A kernel already there (not this migration's) is not replaced.
+mkdir "$TMPD/out3"
+cp "$kernel" "$TMPD/out3/$(basename "$kernel")"
+x2k_expect 3 "$TMPD/kern3" "${base[@]}" --vm-name pv-kernel --output local \
+    --output-dir "$TMPD/out3"
+assert_contains "$TMPD/kern3.err" "$TMPD/out3/$(basename "$kernel") already"
 
 # --- A failed preflight exits 3 and copies nothing. ---
 x2k_expect 3 "$TMPD/running" "${base[@]}" --vm-name web-running

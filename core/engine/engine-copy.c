@@ -115,6 +115,17 @@ place_disks(struct x2k_engine *eng, struct x2k_error *err)
                        ? x2k_xstrdup(d->dest_path)
                        : x2k_strdup_printf("%s/%s", d->pool, d->volume);
     }
+    /* The kernels and initrds the convert stage fetches: destinations
+     * too (preflight-dest.c). */
+    for (i = 0; i < r->n_boot_files; i++) {
+        eng->boot_local = x2k_xreallocarray(eng->boot_local, eng->n_boot + 1,
+                                            sizeof(char *));
+        eng->boot_remote = x2k_xreallocarray(eng->boot_remote,
+                                             eng->n_boot + 1, sizeof(char *));
+        eng->boot_local[eng->n_boot] = x2k_xstrdup(r->boot_files[i].local);
+        eng->boot_remote[eng->n_boot++] =
+            x2k_xstrdup(r->boot_files[i].remote);
+    }
     x2k_xmlconv_result_free(r);
     return 0;
 fail:

@@ -79,6 +79,9 @@ struct x2k_engine {
     struct eng_disk *disks;
     size_t n_disks;
     bool placed;                /* disks placed (eng_place_disks) */
+    char **boot_local;          /* where the trial conversion puts the */
+    char **boot_remote;         /* kernels/initrds, from where */
+    size_t n_boot;
     int *lock_fds;              /* run locks held (preflight-dest.c) */
     size_t n_lock_fds;
     const char **disk_labels;   /* for x2k_engine_get_result */

@@ -332,6 +332,12 @@ x2k_engine_free(struct x2k_engine *eng)
     free(eng->plan.pool);
     forget_password(eng);
     eng_unlock(eng);
+    for (i = 0; i < eng->n_boot; i++) {
+        free(eng->boot_local[i]);
+        free(eng->boot_remote[i]);
+    }
+    free(eng->boot_local);
+    free(eng->boot_remote);
     free(eng->run_dir);
     if (eng->log_fd >= 0)
         close(eng->log_fd);

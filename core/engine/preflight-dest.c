@@ -752,6 +752,10 @@ eng_preflight_dest(struct x2k_engine *eng, struct x2k_preflight *p)
         add_dest(&c, j, NULL);
         c.d[c.n_d - 1].is_journal = true;
     }
+    for (i = 0; i < eng->n_boot; i++) {
+        if (eng->boot_local[i])
+            add_dest(&c, eng->boot_local[i], eng->boot_remote[i]);
+    }
     if (eng->plan.output == X2K_OUTPUT_LOCAL) {
         X2K_AUTOFREE char *stem = eng_file_stem(eng);
         X2K_AUTOFREE char *xml = x2k_strdup_printf(
