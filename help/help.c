@@ -176,6 +176,40 @@ static const struct x2k_help entries[] = {
                "Install libguestfs and its appliance (libguestfs-tools), "
                "or skip the fixes with --no-guest-fixes and fix the guest "
                "by hand.")) },
+    { "check-output-dir", N_("Output directory"),
+      PARAS(N_("The copies, the domain XML and the report of --output "
+               "local are private: the output directory must be a "
+               "directory of the user who runs the migration, not a "
+               "symbolic link and not another user's. A directory that "
+               "does not exist is created with mode 0700."),
+            N_("Choose another directory in the field 'Pool or directory' "
+               "or with --output-dir.")) },
+    { "check-run-lock", N_("One run at a time"),
+      PARAS(N_("Only one run at a time may migrate a guest or write a "
+               "destination on this machine. The message names the "
+               "process and the run directory of the run that holds the "
+               "lock."),
+            N_("Wait for that run to end (or cancel it), or choose another "
+               "guest or destination.")) },
+    { "check-dest-not-source", N_("Destination is not a source"),
+      PARAS(N_("No destination may be one of the source's disks: not the "
+               "same path once symbolic links are resolved, not the same "
+               "file through a hard link, not the same file in a "
+               "directory that the Xen host shares with this machine "
+               "(found with a probe file made in the destination "
+               "directory and looked for, read-only, from the Xen host)."),
+            N_("Choose another pool or directory (field 'Pool or "
+               "directory', --pool or --output-dir) or another name "
+               "(field 'New name', --new-name). --overwrite does not "
+               "lift this check.")) },
+    { "check-dest-exists", N_("Existing destination"),
+      PARAS(N_("A disk copy, volume, domain XML or report that already "
+               "exists is not replaced unless this migration created it: "
+               "a partial copy is resumed when its journal names the same "
+               "source disk. A symbolic link at a destination is never "
+               "followed."),
+            N_("Remove what is there, choose another pool, directory or "
+               "name, or replace it with --overwrite.")) },
     { NULL, NULL, NULL },
 };
 

@@ -175,10 +175,14 @@ grep -q '"type":"progress","disk":0,"name":"vda"' "$TMPD/pv"
 # A finished run leaves no resume journal in the pool.
 [ -z "$(ls "$POOL" | grep x2k-journal)" ] || fail "journal left in the pool"
 
-# Re-running the same command gives the same result (a new copy: the
-# target here is a fresh test driver each time).
+# Re-running the same command does not replace the finished copy (its
+# journal is gone: nothing says this migration made it) ...
+x2k_expect 3 "$TMPD/pv1" "${base[@]}" --vm-name rhel49-x86_64-pv
+assert_contains "$TMPD/pv1.err" "dest-exists"
+# ... with --overwrite it gives the same result (a new copy: the target
+# here is a fresh test driver each time).
 x2k_expect 0 "$TMPD/pv2" "${base[@]}" --vm-name rhel49-x86_64-pv \
-    --machine-readable
+    --machine-readable --overwrite
 rd2=$(run_dir_of "$TMPD/pv2")
 [ "$rd2" != "$rd" ]
 assert_contains "$rd2/report.txt" "result: success"
@@ -250,6 +254,13 @@ cmp "$XEN/boot/initrd-pv" "$initrd"
 [ -z "$(ls "$OUT2" | grep x2k-journal)" ] || fail "journal left in $OUT2"
 grep -q 'root=/dev/vda1 console=ttyS0' "$OUT2/pv-kernel.xml"
 validate "$OUT2/pv-kernel.xml"
+[ "$(stat -c %a "$kernel")" = 600 ] || fail "the fetched kernel is not 0600"
+# A kernel already there (not this migration's) is not replaced.
+mkdir "$TMPD/out3"
+cp "$kernel" "$TMPD/out3/$(basename "$kernel")"
+x2k_expect 3 "$TMPD/kern3" "${base[@]}" --vm-name pv-kernel --output local \
+    --output-dir "$TMPD/out3"
+assert_contains "$TMPD/kern3.err" "$TMPD/out3/$(basename "$kernel") already"
 
 # --- A failed preflight exits 3 and copies nothing. ---
 x2k_expect 3 "$TMPD/running" "${base[@]}" --vm-name web-running

@@ -8,9 +8,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "base/xml.h"
+#include "source/demo.h"
 #include "source/inventory.h"
 #include "source/source.h"
 
@@ -213,7 +216,10 @@ test_local_probe(void **state)
         "<disk type='file' device='disk'><driver name='qemu' type='raw'/>"
         "<source file='%s'/><target dev='xvdb'/></disk>"
         "<disk type='file' device='disk'><source file='%s'/>"
-        "<target dev='xvdc'/></disk></devices></domain>", raw, qc, missing);
+        "<target dev='xvdc'/></disk>"
+        "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+        "<source file='%s'/><target dev='xvdd'/></disk>"
+        "</devices></domain>", raw, qc, missing, qc);
     inv = x2k_inventory_from_xml(xml, &err);
     assert_non_null(inv);
     assert_int_equal(x2k_inventory_probe(inv, NULL, &err), 0);
@@ -221,11 +227,18 @@ test_local_probe(void **state)
     assert_int_equal(inv->disks[0].size, 1 << 20);
     assert_string_equal(inv->disks[0].real_format, "raw");
     assert_true(inv->disks[1].readable);
-    assert_string_equal(inv->disks[1].real_format, "qcow2");
-    assert_int_equal(inv->disks[1].size, 1ULL << 30);
+    /* Declared raw: raw, whatever its first bytes (never probed). */
+    assert_string_equal(inv->disks[1].real_format, "raw");
+    assert_string_equal(inv->disks[1].header_format, "qcow2");
+    assert_int_equal(inv->disks[1].size, sizeof(qcow2));
     assert_false(inv->disks[2].readable);
     assert_non_null(inv->disks[2].probe_error);
-    assert_int_equal(x2k_inventory_copy_size(inv), (1 << 20) + (1ULL << 30));
+    /* Declared qcow2: verified, the guest-visible size. */
+    assert_string_equal(inv->disks[3].real_format, "qcow2");
+    assert_int_equal(inv->disks[3].size, 1ULL << 30);
+    assert_false(inv->disks[3].has_backing);
+    assert_int_equal(x2k_inventory_copy_size(inv),
+                     (1 << 20) + sizeof(qcow2) + (1ULL << 30));
     x2k_inventory_free(inv);
     free(xml);
     unlink(raw);
@@ -239,6 +252,44 @@ test_local_probe(void **state)
     x2k_error_clear(&err);
 }
 
+/* A demo path is the demo's only in a demo plan: another guest whose
+ * disk is named like one is probed at that path, not in the cache. */
+static void
+test_demo_path_not_demo(void **state)
+{
+    struct x2k_error err = X2K_ERROR_INIT;
+    struct x2k_inventory *inv;
+    const char *xml =
+        "<domain type='xen'><name>t</name><os><type>linux</type></os>"
+        "<devices><disk type='file' device='disk'>"
+        "<source file='" X2K_DEMO_PREFIX "images/demo-pv.img'/>"
+        "<target dev='xvda'/></disk></devices></domain>";
+
+    (void)state;
+    inv = x2k_inventory_from_xml(xml, &err);
+    assert_non_null(inv);
+    assert_false(inv->demo);
+    assert_int_equal(x2k_inventory_probe(inv, NULL, &err), 0);
+    assert_string_equal(inv->disks[0].path,
+                        X2K_DEMO_PREFIX "images/demo-pv.img");
+    assert_false(inv->disks[0].exists);
+    x2k_inventory_free(inv);
+}
+
+/* Names in hand-built XML (the volume of an upload) are escaped. */
+static void
+test_xml_escape(void **state)
+{
+    char *e = x2k_xml_escape("a&b<c>'d\"");
+
+    (void)state;
+    assert_string_equal(e, "a&amp;b&lt;c&gt;&apos;d&quot;");
+    free(e);
+    e = x2k_xml_escape("");
+    assert_string_equal(e, "");
+    free(e);
+}
+
 int
 main(void)
 {
@@ -248,6 +299,8 @@ main(void)
         cmocka_unit_test(test_shutdown),
         cmocka_unit_test(test_inventory),
         cmocka_unit_test(test_local_probe),
+        cmocka_unit_test(test_demo_path_not_demo),
+        cmocka_unit_test(test_xml_escape),
     };
     const char *top = getenv("top_srcdir");
     char *abs;

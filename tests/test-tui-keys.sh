@@ -138,7 +138,9 @@ if grep -rqF S3cr3tPw "$TMPD/cache" "$TMPD/state" 2>/dev/null; then
 fi
 
 # Resize on the Run screen: below 80x24 a message, then the same
-# screen as before.
+# screen as before.  (The demo guest's copy of the first run goes
+# first: a run never replaces a copy it did not make.)
+rm -f "$TMPD/cache/xen2kvm-tui/demo/pool/demo-pv-vda.raw"
 tui_open resize 80 24 --demo --vm-name=demo-pv --state-dir="$TMPD/state"
 tmux_wait " 7/9 "
 tmux_keys Enter

@@ -89,6 +89,15 @@ walk()
     # The exported command, run in batch, does the same migration
     # again: the same converted XML, the same bytes in the pool.
     if [ "$w" = 80 ]; then
+        # Not over the copy the first run left (issue 12: nothing is
+        # replaced that this migration did not create) ...
+        rc=0
+        PATH=$(dirname "$X2K"):$PATH sh "$rundir/replay.sh" \
+            > "$TMPD/replay0-$tag.out" 2>&1 || rc=$?
+        [ "$rc" = 3 ] || fail "the replay over the old copy gave $rc"
+        grep -q "dest-exists" "$TMPD/replay0-$tag.out"
+        # ... but once it is gone.
+        rm "$pool/demo-pv-vda.raw"
         PATH=$(dirname "$X2K"):$PATH sh "$rundir/replay.sh" \
             > "$TMPD/replay-$tag.out" 2>&1 ||
             { cat "$TMPD/replay-$tag.out" >&2; fail "the replay failed"; }
@@ -99,6 +108,8 @@ walk()
         cmp "$pool/demo-pv-vda.raw" \
             "$TMPD/cache/xen2kvm-tui/demo/images/demo-pv.img"
     fi
+    # The next walk migrates the demo guest into the same pool anew.
+    rm -f "$pool/demo-pv-vda.raw"
 }
 
 walk C.UTF-8 80 24

@@ -262,7 +262,7 @@ tui_backend_disks(const struct x2k_plan *plan, struct tui_disk **disks,
     if (!inv)
         goto out;
     /* The demo's disks are local files standing for its fake paths. */
-    for (i = 0; i < inv->n_disks; i++) {
+    for (i = 0; plan->demo && i < inv->n_disks; i++) {
         if (inv->disks[i].path) {
             char *p = x2k_demo_map_path(inv->disks[i].path);
 

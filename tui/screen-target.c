@@ -52,8 +52,8 @@ static struct tui_widget verify = { .kind = TUI_W_CHECK,
                                     .label = N_("Verify the copies "
                                                 "(checksums)") };
 static struct tui_widget nicf[MAX_NIC_FIELDS];
-static char nic_src[MAX_NIC_FIELDS][64];
-static char nic_label[MAX_NIC_FIELDS][80];
+static char *nic_src[MAX_NIC_FIELDS];  /* whole keys, never truncated */
+static char *nic_label[MAX_NIC_FIELDS];
 static size_t n_nicf;
 static char *nics_vm;           /* the guest NIC_SRC belong to */
 static struct tui_widget *base[] = {
@@ -315,10 +315,10 @@ set_nic_sources(struct tui_ctx *ctx, char **srcs)
 
         memset(w, 0, sizeof *w);
         w->kind = TUI_W_FIELD;
-        snprintf(nic_src[n_nicf], sizeof nic_src[n_nicf], "%s", srcs[i]);
+        x2k_str_replace(&nic_src[n_nicf], srcs[i]);
         /* TRANSLATORS: a per-NIC mapping field: "NICs on xenbr1:". */
-        snprintf(nic_label[n_nicf], sizeof nic_label[n_nicf],
-                 _("  NICs on %1$s:"), srcs[i]);
+        free(nic_label[n_nicf]);
+        nic_label[n_nicf] = x2k_strdup_printf(_("  NICs on %1$s:"), srcs[i]);
         w->label = nic_label[n_nicf];
         for (k = 0; k < ctx->plan->n_nets; k++) {
             if (x2k_str_equal(ctx->plan->nets[k].in, srcs[i]))

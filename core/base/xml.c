@@ -6,6 +6,7 @@
 #include <libxml/parser.h>
 
 #include "base/i18n.h"
+#include "base/util.h"
 #include "base/xml.h"
 
 struct parse_err {
@@ -129,4 +130,23 @@ x2k_xml_lib_version(void)
         return x2k_xstrdup(xmlParserVersion);
     return x2k_strdup_printf("%ld.%ld.%ld", v / 10000, v / 100 % 100,
                              v % 100);
+}
+
+char *
+x2k_xml_escape(const char *text)
+{
+    struct x2k_buf b = { 0 };
+    const char *p;
+
+    for (p = text; *p; p++) {
+        switch (*p) {
+        case '&': x2k_buf_printf(&b, "&amp;"); break;
+        case '<': x2k_buf_printf(&b, "&lt;"); break;
+        case '>': x2k_buf_printf(&b, "&gt;"); break;
+        case '\'': x2k_buf_printf(&b, "&apos;"); break;
+        case '"': x2k_buf_printf(&b, "&quot;"); break;
+        default: x2k_buf_append(&b, p, 1); break;
+        }
+    }
+    return x2k_buf_steal(&b);
 }

@@ -27,6 +27,10 @@ enum x2k_xml_kind {
 xmlDocPtr x2k_xml_parse(const char *xml, size_t len, enum x2k_xml_kind kind,
                         struct x2k_error *err) X2K_NONNULL(1);
 
+/* TEXT with &, <, >, ' and " escaped, for an attribute value or text
+ * of an XML document built by hand.  Caller frees. */
+char *x2k_xml_escape(const char *text) X2K_NONNULL(1);
+
 /* The version of the libxml2 library this process runs with
  * ("2.9.14", from xmlParserVersion).  Caller frees. */
 char *x2k_xml_lib_version(void);

@@ -118,7 +118,7 @@ fetch_boot_files(struct x2k_engine *eng, struct x2k_error *err)
         X2K_AUTOFREE char *dir = x2k_xstrdup(b->local);
         int rc;
 
-        if (x2k_mkdir_p(dirname(dir), 0755, err) < 0)
+        if (x2k_mkdir_p(dirname(dir), 0700, err) < 0)
             return -1;
         td.source = b->remote;
         td.name = b->kind;

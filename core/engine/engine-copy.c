@@ -115,6 +115,17 @@ place_disks(struct x2k_engine *eng, struct x2k_error *err)
                        ? x2k_xstrdup(d->dest_path)
                        : x2k_strdup_printf("%s/%s", d->pool, d->volume);
     }
+    /* The kernels and initrds the convert stage fetches: destinations
+     * too (preflight-dest.c). */
+    for (i = 0; i < r->n_boot_files; i++) {
+        eng->boot_local = x2k_xreallocarray(eng->boot_local, eng->n_boot + 1,
+                                            sizeof(char *));
+        eng->boot_remote = x2k_xreallocarray(eng->boot_remote,
+                                             eng->n_boot + 1, sizeof(char *));
+        eng->boot_local[eng->n_boot] = x2k_xstrdup(r->boot_files[i].local);
+        eng->boot_remote[eng->n_boot++] =
+            x2k_xstrdup(r->boot_files[i].remote);
+    }
     x2k_xmlconv_result_free(r);
     return 0;
 fail:
@@ -248,24 +259,20 @@ upload_staged(struct x2k_engine *eng, struct x2k_error *err)
     return 0;
 }
 
-/* Copy every disk into the target. */
+/* Open the target and decide where each disk goes (once: preflight
+ * calls it to check the destinations, the copy stage reuses it). */
 int
-eng_stage_copy(struct x2k_engine *eng, struct x2k_error *err)
+eng_place_disks(struct x2k_engine *eng, struct x2k_error *err)
 {
-    if (eng_is_v2v(eng) && !eng->inv->block_device) {
-        x2k_report_log(&eng->reporter,
-                       "virt-v2v reads the disks itself: nothing to copy");
+    if (eng->placed)
         return 0;
-    }
     if (eng->plan.output == X2K_OUTPUT_LOCAL) {
         if (!eng->plan.output_dir) {
             x2k_error_set(err, X2K_ERR_INVALID,
                           _("--output local needs --output-dir."));
             return -1;
         }
-        if (x2k_mkdir_p(eng->plan.output_dir, 0755, err) < 0)
-            return -1;
-    } else if (!eng_is_v2v(eng)) {
+    } else if (!eng_is_v2v(eng) && !eng->tgt) {
         struct x2k_pool_info pi;
 
         eng->tgt = x2k_target_open(eng_target_uri(eng), err);
@@ -278,6 +285,25 @@ eng_stage_copy(struct x2k_engine *eng, struct x2k_error *err)
         x2k_pool_info_clear(&pi);
     }
     if (place_disks(eng, err) < 0)
+        return -1;
+    eng->placed = true;
+    return 0;
+}
+
+/* Copy every disk into the target. */
+int
+eng_stage_copy(struct x2k_engine *eng, struct x2k_error *err)
+{
+    if (eng_is_v2v(eng) && !eng->inv->block_device) {
+        x2k_report_log(&eng->reporter,
+                       "virt-v2v reads the disks itself: nothing to copy");
+        return 0;
+    }
+    if (eng_place_disks(eng, err) < 0)
+        return -1;
+    /* Private: the copies, the XML and the report are the guest's. */
+    if (eng->plan.output == X2K_OUTPUT_LOCAL &&
+        x2k_mkdir_p(eng->plan.output_dir, 0700, err) < 0)
         return -1;
     if (copy_group(eng, false, err) < 0 || copy_group(eng, true, err) < 0 ||
         upload_staged(eng, err) < 0)

@@ -56,8 +56,8 @@ eng_stage_define(struct x2k_engine *eng, struct x2k_error *err)
         return 0;
     }
     if (eng->plan.output == X2K_OUTPUT_LOCAL) {
-        X2K_AUTOFREE char *file = x2k_strdup_printf("%s.xml",
-                                                    eng_new_name(eng));
+        X2K_AUTOFREE char *stem = eng_file_stem(eng);
+        X2K_AUTOFREE char *file = x2k_strdup_printf("%s.xml", stem);
 
         if (x2k_rundir_write(eng->plan.output_dir, file, eng->conv->xml,
                              strlen(eng->conv->xml), err) < 0)

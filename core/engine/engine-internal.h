@@ -12,6 +12,7 @@
 
 #include "base/event.h"
 #include "convert/xmlconv.h"
+#include "engine/preflight.h"
 #include "engine/engine.h"
 #include "guest/guest.h"
 #include "plan/plan.h"
@@ -77,6 +78,12 @@ struct x2k_engine {
     char *pool_path;            /* dir pool: its directory */
     struct eng_disk *disks;
     size_t n_disks;
+    bool placed;                /* disks placed (eng_place_disks) */
+    char **boot_local;          /* where the trial conversion puts the */
+    char **boot_remote;         /* kernels/initrds, from where */
+    size_t n_boot;
+    int *lock_fds;              /* run locks held (preflight-dest.c) */
+    size_t n_lock_fds;
     const char **disk_labels;   /* for x2k_engine_get_result */
     /* convert */
     struct x2k_xmlconv_result *conv;
@@ -137,6 +144,20 @@ eng_is_v2v(const struct x2k_engine *eng)
 
 /* Copy every disk into the target (engine-copy.c). */
 int eng_stage_copy(struct x2k_engine *eng, struct x2k_error *err);
+int eng_place_disks(struct x2k_engine *eng, struct x2k_error *err);
+
+/* preflight-dest.c: take the run locks and check every destination
+ * against the sources (added to P); release the locks. */
+void eng_preflight_dest(struct x2k_engine *eng, struct x2k_preflight *p);
+void eng_unlock(struct x2k_engine *eng);
+
+/* The guest's name made safe for a file name (the domain XML and report
+ * of --output local).  Caller frees. */
+static inline char *
+eng_file_stem(struct x2k_engine *eng)
+{
+    return x2k_name_sanitize(eng_new_name(eng), 0);
+}
 
 /* Convert the XML, or run virt-v2v (engine-convert.c). */
 int eng_stage_convert(struct x2k_engine *eng, struct x2k_error *err);

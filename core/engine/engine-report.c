@@ -185,8 +185,8 @@ eng_stage_report(struct x2k_engine *eng, struct x2k_error *err)
                          err) < 0)
         goto out;
     if (eng->plan.output == X2K_OUTPUT_LOCAL) {
-        X2K_AUTOFREE char *file = x2k_strdup_printf("%s-report.txt",
-                                                    eng_new_name(eng));
+        X2K_AUTOFREE char *stem = eng_file_stem(eng);
+        X2K_AUTOFREE char *file = x2k_strdup_printf("%s-report.txt", stem);
 
         if (x2k_rundir_write(eng->plan.output_dir, file, report,
                              strlen(report), err) < 0)

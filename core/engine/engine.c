@@ -78,6 +78,7 @@ stage_connect(struct x2k_engine *eng, struct x2k_error *err)
     struct x2k_error local = X2K_ERROR_INIT;
     int rc;
 
+    /* The demo's images (and its target) are made on first use. */
     if (eng->plan.demo && x2k_demo_prepare(err) < 0)
         return -1;
     if (eng->plan.mode == X2K_MODE_XEN) {
@@ -89,9 +90,6 @@ stage_connect(struct x2k_engine *eng, struct x2k_error *err)
                           _("No libvirt URI given (option --uri)."));
             return -1;
         }
-        /* The demo's images (and its target) are made on first use. */
-        if (eng->plan.demo && x2k_demo_prepare(err) < 0)
-            return -1;
         ni = x2k_uri_noninteractive(uri);
         eng->src = x2k_source_open(ni, NULL, NULL, err);
         if (!eng->src)
@@ -167,6 +165,7 @@ stage_inspect(struct x2k_engine *eng, struct x2k_error *err)
     eng->inv = x2k_inventory_from_xml(eng->orig_xml, err);
     if (!eng->inv)
         return -1;
+    eng->inv->demo = eng->plan.demo;
     if (x2k_inventory_probe(eng->inv, eng->ssh, err) < 0)
         return -1;
     x2k_report_log(&eng->reporter, "guest %s: %s, %zu disks, %zu NICs",
@@ -207,6 +206,7 @@ stage_preflight(struct x2k_engine *eng, struct x2k_error *err)
     o.source = eng->src;
     o.xml = eng->orig_xml;
     p = x2k_preflight_run(&eng->plan, &o);
+    eng_preflight_dest(eng, p);
     for (i = 0; i < p->n_checks; i++) {
         const struct x2k_check *c = &p->checks[i];
 
@@ -331,6 +331,13 @@ x2k_engine_free(struct x2k_engine *eng)
     free(eng->plan.target_uri);
     free(eng->plan.pool);
     forget_password(eng);
+    eng_unlock(eng);
+    for (i = 0; i < eng->n_boot; i++) {
+        free(eng->boot_local[i]);
+        free(eng->boot_remote[i]);
+    }
+    free(eng->boot_local);
+    free(eng->boot_remote);
     free(eng->run_dir);
     if (eng->log_fd >= 0)
         close(eng->log_fd);

@@ -16,6 +16,7 @@
 #include "base/log.h"
 #include "base/secret.h"
 #include "engine/preflight.h"
+#include "plan/rundir.h"
 #include "plan/uri.h"
 #include "source/source.h"
 #include "target/target.h"
@@ -23,7 +24,8 @@
 static const char *const check_ids[] = {
     "ssh-reachable", "ssh-hostkey", "ssh-auth", "libvirt-uri", "vm-exists",
     "vm-shutoff", "block-device", "disk-readable", "target-uri", "pool",
-    "space", "network", "target-name", "virt-v2v", "libguestfs", NULL,
+    "space", "network", "target-name", "virt-v2v", "libguestfs",
+    "output-dir", "run-lock", "dest-not-source", "dest-exists", NULL,
 };
 
 const char *const *
@@ -36,17 +38,25 @@ static void X2K_PRINTF(4, 5)
 add(struct x2k_preflight *p, const char *id, enum x2k_check_status st,
     const char *fmt, ...)
 {
-    struct x2k_check *c;
     va_list ap;
+
+    va_start(ap, fmt);
+    x2k_preflight_vadd(p, id, st, fmt, ap);
+    va_end(ap);
+}
+
+void
+x2k_preflight_vadd(struct x2k_preflight *p, const char *id,
+                   enum x2k_check_status st, const char *fmt, va_list ap)
+{
+    struct x2k_check *c;
 
     p->checks = x2k_xreallocarray(p->checks, p->n_checks + 1,
                                   sizeof(*p->checks));
     c = &p->checks[p->n_checks++];
     c->id = id;
     c->status = st;
-    va_start(ap, fmt);
     c->message = x2k_strdup_vprintf(fmt, ap);
-    va_end(ap);
     x2k_log(X2K_LOG_DEBUG, "preflight %s: %s: %s", id,
             x2k_check_status_name(st), c->message);
 }
@@ -338,12 +348,20 @@ check_target(struct x2k_preflight *p, const struct x2k_plan *plan,
         }
         x2k_pool_info_clear(&pi);
     }
-    if (have_inv && plan->block_device) {
-        /* Block devices are staged on this machine too: the state
-         * directory needs room for them as well. */
+    if (have_inv && plan->engine == X2K_ENGINE_VIRT_V2V &&
+        p->inv->block_device) {
+        /* virt-v2v's engine stages block devices in the run directory
+         * (under the state directory) first: it needs room for them as
+         * well.  The builtin engine stages nothing. */
         struct statvfs sv;
-        const char *dir = plan->state_dir ? plan->state_dir : ".";
-        if (statvfs(dir, &sv) == 0 &&
+        X2K_AUTOFREE char *dir = x2k_rundir_state_dir(plan);
+        X2K_AUTOFREE char *probe = x2k_xstrdup(dir);
+        char *slash;
+
+        while (statvfs(probe, &sv) < 0 && errno == ENOENT &&
+               (slash = strrchr(probe, '/')) != NULL && slash != probe)
+            *slash = '\0';
+        if (statvfs(probe, &sv) == 0 &&
             (uint64_t)sv.f_bavail * sv.f_frsize < p->needed_bytes)
             check_space(p, dir, (uint64_t)sv.f_bavail * sv.f_frsize, qcow2);
     }
@@ -443,18 +461,40 @@ check_disks(struct x2k_preflight *p, const struct x2k_plan *plan)
                 d->probe_error ? d->probe_error : d->path);
         } else {
             X2K_AUTOFREE char *sz = fmt_size(d->size);
-            if (d->declared_format && d->real_format &&
-                (strcmp(d->declared_format, "raw") == 0 ||
-                 strcmp(d->declared_format, "qcow2") == 0) &&
-                strcmp(d->declared_format, d->real_format) != 0)
+            const char *real = d->real_format ? d->real_format : "raw";
+            const char *head = d->header_format ? d->header_format : real;
+            bool raw = strcmp(real, "raw") == 0;
+
+            if (raw && strcmp(head, "raw") != 0)
                 add(p, "disk-readable", X2K_CHECK_WARN,
-                    _("The disk %1$s (%2$s) is readable, %3$s; the XML says "
-                      "%4$s but the image is %5$s."), dev, d->path, sz,
-                    d->declared_format, d->real_format);
+                    _("The disk %1$s (%2$s) is declared raw but begins like "
+                      "a %3$s image: it is copied byte for byte as the raw "
+                      "disk it is declared to be, never opened as %3$s."),
+                    dev, d->path, head);
+            else if (!x2k_format_declared_raw(d->declared_format) &&
+                     strcmp(d->declared_format, real) != 0)
+                add(p, "disk-readable", X2K_CHECK_FAIL,
+                    _("The disk %1$s (%2$s): the XML says %3$s but the image "
+                      "is %4$s. Correct the disk's <driver type='...'/> in "
+                      "the guest's XML on the Xen host."), dev, d->path,
+                    d->declared_format, real);
+            else if (!raw && strcmp(real, "qcow2") != 0)
+                add(p, "disk-readable", X2K_CHECK_FAIL,
+                    _("The disk %1$s (%2$s) is a %3$s image, which is not "
+                      "copied: convert it on the Xen host first (qemu-img "
+                      "convert -f %3$s -O raw) and point the guest at the "
+                      "result."), dev, d->path, real);
+            else if (d->has_backing)
+                add(p, "disk-readable", X2K_CHECK_FAIL,
+                    _("The disk %1$s (%2$s) is a qcow2 image with a backing "
+                      "file: a copy never refers to another file. Flatten "
+                      "it on the Xen host first (qemu-img convert -O qcow2 "
+                      "into a new file) and point the guest at the "
+                      "result."), dev, d->path);
             else
                 add(p, "disk-readable", X2K_CHECK_OK,
                     _("The disk %1$s (%2$s) is readable, %3$s, %4$s."), dev,
-                    d->path, sz, d->real_format ? d->real_format : "raw");
+                    d->path, sz, real);
         }
     }
     if (inv->n_disks == 0)
@@ -599,7 +639,8 @@ x2k_preflight_run(const struct x2k_plan *plan,
     if (have_inv) {
         if (!no_ssh && !ssh_ok) {
             skip(p, "disk-readable", "ssh-auth");
-        } else if (x2k_inventory_probe(p->inv, s, &err) < 0) {
+        } else if ((p->inv->demo = plan->demo,
+                    x2k_inventory_probe(p->inv, s, &err) < 0)) {
             add_err(p, "disk-readable", &err);
         } else {
             check_disks(p, plan);

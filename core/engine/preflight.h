@@ -9,6 +9,8 @@
 #ifndef X2K_PREFLIGHT_H
 #define X2K_PREFLIGHT_H
 
+#include <stdarg.h>
+
 #include "base/event.h"
 #include "plan/plan.h"
 #include "source/inventory.h"
@@ -56,6 +58,12 @@ struct x2k_preflight *x2k_preflight_run(const struct x2k_plan *plan,
     X2K_NONNULL(1);
 void x2k_preflight_free(struct x2k_preflight *p);
 X2K_DEFINE_AUTO(x2k_preflight, x2k_preflight_free)
+
+/* Append a check (ID static; the message a translated format), for the
+ * checks the engine adds (core/engine/preflight-dest.c). */
+void x2k_preflight_vadd(struct x2k_preflight *p, const char *id,
+                        enum x2k_check_status st, const char *fmt,
+                        va_list ap) X2K_NONNULL(1, 2, 4);
 
 /* True when no check failed (warnings allowed). */
 bool x2k_preflight_passed(const struct x2k_preflight *p) X2K_NONNULL(1);

@@ -160,6 +160,9 @@ static const struct optdef defs[] = {
     { "new-name", 0, K_STR, G_TARGET, P(new_name), NULL, 0, 0, 0, false,
       N_("Name of the new KVM domain (default: the source's name)"),
       N_("NAME") },
+    { "overwrite", 0, K_BOOL, G_TARGET, P(overwrite), NULL, 0, 0, 0, false,
+      N_("Replace disk copies, volumes and files that already exist at a "
+         "destination (default: refuse them)"), NULL },
     { "new-uuid", 0, K_BOOL, G_TARGET, P(new_uuid), NULL, 0, 0, 0, false,
       N_("Give the new domain a new UUID instead of the source's"), NULL },
     { "engine", 0, K_ENUM, G_TARGET, P(engine), engine_values, 0, 0, 0,

@@ -155,7 +155,8 @@ x2k_plan_equal(const struct x2k_plan *a, const struct x2k_plan *b)
           SAME(shutdown_timeout) && SAME(force_off) && SAME(output) &&
           SAME_STR(target_uri) && SAME_STR(pool) && SAME_STR(output_dir) &&
           SAME_STR(state_dir) && SAME(format) && SAME(allocation) &&
-          SAME_STR(new_name) && SAME(new_uuid) && SAME(engine) &&
+          SAME_STR(new_name) && SAME(new_uuid) && SAME(overwrite) &&
+          SAME(engine) &&
           SAME(verify) && SAME(parallel) && SAME(start) &&
           SAME(no_guest_fixes) && SAME(n_nets) && SAME(vcpus) &&
           SAME(memory_kib) &&

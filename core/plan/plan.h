@@ -126,6 +126,7 @@ struct x2k_plan {
     enum x2k_alloc allocation;
     char *new_name;             /* NULL = the source's name */
     bool new_uuid;
+    bool overwrite;             /* replace existing destinations */
     enum x2k_engine_kind engine;
     bool verify;
     int parallel;

@@ -36,6 +36,7 @@ disk_clear(struct x2k_disk *d)
     free(d->driver_name);
     free(d->declared_format);
     free(d->real_format);
+    free(d->header_format);
     free(d->probe_error);
 }
 
@@ -240,21 +241,56 @@ x2k_disk_is_copied(const struct x2k_disk *d)
 const char *
 x2k_image_format_from_magic(const unsigned char *p, size_t n)
 {
+    if (n >= 8 && p[0] == 'Q' && p[1] == 'F' && p[2] == 'I' && p[3] == 0xfb)
+        return p[4] == 0 && p[5] == 0 && p[6] == 0 && p[7] == 1 ? "qcow"
+                                                                : "qcow2";
     if (n >= 4 && p[0] == 'Q' && p[1] == 'F' && p[2] == 'I' && p[3] == 0xfb)
         return "qcow2";
+    if (n >= 4 && memcmp(p, "KDMV", 4) == 0)
+        return "vmdk";
+    if (n >= 21 && memcmp(p, "# Disk DescriptorFile", 21) == 0)
+        return "vmdk";
+    if (n >= 8 && memcmp(p, "conectix", 8) == 0)
+        return "vpc";
+    if (n >= 8 && memcmp(p, "vhdxfile", 8) == 0)
+        return "vhdx";
+    if (n >= 4 && memcmp(p, "QED", 4) == 0)
+        return "qed";
+    if (n >= 68 && p[64] == 0x7f && p[65] == 0x10 && p[66] == 0xda &&
+        p[67] == 0xbe)
+        return "vdi";
     return "raw";
 }
 
-/* Apply the first 32 header bytes H (N of them) to D. */
+/* Is the declared format FMT raw (or not declared: libvirt's default;
+ * Xen's "aio" and "file" drivers read raw images)? */
+bool
+x2k_format_declared_raw(const char *fmt)
+{
+    return !fmt || !*fmt || strcmp(fmt, "raw") == 0 ||
+           strcmp(fmt, "aio") == 0 || strcmp(fmt, "file") == 0;
+}
+
+/* Apply the first header bytes H (N of them) to D.  A declared raw disk
+ * is raw whatever its first bytes (the guest writes them: probing would
+ * follow a backing file it names); a declared format is verified. */
 static void
 disk_apply_header(struct x2k_disk *d, const unsigned char *h, size_t n)
 {
     const char *fmt = x2k_image_format_from_magic(h, n);
 
+    x2k_str_replace(&d->header_format, fmt);
+    if (x2k_format_declared_raw(d->declared_format)) {
+        x2k_str_replace(&d->real_format, "raw");
+        return;
+    }
     x2k_str_replace(&d->real_format, fmt);
     if (strcmp(fmt, "qcow2") == 0 && n >= 32) {
-        uint64_t v = 0;
+        uint64_t v = 0, backing = 0;
         int i;
+        for (i = 8; i < 16; i++)
+            backing = (backing << 8) | h[i];
+        d->has_backing = backing != 0;
         for (i = 24; i < 32; i++)
             v = (v << 8) | h[i];
         d->size = v;                /* the guest-visible size */
@@ -272,15 +308,15 @@ hexval(int c)
 }
 
 static void
-probe_local(struct x2k_disk *d)
+probe_local(struct x2k_disk *d, bool demo)
 {
     struct stat st;
-    unsigned char h[32];
+    unsigned char h[X2K_HEADER_BYTES];
     ssize_t n;
     int fd;
 
     /* The demo host's disks stand for images in the cache (demo.h). */
-    if (x2k_str_has_prefix(d->path, X2K_DEMO_PREFIX)) {
+    if (demo && x2k_str_has_prefix(d->path, X2K_DEMO_PREFIX)) {
         char *p = x2k_demo_map_path(d->path);
 
         free(d->path);
@@ -322,16 +358,16 @@ probe_local(struct x2k_disk *d)
 /* The remote probe: one shell function, called once per disk.  Prints
  * "@@ INDEX" then key=value lines. */
 static const char probe_fn[] =
-    "x2kp() { echo \"@@ $1\"; p=$2; "
+    "x2kp() { echo \"@@ $1\"; p=$2; case $p in /*) ;; *) p=./$p;; esac; "
     "if [ ! -e \"$p\" ]; then echo exists=0; return; fi; echo exists=1; "
     "if [ -b \"$p\" ]; then echo block=1; "
     "s=$(blockdev --getsize64 \"$p\" 2>/dev/null) || "
-    "s=$(( $(cat \"/sys/class/block/$(basename \"$(readlink -f \"$p\")\")/size\" "
+    "s=$(( $(cat \"/sys/class/block/$(basename -- \"$(readlink -f -- \"$p\")\")/size\" "
     "2>/dev/null || echo 0) * 512 )); echo size=$s; "
     "else echo block=0; stat -L -c 'size=%s' -- \"$p\"; "
     "stat -L -c 'blocks=%b' -- \"$p\"; stat -L -c 'bsize=%B' -- \"$p\"; fi; "
     "if dd if=\"$p\" of=/dev/null bs=512 count=1 2>/dev/null; then "
-    "echo readable=1; echo head=$(dd if=\"$p\" bs=32 count=1 2>/dev/null | "
+    "echo readable=1; echo head=$(dd if=\"$p\" bs=72 count=1 2>/dev/null | "
     "od -An -v -tx1 | tr -d ' \\n'); "
     "else echo readable=0; echo err=$(dd if=\"$p\" of=/dev/null bs=512 "
     "count=1 2>&1 | head -n 1); fi; }; ";
@@ -380,7 +416,7 @@ probe_parse(struct x2k_inventory *inv, const char *out)
             d->probe_error = x2k_strdup_printf(_("%1$s: %2$s"), d->path,
                                                eq + 1);
         else if (strcmp(l, "head") == 0) {
-            unsigned char h[32];
+            unsigned char h[X2K_HEADER_BYTES];
             size_t n = 0;
             const char *p = eq + 1;
             while (n < sizeof(h) && hexval(p[0]) >= 0 && hexval(p[1]) >= 0) {
@@ -411,7 +447,7 @@ x2k_inventory_probe(struct x2k_inventory *inv, struct x2k_ssh *s,
         if (!d->path)
             continue;
         if (!s) {
-            probe_local(d);
+            probe_local(d, inv->demo);
             continue;
         }
         if (!any)

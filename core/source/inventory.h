@@ -29,6 +29,9 @@ enum x2k_disk_device {
     X2K_DEV_LUN,
 };
 
+/* Header bytes read from each disk (the vdi signature is at 64). */
+#define X2K_HEADER_BYTES 72
+
 struct x2k_disk {
     /* From the XML. */
     enum x2k_disk_type type;
@@ -48,7 +51,11 @@ struct x2k_disk {
     bool is_block;                  /* the path is a block device */
     uint64_t size;                  /* virtual size of the data, bytes */
     uint64_t allocated;             /* bytes used on the host (files) */
-    char *real_format;              /* "raw", "qcow2"; NULL if unknown */
+    char *real_format;              /* what it is copied as: "raw" when
+                                     * declared raw, else the verified
+                                     * header's format; NULL if unknown */
+    char *header_format;            /* what its first bytes look like */
+    bool has_backing;               /* a qcow2 header names a backing file */
     char *probe_error;              /* translated sentence, or NULL */
 };
 
@@ -72,6 +79,9 @@ struct x2k_inventory {
     struct x2k_nic *nics;
     size_t n_nics;
     bool block_device;              /* some disk is type block */
+    bool demo;                      /* set by the caller for a demo plan:
+                                     * only then do demo paths stand for
+                                     * the cache's images */
     char *block_reason;             /* translated, or NULL */
     bool has_network_disks;
 };
@@ -101,7 +111,14 @@ uint64_t x2k_inventory_copy_size(const struct x2k_inventory *inv)
 const char *x2k_disk_type_name(enum x2k_disk_type t);
 const char *x2k_disk_device_name(enum x2k_disk_device d);
 
-/* Real format from the first bytes of an image ("qcow2", else "raw"). */
+/* The format the first bytes P (N of them, X2K_HEADER_BYTES for vdi) of
+ * an image look like: "qcow2", "qcow" (version 1), "vmdk", "vpc",
+ * "vhdx", "qed", "vdi", else "raw".  Never applied to a declared raw
+ * disk: it only says what such a disk's bytes look like. */
 const char *x2k_image_format_from_magic(const unsigned char *p, size_t n);
+
+/* Is FMT, a disk's declared format, raw: "raw", or none (libvirt's
+ * default), or Xen's "aio" and "file"?  Such a disk is copied as raw. */
+bool x2k_format_declared_raw(const char *fmt);
 
 #endif /* X2K_INVENTORY_H */

@@ -118,6 +118,9 @@ struct tx_block_src {
     int (*read_at)(void *h, void *buf, size_t len, uint64_t off,
                    struct x2k_error *err);
     int64_t (*seek_data)(void *h, uint64_t off);
+    /* At the end: -1 with ERR set when the source changed while it was
+     * read (size, mtime, ctime, inode); NULL: not known. */
+    int (*check)(void *h, struct x2k_error *err);
     void (*close)(void *h);
 };
 struct tx_reader *tx_block_reader_new(const char *name,

@@ -78,7 +78,7 @@ tx_journal_load(const char *path, struct tx_journal *j)
     int fd;
 
     memset(j, 0, sizeof *j);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return -1;
     n = read(fd, text, JOURNAL_SIZE);
@@ -177,7 +177,7 @@ tx_journal_save(const char *path, const struct tx_journal *j,
     memcpy(block, b.data, b.len);
     x2k_buf_clear(&b);
 
-    fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
         goto fail;
     while (off < sizeof block) {
@@ -217,4 +217,19 @@ tx_journal_clear(struct tx_journal *j)
     free(j->alg);
     free(j->checksum);
     memset(j, 0, sizeof *j);
+}
+
+char *
+x2k_transfer_journal_source(const char *dest_path)
+{
+    X2K_AUTOFREE char *path = x2k_transfer_journal_path(dest_path);
+    struct tx_journal j;
+    char *src;
+
+    if (tx_journal_load(path, &j) < 0)
+        return NULL;
+    src = j.source;
+    j.source = NULL;
+    tx_journal_clear(&j);
+    return src;
 }

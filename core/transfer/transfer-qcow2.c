@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/wait.h>
@@ -50,6 +51,27 @@ tx_convert_image(struct tx_worker *w, size_t i, const char *raw,
     int pfd[2], wstatus = 0, r;
     uint64_t need;
 
+    /* A copy never refers to a file of this machine: an image naming a
+     * backing file is not handed to qemu-img, which would open it. */
+    if (strcmp(src_fmt, "raw") != 0) {
+        unsigned char h[16];
+        uint64_t backing = 0;
+        int fd = open(raw, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), k;
+        ssize_t got = fd >= 0 ? pread(fd, h, sizeof h, 0) : -1;
+
+        if (fd >= 0)
+            close(fd);
+        for (k = 8; got == (ssize_t)sizeof h && k < 16; k++)
+            backing = (backing << 8) | h[k];
+        if (got != (ssize_t)sizeof h || memcmp(h, "QFI\xfb", 4) != 0 ||
+            backing != 0) {
+            x2k_error_set(err, X2K_ERR_UNSUPPORTED,
+                          _("'%1$s' is not a standalone qcow2 image (it "
+                            "names a backing file, or is not qcow2): it is "
+                            "not converted."), raw);
+            return -1;
+        }
+    }
     /* Space: the output holds at most the copy's data (all of SIZE if
      * preallocated) while the copy still exists. */
     slash = strrchr(dir, '/');

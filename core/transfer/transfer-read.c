@@ -171,6 +171,8 @@ block_next(struct tx_reader *r, struct tx_rec *rec, struct x2k_error *err)
                 x2k_error_set(err, X2K_ERR_INTERNAL, "read past the end");
                 return -1;
             }
+            if (b->src.check && b->src.check(b->src.h, err) < 0)
+                return -1;
             flush_zero(b, r->size);
             push(b, TX_REC_END, r->size, 0, NULL);
             b->ended = true;
@@ -243,7 +245,45 @@ tx_block_reader_new(const char *name, struct tx_block_src *src, uint64_t size,
 struct local_src {
     int fd;
     char *path;
+    bool is_block;
+    struct stat st;             /* when opened */
+    uint64_t size;
 };
+
+/* -1 with ERR set when the disk is no longer what was opened: another
+ * file at its path, or a file whose size, mtime or ctime moved. */
+static int
+local_check(void *h, struct x2k_error *err)
+{
+    struct local_src *l = h;
+    struct stat now, at_path;
+    off_t end = lseek(l->fd, 0, SEEK_END);
+    const char *what = NULL;
+
+    if (fstat(l->fd, &now) < 0 || end < 0)
+        what = _("it cannot be examined again");
+    else if (stat(l->path, &at_path) < 0 || at_path.st_dev != now.st_dev ||
+             at_path.st_ino != now.st_ino)
+        what = _("its path now names another file");
+    else if ((uint64_t)end < l->size)
+        what = _("it shrank");
+    else if ((uint64_t)end > l->size)
+        what = _("it grew");
+    else if (!l->is_block &&
+             (now.st_mtim.tv_sec != l->st.st_mtim.tv_sec ||
+              now.st_mtim.tv_nsec != l->st.st_mtim.tv_nsec ||
+              now.st_ctim.tv_sec != l->st.st_ctim.tv_sec ||
+              now.st_ctim.tv_nsec != l->st.st_ctim.tv_nsec))
+        what = _("it was written");
+    if (!what)
+        return 0;
+    x2k_error_set(err, X2K_ERR_IO,
+                  _("The disk '%1$s' changed while it was copied (%2$s): "
+                    "make sure nothing uses it (the guest is shut off), "
+                    "then run the same command again to copy it anew."),
+                  l->path, what);
+    return -1;
+}
 
 /* Read LEN bytes at OFF of the local disk. */
 static int
@@ -253,7 +293,13 @@ local_read_at(void *h, void *buf, size_t len, uint64_t off,
     struct local_src *l = h;
 
     if (tx_pread_full(l->fd, buf, len, off) < 0) {
-        x2k_error_set_errno(err, X2K_ERR_IO, errno,
+        int e = errno;
+
+        /* Shorter than it was (SEEK_DATA's ENXIO past a shrunk end
+         * leads here too): say that the source changed. */
+        if (local_check(h, err) < 0)
+            return -1;
+        x2k_error_set_errno(err, X2K_ERR_IO, e,
                             _("Cannot read '%1$s'."), l->path);
         return -1;
     }
@@ -294,6 +340,7 @@ tx_local_reader_new(const char *path, bool is_block, uint64_t offset,
     struct tx_block_src src = {
         .read_at = local_read_at,
         .seek_data = is_block ? NULL : local_seek_data,
+        .check = local_check,
         .close = local_close,
     };
     struct local_src *l;
@@ -319,6 +366,9 @@ tx_local_reader_new(const char *path, bool is_block, uint64_t offset,
     l = x2k_xcalloc(1, sizeof *l);
     l->fd = fd;
     l->path = x2k_xstrdup(path);
+    l->is_block = is_block;
+    l->st = st;
+    l->size = size;
     src.h = l;
     return tx_block_reader_new("local", &src, size, st.st_mtime, offset,
                                verify, rep, err);

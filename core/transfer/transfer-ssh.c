@@ -287,11 +287,16 @@ static int
 remote_device_size(struct tx_ssh *t, const char *path, uint64_t *size,
                    struct x2k_error *err)
 {
+    /* blockdev takes no "--": a relative path gets "./" instead. */
+    X2K_AUTOFREE char *dot = x2k_strdup_printf("%s%s",
+                                               path[0] == '/' ? "" : "./",
+                                               path);
     X2K_AUTOFREE char *q = x2k_shell_quote(path);
+    X2K_AUTOFREE char *qd = x2k_shell_quote(dot);
     X2K_AUTOFREE char *cmd = x2k_strdup_printf(
         "blockdev --getsize64 %s 2>/dev/null || "
-        "perl -e 'open(F, \"<\", $ARGV[0]) or die; print sysseek(F, 0, 2)' %s",
-        q, q);
+        "perl -e 'open(F, \"<\", $ARGV[0]) or die; print sysseek(F, 0, 2)' "
+        "-- %s", qd, q);
     X2K_AUTOFREE char *out = NULL;
 
     if (x2k_ssh_run(t->s, cmd, 60000, &out, err) < 0)

@@ -54,7 +54,23 @@ binmode $fh;
 my $size = sysseek($fh, 0, 2);
 fatal("cannot seek $path: $!") unless defined $size;
 $size = 0 + $size;
-my $mtime = (stat($fh))[9] || 0;
+# Sub-second mtime and ctime where Time::HiRes (core perl) has them.
+my $hires = eval { require Time::HiRes; 1 } ? 1 : 0;
+sub hstat { return $hires ? Time::HiRes::stat($_[0]) : stat($_[0]); }
+my @st0 = hstat($fh);
+my $mtime = int($st0[9] || 0);
+# At the end: still the file that was opened, of the same size, not
+# written meanwhile (a block device: its size and identity only).
+sub unchanged {
+    my @now = hstat($fh); my @at = stat($path);
+    my $end = sysseek($fh, 0, 2);
+    my $why = !@now || !defined $end ? "it cannot be examined again"
+        : (!@at || $at[0] != $now[0] || $at[1] != $now[1]) ? "its path now names another file"
+        : $end < $size ? "it shrank" : $end > $size ? "it grew"
+        : (!$isblk && ($now[9] != $st0[9] || $now[10] != $st0[10])) ? "it was written"
+        : "";
+    fatal("$path changed while it was read ($why)") if $why ne "";
+}
 $off = $size if $off > $size || $mode ne "copy";
 out("X2KS" . pack("N", 2) . u64($size) . u64($off) . u64($mtime) . pack("N", $md5));
 my $zero = "\0" x $BS;
@@ -84,7 +100,7 @@ sub rd { my ($pos, $len) = @_;
     while ($got < $len) {
         my $n = sysread($fh, $buf, $len - $got, $got);
         fatal("cannot read $path: $!") unless defined $n;
-        fatal("$path is shorter than $size bytes") if $n == 0;
+        fatal("$path changed while it was read (it shrank)") if $n == 0;
         $got += $n;
     }
 }
@@ -104,7 +120,14 @@ while ($pos < $size) {
     if ($seek && $next_data < $pos) {
         my $d = sysseek($fh, $pos, 3);
         if (defined $d) { $next_data = 0 + $d; }
-        elsif ($!{ENXIO}) { $next_data = $size; }
+        elsif ($!{ENXIO}) {
+            # Past the last data, or past an end that moved: a disk
+            # that shrank is an error, not a hole.
+            my $end = sysseek($fh, 0, 2);
+            fatal("$path changed while it was read (it shrank)")
+                if !defined $end || $end < $size;
+            $next_data = $size;
+        }
         else { $seek = 0; }
     }
     if ($seek && $next_data >= $pos + $len) {
@@ -148,6 +171,7 @@ while ($pos < $size) {
     }
     $pos += $len;
 }
+unchanged();
 flushz($size);
 my $hex = $tree ? $tree->hexdigest : "";
 my $alg = $tree ? "md5tree1m" : "";

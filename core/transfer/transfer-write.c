@@ -16,6 +16,7 @@
 
 #include "base/i18n.h"
 #include "base/log.h"
+#include "base/xml.h"
 #include "transfer/transfer-internal.h"
 
 /* ---- Writer: a sparse local file. ---- */
@@ -179,8 +180,19 @@ tx_file_writer_new(const char *path, uint64_t offset, uint64_t size,
     struct file_writer *f;
     int fd, r;
 
-    fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (offset ? 0 : O_TRUNC),
-              0644);
+    /* A fresh copy is a new private file: what was there (a copy that
+     * restarts, or what preflight let --overwrite replace) is unlinked,
+     * never truncated, so that a hard link keeps its data.  A resume
+     * reopens the copy, never through a symbolic link. */
+    if (offset) {
+        fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+    } else {
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+                        O_CLOEXEC, 0600);
+        if (fd < 0 && errno == EEXIST && unlink(path) == 0)
+            fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+                            O_CLOEXEC, 0600);
+    }
     if (fd < 0) {
         x2k_error_set_errno(err, X2K_ERR_IO, errno,
                             _("Cannot create '%1$s'."), path);
@@ -351,12 +363,13 @@ tx_volume_writer_new(virConnectPtr conn, const char *pool_name,
     }
     v->vol = virStorageVolLookupByName(pool, volume);
     if (!v->vol) {
+        X2K_AUTOFREE char *name = x2k_xml_escape(volume);
         char *xml = x2k_strdup_printf(
             "<volume><name>%s</name>"
             "<capacity unit='bytes'>%" PRIu64 "</capacity>"
             "<allocation unit='bytes'>%" PRIu64 "</allocation>"
             "<target><format type='raw'/></target></volume>",
-            volume, size, prealloc ? size : 0);
+            name, size, prealloc ? size : 0);
 
         v->vol = virStorageVolCreateXML(pool, xml, 0);
         free(xml);

@@ -255,6 +255,13 @@ finished_still_valid(struct tx_worker *w, size_t i, const struct tx_journal *j,
     same = r->size == j->size && r->mtime == j->mtime;
     r->ops->close(r, true, NULL);
     tx_reader_free(r);
+    /* A block device's mtime says nothing of its content: its copy is
+     * "already done" only when the two sides' checksums agree. */
+    if (same && d->is_block && j->state == TX_JOURNAL_COMPLETE &&
+        !w->ctx->opts->verify) {
+        same = tx_verify_output(w, i, NULL, dest, &e) == 0;
+        x2k_error_clear(&e);
+    }
     return same;
 }
 
@@ -322,6 +329,14 @@ copy_disk(struct tx_worker *w, size_t i, struct x2k_error *err)
                           j.state == TX_JOURNAL_COPIED) &&
                stat(raw, &st) == 0 && (uint64_t)st.st_size >= j.done) {
         offset = j.state == TX_JOURNAL_COPIED ? j.size : j.done;
+        /* A block device's size and mtime do not tell whether what was
+         * copied is still its content: copy it again from the start. */
+        if (d->is_block && offset) {
+            x2k_report_log(&ctx->rep, "disk %s: a block device is resumed "
+                           "only by content; copying from the start",
+                           tx_disk_label(d));
+            offset = 0;
+        }
     }
 
     r = tx_open_reader(w, d, offset, ctx->opts->verify, err);

@@ -129,6 +129,10 @@ void x2k_transfer_result_clear(struct x2k_transfer_result *res);
 /* The journal file kept beside DEST_PATH (caller frees). */
 char *x2k_transfer_journal_path(const char *dest_path) X2K_NONNULL(1);
 
+/* The source path named by the valid journal beside DEST_PATH, or NULL
+ * when there is none (missing, torn or foreign).  Caller frees. */
+char *x2k_transfer_journal_source(const char *dest_path) X2K_NONNULL(1);
+
 /* The embedded streamer script (core/transfer/transfer-streamer.sh). */
 const char *x2k_transfer_streamer_script(void);
 

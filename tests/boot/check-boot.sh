@@ -193,10 +193,21 @@ convert()
     CONV_XML=$rd/converted.xml
 }
 
-# Files the embedded QEMU driver (running as nobody) opens.
+# Files the embedded QEMU driver (running as nobody) opens.  The tool
+# makes its copies and fetched kernels 0600 and their directories 0700
+# (private to the user who migrates): the harness, not the tool, hands
+# them to nobody, and lets nobody through the directories (search only).
 share()
 {
+    local f d
     chown nobody "$@"
+    for f in "$@"; do
+        d=$(dirname "$f")
+        while [ "$d" != / ] && [ "$d" != "$T" ] && [ "$d" != . ]; do
+            chmod o+x "$d"
+            d=$(dirname "$d")
+        done
+    done
 }
 
 # boot NAME CONVERTED_XML MARKER SECS: boot it, wait for MARKER; sets
