@@ -30,6 +30,7 @@
 #include "plan/rundir.h"
 #include "plan/uri.h"
 #include "source/demo.h"
+#include "source/xl-cfg.h"
 
 typedef int (*stage_fn)(struct x2k_engine *eng, struct x2k_error *err);
 
@@ -141,6 +142,9 @@ stage_inspect(struct x2k_engine *eng, struct x2k_error *err)
     if (eng->plan.mode == X2K_MODE_LIBVIRTXML) {
         eng->orig_xml = x2k_xmlconv_read_file(eng->plan.input_xml, &len,
                                               err);
+    } else if (eng->plan.mode == X2K_MODE_XL) {
+        eng->orig_xml = x2k_xlcfg_file_to_xml(eng->plan.input_xml,
+                                              &eng->reporter, err);
     } else {
         if (!eng->plan.vm_name) {
             x2k_error_set(err, X2K_ERR_INVALID,

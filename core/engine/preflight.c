@@ -18,6 +18,7 @@
 #include "engine/preflight.h"
 #include "plan/uri.h"
 #include "source/source.h"
+#include "source/xl-cfg.h"
 #include "target/target.h"
 
 static const char *const check_ids[] = {
@@ -519,6 +520,11 @@ x2k_preflight_run(const struct x2k_plan *plan,
             fclose(f);
             xml = x2k_buf_steal(&b);
         }
+    } else if (plan->mode == X2K_MODE_XL) {
+        /* The configuration file's warnings come at inspect. */
+        xml = x2k_xlcfg_file_to_xml(plan->input_xml, NULL, &err);
+        if (!xml)
+            add_err(p, "vm-exists", &err);
     } else if (!uri) {
         add(p, "libvirt-uri", X2K_CHECK_FAIL,
             _("No libvirt URI given (option --uri)."));
@@ -558,7 +564,7 @@ x2k_preflight_run(const struct x2k_plan *plan,
             if (!xml)
                 add_err(p, "vm-exists", &err);
         }
-    } else if (plan->mode != X2K_MODE_LIBVIRTXML) {
+    } else if (plan->mode == X2K_MODE_XEN) {
         skip(p, "vm-exists", "libvirt-uri");
     }
     if (xml) {
@@ -592,7 +598,7 @@ x2k_preflight_run(const struct x2k_plan *plan,
                 _("The guest '%1$s' is %2$s. It must be shut off: its disks "
                   "change while it runs."), plan->vm_name,
                 x2k_domstate_label(st));
-    } else if (plan->mode != X2K_MODE_LIBVIRTXML) {
+    } else if (plan->mode == X2K_MODE_XEN) {
         skip(p, "vm-shutoff", "vm-exists");
     }
 

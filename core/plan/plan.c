@@ -396,14 +396,21 @@ x2k_plan_validate(const struct x2k_plan *plan, struct x2k_error *err)
         }
         if (plan->input_xml) {
             x2k_error_set(err, X2K_ERR_INVALID,
-                          _("--input is only used with --mode libvirtxml"));
+                          _("--input is only used with --mode libvirtxml "
+                            "or --mode xl"));
             return -1;
         }
         break;
     case X2K_MODE_LIBVIRTXML:
+    case X2K_MODE_XL:
         if (x2k_str_is_empty(plan->input_xml)) {
             x2k_error_set(err, X2K_ERR_INVALID,
-                          _("--mode libvirtxml needs --input FILE"));
+                          plan->mode == X2K_MODE_XL
+                              ? _("--mode xl needs --input FILE, the guest's "
+                                  "xl or xm configuration file (for example "
+                                  "/etc/xen/guest.cfg copied from the Xen "
+                                  "host)")
+                              : _("--mode libvirtxml needs --input FILE"));
             return -1;
         }
         if (plan->block_device) {
@@ -422,6 +429,12 @@ x2k_plan_validate(const struct x2k_plan *plan, struct x2k_error *err)
         return -1;
     }
 
+    if (plan->mode == X2K_MODE_XL && plan->engine == X2K_ENGINE_VIRT_V2V) {
+        x2k_error_set(err, X2K_ERR_INVALID,
+                      _("--engine virt-v2v cannot read xl configurations; "
+                        "leave --engine out to use the builtin engine"));
+        return -1;
+    }
     if (plan->mode == X2K_MODE_XEN && x2k_str_is_empty(plan->vm_name)) {
         x2k_error_set(err, X2K_ERR_INVALID,
                       _("--vm-name is required: the guest to convert, as "
@@ -556,7 +569,9 @@ x2k_plan_source_uri(const struct x2k_plan *plan)
 const char *
 x2k_mode_name(enum x2k_mode m)
 {
-    return m == X2K_MODE_LIBVIRTXML ? "libvirtxml" : "xen";
+    return m == X2K_MODE_LIBVIRTXML ? "libvirtxml"
+           : m == X2K_MODE_XL       ? "xl"
+                                    : "xen";
 }
 
 const char *

@@ -12,6 +12,7 @@
 enum x2k_mode {
     X2K_MODE_XEN,               /* a libvirt source (xen+ssh://, test://...) */
     X2K_MODE_LIBVIRTXML,        /* a local domain XML file (offline) */
+    X2K_MODE_XL,                /* a Xen guest configuration (xl, xm) */
 };
 
 enum x2k_format {
