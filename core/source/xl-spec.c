@@ -205,7 +205,7 @@ x2k_xldisk_parse(const char *spec, struct x2k_xldisk *d,
 {
     size_t n, i, npos = 0;
     char **parts = split_spec(spec, &n);
-    bool had_target = false;
+    bool had_target = false, access_set = false;
     int rc = -1;
 
     memset(d, 0, sizeof *d);
@@ -239,9 +239,10 @@ x2k_xldisk_parse(const char *spec, struct x2k_xldisk *d,
             continue;
         } else if (!d->vdev) {
             set_vdev(d, p);
-        } else if (npos <= 3) {
+        } else if (!access_set) {
             if (set_access(d, p, err) < 0)
                 goto out;
+            access_set = true;
         } else {
             x2k_error_set(err, X2K_ERR_INVALID,
                           _("too many positional parameters in the disk "
