@@ -91,5 +91,5 @@ assert_contains "$TMPD/err" "Cannot open the Xen configuration"
 rc=0
 x2k --batch --mode xl --print-source > /dev/null 2> "$TMPD/err" || rc=$?
 [ "$rc" = 2 ] || fail "no --input: exit $rc"
-assert_contains "$TMPD/err" "--mode xl needs --input FILE"
+assert_contains "$TMPD/err" "--mode xl needs either --uri ssh://USER@HOST"
 echo "PASS: $n fixtures"

@@ -33,7 +33,9 @@
 #include "engine/preflight.h"
 #include "help.h"
 #include "plan/uri.h"
+#include "base/secret.h"
 #include "source/source.h"
+#include "ssh/ssh.h"
 #include "source/xl-cfg.h"
 #include "target/target.h"
 
@@ -370,9 +372,38 @@ print_source_event(const struct x2k_event *ev, void *opaque)
         say(stderr, _("xen2kvm: warning: %1$s\n"), ev->text);
 }
 
+/* The domain XML of --vm-name on the xl host of --uri, over SSH. */
+static char *
+read_xl_host_xml(const struct x2k_plan *plan, struct x2k_reporter *r,
+                 struct x2k_error *err)
+{
+    struct x2k_ssh_opts so;
+    X2K_AUTOFREE char *host = NULL;
+    X2K_AUTOFREE char *user = NULL;
+    char *password = NULL;
+    struct x2k_ssh *ssh;
+    struct x2k_source *src;
+    char *xml = NULL;
+
+    memset(&so, 0, sizeof so);
+    if (x2k_ssh_opts_from_plan(plan, &so, &host, &user, &password, err) < 0)
+        return NULL;
+    so.password = password;
+    ssh = x2k_ssh_connect(&so, err);
+    x2k_secret_free(password);
+    if (!ssh)
+        return NULL;
+    src = x2k_source_open_xl(ssh, plan->uri, plan->xl_config, err);
+    if (src)
+        xml = x2k_source_dumpxml_r(src, plan->vm_name, r, err);
+    x2k_source_free(src);
+    x2k_ssh_free(ssh);
+    return xml;
+}
+
 /* The source domain XML as read: --input's XML, the xl configuration
- * converted, or the libvirt source's inactive XML of --vm-name.  NULL
- * with ERR. */
+ * converted, or the source's inactive XML of --vm-name.  NULL with
+ * ERR. */
 static char *
 read_source_xml(const struct x2k_plan *plan, struct x2k_error *err)
 {
@@ -387,6 +418,8 @@ read_source_xml(const struct x2k_plan *plan, struct x2k_error *err)
     case X2K_MODE_LIBVIRTXML:
         return x2k_xmlconv_read_file(plan->input_xml, &len, err);
     case X2K_MODE_XL:
+        if (!plan->input_xml)
+            return read_xl_host_xml(plan, &r, err);
         return x2k_xlcfg_file_to_xml(plan->input_xml, &r, err);
     default:
         break;

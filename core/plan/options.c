@@ -86,6 +86,10 @@ static const struct optdef defs[] = {
       N_("Domain XML file (libvirtxml mode) or Xen guest configuration "
          "(xl mode) to convert"),
       N_("FILE") },
+    { "xl-config", 0, K_STR, G_SOURCE, P(xl_config), NULL, 0, 0, 0, false,
+      N_("The guest's configuration file on the Xen host (xl mode; default: "
+         "the file in /etc/xen whose name = is --vm-name)"),
+      N_("PATH") },
     { "demo", 0, K_BOOL, G_SOURCE, P(demo), NULL, 0, 0, 0, false,
       N_("Use the bundled demo Xen host instead of a real one"), NULL },
     { "shutdown-source", 0, K_BOOL, G_SOURCE, P(shutdown_source), NULL, 0,

@@ -95,7 +95,10 @@ struct x2k_plan {
     char *uri;                  /* libvirt URI of the Xen host */
     char *vm_name;
     bool block_device;          /* disks are host block devices */
-    char *input_xml;            /* mode libvirtxml: the domain XML file */
+    char *input_xml;            /* mode libvirtxml: the domain XML file;
+                                   mode xl: a configuration file */
+    char *xl_config;            /* mode xl: the configuration file on the
+                                   Xen host, instead of looking for it */
     bool demo;                  /* use the bundled fake Xen host */
 
     /* SSH to the Xen host for the data path.  NULL/0: taken from the

@@ -10,6 +10,8 @@ libx2k_la_SOURCES += \
 	%reldir%/source.h \
 	%reldir%/xl-cfg.c \
 	%reldir%/xl-cfg.h \
+	%reldir%/source-internal.h \
+	%reldir%/xl-source.c \
 	%reldir%/xl-spec.c \
 	%reldir%/xl-xml.c \
 	$(NULL)
