@@ -3,7 +3,8 @@
  * an xl/xm configuration file; when it parses, it is turned into a
  * domain XML both as xl and as xm, and that XML must be well formed (the
  * hardened parser of core/base/xml.c reads it back).  Every string value
- * also goes through the disk and vif parsers.  A crash, a sanitizer
+ * also goes through the disk and vif parsers, and the raw input through
+ * the readers of `xl list -l' JSON and `xm list -l' S-expressions.  A crash, a sanitizer
  * report or XML that does not parse is a bug.  Its corpus starts from
  * tests/data/xl.  See fuzz/README.
  */
@@ -66,6 +67,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int xm;
 
     x2k_reporter_init(&r, on_event, NULL);
+    if (size > 0 && memchr(data, 0, size) == NULL) {
+        char *text = strndup((const char *)data, size);
+        int sx;
+
+        for (sx = 0; sx < 2; sx++) {
+            char *c = x2k_xl_running_to_cfg(text, sx, "orphan", &err);
+
+            /* What it writes must be a configuration xl-cfg.c reads. */
+            if (c) {
+                cfg = x2k_xlcfg_parse(c, strlen(c), "gen.cfg", &err);
+                if (!cfg)
+                    abort();
+                x2k_xlcfg_free(cfg);
+                free(c);
+            }
+            x2k_error_clear(&err);
+        }
+        free(text);
+    }
     cfg = x2k_xlcfg_parse((const char *)data, size, "fuzz.cfg", &err);
     if (!cfg) {
         if (err.code != X2K_ERR_INVALID || !err.msg ||

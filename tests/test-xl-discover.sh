@@ -10,7 +10,7 @@
 # otherwise.
 . "${top_srcdir:-..}/tests/functions.sh"
 set -e -x
-requires unshare setpriv
+requires unshare setpriv virt-xml-validate
 tmpdir
 XLBIN=$(mktemp -d "${TMPDIR:-/tmp}/x2k-xlbin.XXXXXX")
 cleanup_fn rm -rf "$XLBIN"
@@ -93,10 +93,20 @@ diff -u "$TMPD/want" "$TMPD/list"
 assert_contains "$TMPD/web1.xml" "<name>web1</name>"
 assert_contains "$TMPD/web1.xml" "<bootloader>pygrub</bootloader>"
 "$tool" "$URI" dumpxml sles11 | grep -q "<source file='/var/lib/xen/images/sles11/disk0'/>"
-rc=0
-"$tool" "$URI" dumpxml orphan 2> "$TMPD/err" || rc=$?
-[ "$rc" = 1 ]
-assert_contains "$TMPD/err" "runs on $URI but no configuration file there names it"
+# A running guest no file names: read from `xl list -l' (JSON).
+cp "$data/orphan.json" "$XL_STATE/orphan.json"
+"$tool" "$URI" dumpxml orphan > "$TMPD/orphan.xml" 2> "$TMPD/err"
+assert_contains "$TMPD/orphan.xml" "<uuid>5e6f7a8b-1c2d-4e3f-8a9b-0c1d2e3f4a5b</uuid>"
+assert_contains "$TMPD/orphan.xml" "<memory unit='KiB'>1048576</memory>"
+assert_contains "$TMPD/orphan.xml" "<currentMemory unit='KiB'>524288</currentMemory>"
+assert_contains "$TMPD/orphan.xml" "<vcpu placement='static'>2</vcpu>"
+assert_contains "$TMPD/orphan.xml" "<kernel>/boot/vmlinuz-6.1.0-18-amd64</kernel>"
+assert_contains "$TMPD/orphan.xml" "<source dev='/dev/vg0/orphan-disk'/>"
+assert_contains "$TMPD/orphan.xml" "<source file='/srv/iso/tools &quot;v2&quot;.iso'/>"
+assert_contains "$TMPD/orphan.xml" "<disk type='file' device='cdrom'>"
+assert_contains "$TMPD/orphan.xml" "<mac address='00:16:3e:0a:0b:0c'/>"
+virt-xml-validate "$TMPD/orphan.xml" domain
+grep -qx "xl list -l orphan" "$XL_STATE/log"
 rc=0
 "$tool" "$URI" state nosuch 2> "$TMPD/err" || rc=$?
 [ "$rc" = 1 ]
@@ -109,3 +119,19 @@ diff -u "$data/xm-hvm.xml" "$TMPD/rhel5.xml"
 "$tool" "$URI" shutdown web1 20
 "$tool" "$URI" state web1 | grep -qx 'shut off'
 grep -qx "xl shutdown -w web1" "$XL_STATE/log"
+
+# The xm toolstack: `xm list -l' S-expressions.
+rm "$XLBIN/xl"
+cp "$top_srcdir/tests/xl-host/xl" "$XLBIN/xl.real"
+ln -s xl.real "$XLBIN/xm"
+cp "$data/orphan.sxp" "$XL_STATE/orphan.sxp"
+chown -R "$SSHD_USER:" "$XL_STATE"
+"$tool" "$URI" dumpxml orphan > "$TMPD/orphan-xm.xml"
+assert_contains "$TMPD/orphan-xm.xml" "<bootloader>/usr/bin/pygrub</bootloader>"
+assert_contains "$TMPD/orphan-xm.xml" "<currentMemory unit='KiB'>524288</currentMemory>"
+assert_contains "$TMPD/orphan-xm.xml" "<source file='/var/lib/xen/images/orphan.img'/>"
+assert_contains "$TMPD/orphan-xm.xml" "<target dev='xvda' bus='xen'/>"
+assert_contains "$TMPD/orphan-xm.xml" "<cmdline>ro root=/dev/VolGroup00/LogVol00</cmdline>"
+assert_contains "$TMPD/orphan-xm.xml" "<script path='vif-bridge'/>"
+virt-xml-validate "$TMPD/orphan-xm.xml" domain
+grep -qx "xm list -l orphan" "$XL_STATE/log"

@@ -11,6 +11,7 @@ libx2k_la_SOURCES += \
 	%reldir%/xl-cfg.c \
 	%reldir%/xl-cfg.h \
 	%reldir%/source-internal.h \
+	%reldir%/xl-running.c \
 	%reldir%/xl-source.c \
 	%reldir%/xl-spec.c \
 	%reldir%/xl-xml.c \

@@ -93,6 +93,13 @@ char *x2k_xlcfg_to_xml(const struct x2k_xlcfg *cfg, bool xm,
                        struct x2k_reporter *r, struct x2k_error *err)
     X2K_NONNULL(1);
 
+/* The running domain NAME as xl.cfg(5) text, from the output of
+ * `xl list -l' (JSON) or, SEXPR, `xm list -l' (S-expressions): name,
+ * uuid, type, memory, vCPUs, kernel, bootloader, lifecycle, disks and
+ * NICs.  X2K_ERR_INVALID when the output does not describe NAME. */
+char *x2k_xl_running_to_cfg(const char *text, bool sexpr, const char *name,
+                            struct x2k_error *err) X2K_NONNULL(1, 3);
+
 /* Whether CFG is written for xm rather than xl (builder = without
  * type =, or an xm-only key such as on_xend_start). */
 bool x2k_xlcfg_is_xm(const struct x2k_xlcfg *cfg) X2K_NONNULL(1);

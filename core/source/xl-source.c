@@ -279,6 +279,49 @@ xl_state(struct x2k_source *s, const char *name, enum x2k_domstate *state,
     return rc;
 }
 
+/* A running guest that no file names: what `xl list -l NAME' (JSON) or
+ * `xm list -l NAME' (S-expressions) says about it. */
+static char *
+running_xml(struct x2k_source *s, const char *name, struct x2k_reporter *r,
+            struct x2k_error *err)
+{
+    struct xl_priv *p = PRIV(s);
+    bool xm = strcmp(p->tool, "xm") == 0;
+    X2K_AUTOFREE char *q = x2k_shell_quote(name);
+    X2K_AUTOFREE char *cmd = NULL;
+    X2K_AUTOFREE char *out = NULL;
+    X2K_AUTOFREE char *text = NULL;
+    X2K_AUTOFREE char *label = NULL;
+    X2K_AUTO(x2k_xlcfg) cfg = NULL;
+    enum x2k_domstate st;
+
+    if (xl_state(s, name, &st, err) < 0)
+        return NULL;
+    if (st == X2K_DOM_SHUTOFF) {
+        x2k_error_set(err, X2K_ERR_NOT_FOUND,
+                      _("No configuration file on %1$s names the guest "
+                        "'%2$s'; give its file with --xl-config."),
+                      s->uri, name);
+        return NULL;
+    }
+    cmd = x2k_strdup_printf("%s list -l %s", p->tool, q);
+    if (x2k_ssh_run(p->ssh, cmd, XL_TIMEOUT_MS, &out, err) < 0)
+        return NULL;
+    text = x2k_xl_running_to_cfg(out, xm, name, err);
+    if (!text)
+        return NULL;
+    x2k_report_warning_id(r, "xl-running-config",
+                          _("No configuration file on %1$s names the guest "
+                            "'%2$s': it is read from '%3$s list -l' while "
+                            "it runs."),
+                          s->uri, name, p->tool);
+    label = x2k_strdup_printf("%s list -l %s", p->tool, name);
+    cfg = x2k_xlcfg_parse(text, strlen(text), label, err);
+    if (!cfg)
+        return NULL;
+    return x2k_xlcfg_to_xml(cfg, xm, r, err);
+}
+
 static char *
 xl_dumpxml(struct x2k_source *s, const char *name, struct x2k_reporter *r,
            struct x2k_error *err)
@@ -293,18 +336,8 @@ xl_dumpxml(struct x2k_source *s, const char *name, struct x2k_reporter *r,
     if (scan_configs(s, err) < 0)
         return NULL;
     g = find_guest(p, name);
-    if (!g) {
-        enum x2k_domstate st;
-
-        if (xl_state(s, name, &st, err) < 0)
-            return NULL;
-        x2k_error_set(err, X2K_ERR_NOT_FOUND,
-                      _("The guest '%1$s' runs on %2$s but no configuration "
-                        "file there names it; give its file with "
-                        "--xl-config."),
-                      name, s->uri);
-        return NULL;
-    }
+    if (!g)
+        return running_xml(s, name, r, err);
     q = x2k_shell_quote(g->path);
     cmd = x2k_strdup_printf("cat -- %s", q);
     if (x2k_ssh_run(p->ssh, cmd, XL_TIMEOUT_MS, &text, err) < 0)
