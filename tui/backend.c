@@ -168,10 +168,6 @@ tui_backend_set_ssh_plan(const struct x2k_plan *plan)
     pthread_mutex_unlock(&ssh_plan_lock);
 }
 
-/* The SSH session of the last xl source opened here (one worker task
- * at a time uses the source). */
-static struct x2k_ssh *xl_ssh;
-
 /* Open URI as the source.  Over an ssh transport libvirt runs OpenSSH,
  * which would prompt on the terminal (over the wizard's screen):
  * no_tty=1 makes it fail instead, and the screen says why.  An ssh://
@@ -185,6 +181,7 @@ open_source(const char *uri, struct x2k_error *err)
 
     if (x2k_str_has_prefix(uri, "ssh://")) {
         struct x2k_plan p;
+        struct x2k_ssh *ssh;
         char *fp = NULL;
 
         x2k_plan_init(&p);
@@ -194,11 +191,11 @@ open_source(const char *uri, struct x2k_error *err)
         pthread_mutex_unlock(&ssh_plan_lock);
         x2k_str_replace(&p.uri, uri);
         p.mode = X2K_MODE_XL;
-        x2k_ssh_free(xl_ssh);
-        xl_ssh = connect_plan(&p, NULL, &fp, err);
+        ssh = connect_plan(&p, NULL, &fp, err);
         free(fp);
-        src = xl_ssh ? x2k_source_open_xl(xl_ssh, uri, p.xl_config, err)
-                     : NULL;
+        /* The source frees its session: tasks may run side by side. */
+        src = ssh ? x2k_source_open_xl_owning(ssh, uri, p.xl_config, err)
+                  : NULL;
         x2k_plan_clear(&p);
         free(p.target_uri);
         free(p.pool);

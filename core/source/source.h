@@ -80,6 +80,14 @@ struct x2k_source *x2k_source_open_xl(struct x2k_ssh *ssh, const char *uri,
                                       struct x2k_error *err)
     X2K_NONNULL(1, 2);
 
+/* The same, and the source owns SSH: x2k_source_free frees it (and so
+ * does a failure here). */
+struct x2k_source *x2k_source_open_xl_owning(struct x2k_ssh *ssh,
+                                             const char *uri,
+                                             const char *xl_config,
+                                             struct x2k_error *err)
+    X2K_NONNULL(1, 2);
+
 /* State of NAME.  -1 with X2K_ERR_NOT_FOUND if there is no such
  * domain. */
 int x2k_source_state(struct x2k_source *s, const char *name,

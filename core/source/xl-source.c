@@ -29,7 +29,8 @@ struct xl_guest {
 };
 
 struct xl_priv {
-    struct x2k_ssh *ssh;            /* borrowed */
+    struct x2k_ssh *ssh;            /* borrowed, unless own_ssh */
+    bool own_ssh;
     char *tool;                     /* "xl" or "xm" */
     char *xl_config;                /* --xl-config, or NULL */
     struct xl_guest *guests;        /* the configuration files */
@@ -52,6 +53,8 @@ xl_free(struct x2k_source *s)
     free(p->guests);
     free(p->tool);
     free(p->xl_config);
+    if (p->own_ssh)
+        x2k_ssh_free(p->ssh);
     free(p);
 }
 
@@ -446,5 +449,19 @@ x2k_source_open_xl(struct x2k_ssh *ssh, const char *uri,
     s->priv = p;
     s->uri = x2k_xstrdup(uri);
     x2k_log(X2K_LOG_INFO, "xl source %s: toolstack %s", uri, p->tool);
+    return s;
+}
+
+struct x2k_source *
+x2k_source_open_xl_owning(struct x2k_ssh *ssh, const char *uri,
+                          const char *xl_config, struct x2k_error *err)
+{
+    struct x2k_source *s = x2k_source_open_xl(ssh, uri, xl_config, err);
+
+    if (!s) {
+        x2k_ssh_free(ssh);
+        return NULL;
+    }
+    PRIV(s)->own_ssh = true;
     return s;
 }
