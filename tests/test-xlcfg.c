@@ -2,7 +2,8 @@
  * escapes, lists over lines, numbers, +=, Python forms, errors with
  * line and column), the disk specifications of
  * xl-disk-configuration(5) (positional and key=value), vif strings and
- * the domain XML with its warnings. */
+ * the domain XML with its warnings, and the running domain read from
+ * `xl list -l' JSON and `xm list -l' S-expressions. */
 #include <config.h>
 
 #include <setjmp.h>
@@ -364,6 +365,65 @@ test_xml(void **state)
     x2k_error_clear(&err);
 }
 
+static void
+test_running(void **state)
+{
+    struct x2k_error err = X2K_ERROR_INIT;
+    char *text;
+    struct x2k_xlcfg *cfg;
+    const struct x2k_xlval *v;
+
+    (void)state;
+    text = x2k_xl_running_to_cfg(
+        "[ { \"domid\": 2, \"config\": { \"c_info\": { \"name\": "
+        "\"a\" } } }, { \"domid\": 3, \"config\": { \"c_info\": "
+        "{ \"name\": \"it's\", \"uuid\": \"u\\u00e9\" }, \"b_info\": "
+        "{ \"max_memkb\": 2097152, \"target_memkb\": 1048576, "
+        "\"max_vcpus\": 4, \"avail_vcpus\": [0, 1] }, \"disks\": [ { "
+        "\"pdev_path\": \"/x,y\", \"vdev\": \"xvda\", \"readwrite\": 0 "
+        "} ], \"nics\": [ { \"mac\": \"00:16:3e:00:00:09\" } ] } } ]",
+        false, "it's", &err);
+    assert_non_null(text);
+    cfg = parse(text);
+    assert_string_equal(str(cfg, "name"), "it's");
+    assert_string_equal(str(cfg, "uuid"), "u\xc3\xa9");
+    assert_string_equal(str(cfg, "memory"), "1024");
+    assert_string_equal(str(cfg, "maxmem"), "2048");
+    assert_string_equal(str(cfg, "vcpus"), "2");
+    assert_string_equal(str(cfg, "maxvcpus"), "4");
+    v = x2k_xlcfg_get(cfg, "disk");
+    assert_int_equal(v->n, 1);
+    assert_string_equal(v->items[0].s, "vdev=xvda,access=ro,target=/x,y");
+    assert_string_equal(x2k_xlcfg_get(cfg, "vif")->items[0].s,
+                        "mac=00:16:3e:00:00:09");
+    x2k_xlcfg_free(cfg);
+    free(text);
+
+    text = x2k_xl_running_to_cfg(
+        "(domain (domid 1) (name other))\n(domain (domid 4) (name b) "
+        "(memory 256) (image (hvm (kernel /usr/lib/xen/boot/hvmloader) "
+        "(boot dc))) (device (vbd (uname phy:/dev/sr0) (dev hdc:cdrom) "
+        "(mode r))))", true, "b", &err);
+    assert_non_null(text);
+    cfg = parse(text);
+    assert_string_equal(str(cfg, "builder"), "hvm");
+    assert_string_equal(str(cfg, "boot"), "dc");
+    assert_string_equal(x2k_xlcfg_get(cfg, "disk")->items[0].s,
+                        "phy:/dev/sr0,hdc:cdrom,r");
+    x2k_xlcfg_free(cfg);
+    free(text);
+
+    /* Not there, or not JSON / S-expressions at all. */
+    assert_null(x2k_xl_running_to_cfg("[]", false, "a", &err));
+    assert_non_null(strstr(err.msg, "'xl list -l' does not describe"));
+    x2k_error_clear(&err);
+    assert_null(x2k_xl_running_to_cfg("[ { \"a\": ", false, "a", &err));
+    x2k_error_clear(&err);
+    assert_null(x2k_xl_running_to_cfg("(domain (name a", true, "a", &err));
+    assert_non_null(strstr(err.msg, "'xm list -l' does not describe"));
+    x2k_error_clear(&err);
+}
+
 int
 main(void)
 {
@@ -375,6 +435,7 @@ main(void)
         cmocka_unit_test(test_disks),
         cmocka_unit_test(test_vif),
         cmocka_unit_test(test_xml),
+        cmocka_unit_test(test_running),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
