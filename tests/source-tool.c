@@ -11,6 +11,10 @@
  *                                         stderr ("progress: D/T",
  *                                         "log: ...", "warning: ...")
  *
+ * An ssh://USER@HOST:PORT URI opens the xl source (x2k_source_open_xl)
+ * instead, logged in with the key $X2K_SSH_KEY and $X2K_KNOWN_HOSTS;
+ * $X2K_XL_CONFIG, if set, is its --xl-config.
+ *
  * Exit: 0 ok, 1 error (printed on stderr as "error: CODE: MESSAGE").
  */
 #include <config.h>
@@ -21,6 +25,7 @@
 #include "base/event.h"
 #include "plan/uri.h"
 #include "source/source.h"
+#include "ssh/ssh.h"
 
 static void
 print_event(const struct x2k_event *ev, void *opaque)
@@ -52,6 +57,7 @@ main(int argc, char **argv)
 {
     struct x2k_error err = X2K_ERROR_INIT;
     struct x2k_source *src;
+    struct x2k_ssh *ssh = NULL;
     char *uri;
     const char *op;
     int rc = 0;
@@ -59,9 +65,29 @@ main(int argc, char **argv)
     if (argc < 3)
         return 2;
     op = argv[2];
-    uri = x2k_uri_noninteractive(argv[1]);
-    src = x2k_source_open(uri, NULL, NULL, &err);
-    free(uri);
+    if (x2k_str_has_prefix(argv[1], "ssh://")) {
+        struct x2k_uri *u = x2k_uri_parse(argv[1], &err);
+        struct x2k_ssh_opts o = { 0 };
+
+        if (!u)
+            return die(&err);
+        o.host = u->host;
+        o.port = u->port;
+        o.user = u->user;
+        o.identity = getenv("X2K_SSH_KEY");
+        o.known_hosts = getenv("X2K_KNOWN_HOSTS");
+        o.no_agent = true;
+        ssh = x2k_ssh_connect(&o, &err);
+        x2k_uri_free(u);
+        if (!ssh)
+            return die(&err);
+        src = x2k_source_open_xl(ssh, argv[1], getenv("X2K_XL_CONFIG"),
+                                 &err);
+    } else {
+        uri = x2k_uri_noninteractive(argv[1]);
+        src = x2k_source_open(uri, NULL, NULL, &err);
+        free(uri);
+    }
     if (!src)
         return die(&err);
 
@@ -101,5 +127,6 @@ main(int argc, char **argv)
         rc = 2;
     }
     x2k_source_free(src);
+    x2k_ssh_free(ssh);
     return rc;
 }

@@ -72,7 +72,7 @@ want --format=qcow2
 comp xen2kvm-tui --engine v
 want virt-v2v
 comp xen2kvm-tui --mode =
-want libvirtxml xen
+want libvirtxml xen xl
 
 # Files and directories.
 mkdir "$TMPD/dir one" "$TMPD/dir2"

@@ -89,10 +89,11 @@ random_plan(struct x2k_plan *p)
 
     x2k_plan_init(p);
 #define STR(f) do { free(p->f); p->f = maybe(); } while (0)
-    p->mode = (enum x2k_mode)(testlib_rand() % 2);
+    p->mode = (enum x2k_mode)(testlib_rand() % 3);
     STR(uri);
     STR(vm_name);
     STR(input_xml);
+    STR(xl_config);
     STR(ssh_host);
     STR(ssh_user);
     STR(identity);

@@ -6,6 +6,7 @@
  */
 #include <config.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -149,15 +150,59 @@ tui_backend_ssh_install_key(const struct x2k_plan *plan,
     return rc;
 }
 
+/* The SSH settings of the wizard's plan, for ssh:// (xl mode) sources:
+ * the UI thread sets them (tui_backend_set_ssh_plan) before it starts a
+ * task that opens such a source on the worker. */
+static pthread_mutex_t ssh_plan_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct x2k_plan ssh_plan;
+static bool ssh_plan_set;
+
+void
+tui_backend_set_ssh_plan(const struct x2k_plan *plan)
+{
+    pthread_mutex_lock(&ssh_plan_lock);
+    if (!ssh_plan_set)
+        x2k_plan_init(&ssh_plan);
+    x2k_plan_copy(&ssh_plan, plan);
+    ssh_plan_set = true;
+    pthread_mutex_unlock(&ssh_plan_lock);
+}
+
 /* Open URI as the source.  Over an ssh transport libvirt runs OpenSSH,
  * which would prompt on the terminal (over the wizard's screen):
- * no_tty=1 makes it fail instead, and the screen says why. */
+ * no_tty=1 makes it fail instead, and the screen says why.  An ssh://
+ * URI is a Xen host without libvirtd (xl mode): the login of the SSH
+ * screen, then its toolstack. */
 static struct x2k_source *
 open_source(const char *uri, struct x2k_error *err)
 {
-    char *safe = x2k_uri_noninteractive(uri);
-    struct x2k_source *src = x2k_source_open(safe, NULL, NULL, err);
+    char *safe;
+    struct x2k_source *src;
 
+    if (x2k_str_has_prefix(uri, "ssh://")) {
+        struct x2k_plan p;
+        struct x2k_ssh *ssh;
+        char *fp = NULL;
+
+        x2k_plan_init(&p);
+        pthread_mutex_lock(&ssh_plan_lock);
+        if (ssh_plan_set)
+            x2k_plan_copy(&p, &ssh_plan);
+        pthread_mutex_unlock(&ssh_plan_lock);
+        x2k_str_replace(&p.uri, uri);
+        p.mode = X2K_MODE_XL;
+        ssh = connect_plan(&p, NULL, &fp, err);
+        free(fp);
+        /* The source frees its session: tasks may run side by side. */
+        src = ssh ? x2k_source_open_xl_owning(ssh, uri, p.xl_config, err)
+                  : NULL;
+        x2k_plan_clear(&p);
+        free(p.target_uri);
+        free(p.pool);
+        return src;
+    }
+    safe = x2k_uri_noninteractive(uri);
+    src = x2k_source_open(safe, NULL, NULL, err);
     free(safe);
     return src;
 }

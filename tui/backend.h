@@ -49,8 +49,13 @@ int tui_backend_ssh_install_key(const struct x2k_plan *plan,
                                 const char *password, char **fingerprint,
                                 struct x2k_error *err);
 
-/* The libvirt source: what `virsh -c URI list --all` and `dumpxml`
- * show, and the guided shutdown. */
+/* The SSH settings (host key, identity...) that an ssh:// URI (a Xen
+ * host without libvirtd, xl mode) logs in with; PLAN is copied.  UI
+ * thread, before starting a task with such a URI. */
+void tui_backend_set_ssh_plan(const struct x2k_plan *plan);
+
+/* The source: what `virsh -c URI list --all` and `dumpxml` show, and
+ * the guided shutdown; for an ssh:// URI, what xl shows. */
 int tui_backend_list_vms(const char *uri, struct tui_vm **vms, size_t *n,
                          struct x2k_error *err);
 char *tui_backend_dumpxml(const char *uri, const char *name,

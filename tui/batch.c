@@ -32,6 +32,11 @@
 #include "engine/engine.h"
 #include "engine/preflight.h"
 #include "help.h"
+#include "plan/uri.h"
+#include "base/secret.h"
+#include "source/source.h"
+#include "ssh/ssh.h"
+#include "source/xl-cfg.h"
 #include "target/target.h"
 
 #define MAX_DISKS 64
@@ -358,6 +363,98 @@ warn_name_taken(const struct x2k_plan *plan, const char *name)
     x2k_error_clear(&err);
 }
 
+/* A warning of the xl configuration reader: to stderr. */
+static void
+print_source_event(const struct x2k_event *ev, void *opaque)
+{
+    (void)opaque;
+    if (ev->kind == X2K_EVENT_WARNING)
+        say(stderr, _("xen2kvm: warning: %1$s\n"), ev->text);
+}
+
+/* The domain XML of --vm-name on the xl host of --uri, over SSH. */
+static char *
+read_xl_host_xml(const struct x2k_plan *plan, struct x2k_reporter *r,
+                 struct x2k_error *err)
+{
+    struct x2k_ssh_opts so;
+    X2K_AUTOFREE char *host = NULL;
+    X2K_AUTOFREE char *user = NULL;
+    char *password = NULL;
+    struct x2k_ssh *ssh;
+    struct x2k_source *src;
+    char *xml = NULL;
+
+    memset(&so, 0, sizeof so);
+    if (x2k_ssh_opts_from_plan(plan, &so, &host, &user, &password, err) < 0)
+        return NULL;
+    so.password = password;
+    ssh = x2k_ssh_connect(&so, err);
+    x2k_secret_free(password);
+    if (!ssh)
+        return NULL;
+    src = x2k_source_open_xl(ssh, plan->uri, plan->xl_config, err);
+    if (src)
+        xml = x2k_source_dumpxml_r(src, plan->vm_name, r, err);
+    x2k_source_free(src);
+    x2k_ssh_free(ssh);
+    return xml;
+}
+
+/* The source domain XML as read: --input's XML, the xl configuration
+ * converted, or the source's inactive XML of --vm-name.  NULL with
+ * ERR. */
+static char *
+read_source_xml(const struct x2k_plan *plan, struct x2k_error *err)
+{
+    struct x2k_reporter r;
+    X2K_AUTOFREE char *uri = NULL;
+    X2K_AUTOFREE char *ni = NULL;
+    X2K_AUTO(x2k_source) src = NULL;
+    size_t len = 0;
+
+    x2k_reporter_init(&r, print_source_event, NULL);
+    switch (plan->mode) {
+    case X2K_MODE_LIBVIRTXML:
+        return x2k_xmlconv_read_file(plan->input_xml, &len, err);
+    case X2K_MODE_XL:
+        if (!plan->input_xml)
+            return read_xl_host_xml(plan, &r, err);
+        return x2k_xlcfg_file_to_xml(plan->input_xml, &r, err);
+    default:
+        break;
+    }
+    uri = x2k_plan_source_uri(plan);
+    if (!uri) {
+        x2k_error_set(err, X2K_ERR_INVALID,
+                      _("No libvirt URI given (option --uri)."));
+        return NULL;
+    }
+    ni = x2k_uri_noninteractive(uri);
+    src = x2k_source_open(ni, NULL, NULL, err);
+    if (!src)
+        return NULL;
+    return x2k_source_dumpxml(src, plan->vm_name, err);
+}
+
+/* --print-source: print the source domain as read and exit. */
+static int
+print_source(const struct x2k_plan *plan)
+{
+    struct x2k_error err = X2K_ERROR_INIT;
+    X2K_AUTOFREE char *xml = read_source_xml(plan, &err);
+    X2K_AUTOFREE char *clean = NULL;
+
+    if (!xml)
+        return fail(NULL, &err,
+                    err.code == X2K_ERR_INVALID &&
+                            plan->mode != X2K_MODE_XL
+                        ? TUI_EXIT_USAGE : TUI_EXIT_FAILED);
+    clean = x2k_text_printable(xml, true);
+    fputs(clean, stdout);
+    return TUI_EXIT_OK;
+}
+
 /* --print-xml: convert --input's XML for the target and print it; the
  * warnings, the disk map and the boot files go to stderr. */
 static int
@@ -370,15 +467,16 @@ print_xml(const struct x2k_plan *plan)
     X2K_AUTOFREE char *xml = NULL;
     size_t len = 0, i;
 
-    if (plan->mode != X2K_MODE_LIBVIRTXML) {
+    if (plan->mode != X2K_MODE_LIBVIRTXML && plan->mode != X2K_MODE_XL) {
         x2k_error_set(&err, X2K_ERR_UNSUPPORTED,
-                      _("--print-xml needs --mode libvirtxml --input FILE "
-                        "in this build"));
+                      _("--print-xml needs --mode libvirtxml or --mode xl "
+                        "with --input FILE in this build"));
         return fail(NULL, &err, TUI_EXIT_USAGE);
     }
-    xml = x2k_xmlconv_read_file(plan->input_xml, &len, &err);
+    xml = read_source_xml(plan, &err);
     if (!xml)
         return fail(NULL, &err, TUI_EXIT_FAILED);
+    len = strlen(xml);
 
     /* The target decides kvm or qemu, the emulator, the machine type
      * and the OVMF path; without it libvirt picks them at define. */
@@ -603,6 +701,8 @@ tui_batch_main(struct x2k_plan *plan, const struct x2k_cli *cli)
         free(text);
         return TUI_EXIT_OK;
     }
+    if (cli->print_source)
+        return print_source(plan);
     if (cli->print_xml)
         return print_xml(plan);
     if (cli->check)

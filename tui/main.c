@@ -71,6 +71,7 @@ main(int argc, char **argv)
             printf("--%s\n", names[i]);
         rc = TUI_EXIT_OK;
     } else if (cli.batch || cli.dump_plan || cli.check || cli.print_xml ||
+               cli.print_source ||
                cli.machine_readable) {
         rc = tui_batch_main(&plan, &cli);
     } else {

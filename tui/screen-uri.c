@@ -50,15 +50,23 @@ uri_enter(struct tui_ctx *ctx)
     }
     if (!pf.pane.n)
         tui_pane_set_text(&pf.pane, _("Press \"Test\" to run 'list --all' "
-                                   "on this URI."));
+                                   "on this URI.\n\nA Xen host without "
+                                   "libvirtd (the xl or xm toolstack): give\n"
+                                   "ssh://USER@HOST, and its guests are read "
+                                   "over SSH (xl mode)."));
 }
 
 static void
 uri_leave(struct tui_ctx *ctx, bool forward)
 {
     (void)forward;
-    if (!ctx->demo)
+    if (!ctx->demo) {
         x2k_str_replace(&ctx->plan->uri, uri.text[0] ? uri.text : NULL);
+        /* ssh://USER@HOST: a Xen host without libvirtd, read with its
+         * own toolstack (xl mode). */
+        ctx->plan->mode = x2k_str_has_prefix(uri.text, "ssh://")
+                              ? X2K_MODE_XL : X2K_MODE_XEN;
+    }
     /* Another URI: the guests listed before are not its guests. */
     if (ctx->vms_loaded && !x2k_str_equal(listed_uri, uri.text))
         ctx->vms_loaded = false;
@@ -134,6 +142,7 @@ start_list(struct tui_ctx *ctx)
     struct list_arg *a = x2k_xcalloc(1, sizeof *a);
 
     a->uri = x2k_xstrdup(uri.text);
+    tui_backend_set_ssh_plan(ctx->plan);
     tui_task_start(T_LIST, list_task, a);
     tui_pane_set_text(&pf.pane, _("Connecting..."));
     tui_set_status(ctx, false, "%s", _("Testing the URI..."));
@@ -179,6 +188,7 @@ uri_key(struct tui_ctx *ctx, int action, int ch)
         a->name = x2k_xstrdup(ctx->vms[xml_vm].name);
         tui_set_status(ctx, false, _("dumpxml %1$s..."), a->name);
         xml_vm++;
+        tui_backend_set_ssh_plan(ctx->plan);
         tui_task_start(T_XML, xml_task, a);
     }
     return flags;
@@ -188,10 +198,25 @@ static int
 uri_event(struct tui_ctx *ctx, const struct tui_msg *msg)
 {
     if (msg->rc < 0) {
+        const char *d = msg->err.detail ? msg->err.detail : "";
+        bool no_libvirtd =
+            x2k_str_has_prefix(uri.text, "xen+ssh://") &&
+            (strstr(d, "libvirt-sock") || strstr(d, "Failed to connect socket") ||
+             strstr(d, "virsh: command not found") ||
+             strstr(d, "nc: command not found") ||
+             (msg->err.msg && strstr(msg->err.msg, "libvirt-sock")));
         char *s = x2k_strdup_printf(
-            _("The test failed: %1$s\n\nIf this test fails, the "
-              "conversion will fail too. Check the SSH login (previous "
-              "screen) and the URI; the log has the details."),
+            no_libvirtd
+                /* TRANSLATORS: the pane does not wrap: keep each line
+                 * under 76 columns. */
+                ? _("The test failed: %1$s\n\nNo libvirtd answers on that "
+                    "host.  If it is a Xen host with\nthe xl or xm toolstack "
+                    "and no libvirt, give ssh://USER@HOST\ninstead: xl mode "
+                    "reads its guests over SSH.")
+                : _("The test failed: %1$s\n\nIf this test fails, the "
+                    "conversion will fail too. Check the SSH login "
+                    "(previous screen) and the URI; the log has the "
+                    "details."),
             msg->err.msg ? msg->err.msg : "?");
 
         tui_pane_set_text(&pf.pane, s);

@@ -79,6 +79,7 @@ vm_enter(struct tui_ctx *ctx)
 
         if (uri) {
             busy = true;
+            tui_backend_set_ssh_plan(ctx->plan);
             tui_task_start(T_LIST, list_task, uri);
         }
     }
@@ -196,6 +197,7 @@ shutdown_answer(struct tui_ctx *ctx, bool yes)
     busy = true;
     shutdown_start = x2k_now();
     ctx->plan->shutdown_source = true;
+    tui_backend_set_ssh_plan(ctx->plan);
     tui_task_start(T_SHUTDOWN, shutdown_task, a);
 }
 

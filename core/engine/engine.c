@@ -30,6 +30,7 @@
 #include "plan/rundir.h"
 #include "plan/uri.h"
 #include "source/demo.h"
+#include "source/xl-cfg.h"
 
 typedef int (*stage_fn)(struct x2k_engine *eng, struct x2k_error *err);
 
@@ -125,6 +126,15 @@ stage_connect(struct x2k_engine *eng, struct x2k_error *err)
                    eng->ssh_opts.host, x2k_ssh_auth_method(eng->ssh));
     rc = password_sessions(eng, err);
     forget_password(eng);
+    /* A Xen host without libvirtd: its toolstack over this session. */
+    if (rc == 0 && eng->plan.mode == X2K_MODE_XL && eng->plan.uri) {
+        eng->src = x2k_source_open_xl(eng->ssh, eng->plan.uri,
+                                      eng->plan.xl_config, err);
+        if (!eng->src)
+            return -1;
+        x2k_report_log(&eng->reporter, "source %s opened (xl toolstack)",
+                       eng->plan.uri);
+    }
     return rc;
 }
 
@@ -139,13 +149,17 @@ stage_inspect(struct x2k_engine *eng, struct x2k_error *err)
     if (eng->plan.mode == X2K_MODE_LIBVIRTXML) {
         eng->orig_xml = x2k_xmlconv_read_file(eng->plan.input_xml, &len,
                                               err);
+    } else if (eng->plan.mode == X2K_MODE_XL && eng->plan.input_xml) {
+        eng->orig_xml = x2k_xlcfg_file_to_xml(eng->plan.input_xml,
+                                              &eng->reporter, err);
     } else {
         if (!eng->plan.vm_name) {
             x2k_error_set(err, X2K_ERR_INVALID,
                           _("No guest given (option --vm-name)."));
             return -1;
         }
-        eng->orig_xml = x2k_source_dumpxml(eng->src, eng->plan.vm_name, err);
+        eng->orig_xml = x2k_source_dumpxml_r(eng->src, eng->plan.vm_name,
+                                             &eng->reporter, err);
     }
     if (!eng->orig_xml)
         return -1;

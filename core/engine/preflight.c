@@ -19,6 +19,7 @@
 #include "plan/rundir.h"
 #include "plan/uri.h"
 #include "source/source.h"
+#include "source/xl-cfg.h"
 #include "target/target.h"
 
 static const char *const check_ids[] = {
@@ -559,14 +560,24 @@ x2k_preflight_run(const struct x2k_plan *plan,
             fclose(f);
             xml = x2k_buf_steal(&b);
         }
+    } else if (plan->mode == X2K_MODE_XL && plan->input_xml) {
+        /* The configuration file's warnings come at inspect. */
+        xml = x2k_xlcfg_file_to_xml(plan->input_xml, NULL, &err);
+        if (!xml)
+            add_err(p, "vm-exists", &err);
     } else if (!uri) {
         add(p, "libvirt-uri", X2K_CHECK_FAIL,
             _("No libvirt URI given (option --uri)."));
+    } else if (plan->mode == X2K_MODE_XL && !(o && o->source) && !s) {
+        /* The xl toolstack is reached over SSH only. */
+        skip(p, "libvirt-uri", "ssh-auth");
     } else {
         X2K_AUTOFREE char *ni = x2k_uri_noninteractive(uri);
-        struct x2k_source *s0 = o && o->source
-                                    ? o->source
-                                    : x2k_source_open(ni, NULL, NULL, &err);
+        struct x2k_source *s0 =
+            o && o->source ? o->source
+            : plan->mode == X2K_MODE_XL
+                ? x2k_source_open_xl(s, uri, plan->xl_config, &err)
+                : x2k_source_open(ni, NULL, NULL, &err);
 
         if (s0 && s0 != (o ? o->source : NULL))
             src = s0;
@@ -598,7 +609,8 @@ x2k_preflight_run(const struct x2k_plan *plan,
             if (!xml)
                 add_err(p, "vm-exists", &err);
         }
-    } else if (plan->mode != X2K_MODE_LIBVIRTXML) {
+    } else if (plan->mode == X2K_MODE_XEN ||
+               (plan->mode == X2K_MODE_XL && !plan->input_xml)) {
         skip(p, "vm-exists", "libvirt-uri");
     }
     if (xml) {
@@ -632,7 +644,8 @@ x2k_preflight_run(const struct x2k_plan *plan,
                 _("The guest '%1$s' is %2$s. It must be shut off: its disks "
                   "change while it runs."), plan->vm_name,
                 x2k_domstate_label(st));
-    } else if (plan->mode != X2K_MODE_LIBVIRTXML) {
+    } else if (plan->mode == X2K_MODE_XEN ||
+               (plan->mode == X2K_MODE_XL && !plan->input_xml)) {
         skip(p, "vm-shutoff", "vm-exists");
     }
 

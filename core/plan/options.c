@@ -50,7 +50,8 @@ struct optdef {
     const char *argdescrip;     /* N_() */
 };
 
-static const char *const mode_values[] = { "xen", "libvirtxml", NULL };
+static const char *const mode_values[] = { "xen", "libvirtxml", "xl",
+                                            NULL };
 static const char *const format_values[] = { "raw", "qcow2", NULL };
 static const char *const alloc_values[] = { "sparse", "preallocated", NULL };
 static const char *const engine_values[] = { "builtin", "virt-v2v", NULL };
@@ -66,9 +67,10 @@ static const char *const nic_values[] = { "virtio", "e1000", "rtl8139",
 static const struct optdef defs[] = {
     /* Source. */
     { "mode", 0, K_ENUM, G_SOURCE, P(mode), mode_values, 0, 0, 0, false,
-      N_("Input mode: xen (a libvirt source such as xen+ssh://) or "
-         "libvirtxml (a local domain XML file)"),
-      N_("xen|libvirtxml") },
+      N_("Input mode: xen (a libvirt source such as xen+ssh://), "
+         "libvirtxml (a local domain XML file) or xl (a Xen guest "
+         "configuration file of xl or xm)"),
+      N_("xen|libvirtxml|xl") },
     { "uri", 0, K_STR, G_SOURCE, P(uri), NULL, 0, 0, 0, false,
       N_("libvirt URI of the Xen host, e.g. xen+ssh://root@xen.example.com"),
       N_("URI") },
@@ -81,7 +83,13 @@ static const struct optdef defs[] = {
          "they are copied to the conversion host (xen mode only)"),
       NULL },
     { "input", 0, K_STR, G_SOURCE, P(input_xml), NULL, 0, 0, 0, false,
-      N_("Domain XML file to convert (libvirtxml mode)"), N_("FILE") },
+      N_("Domain XML file (libvirtxml mode) or Xen guest configuration "
+         "(xl mode) to convert"),
+      N_("FILE") },
+    { "xl-config", 0, K_STR, G_SOURCE, P(xl_config), NULL, 0, 0, 0, false,
+      N_("The guest's configuration file on the Xen host (xl mode; default: "
+         "the file in /etc/xen whose name = is --vm-name)"),
+      N_("PATH") },
     { "demo", 0, K_BOOL, G_SOURCE, P(demo), NULL, 0, 0, 0, false,
       N_("Use the bundled demo Xen host instead of a real one"), NULL },
     { "shutdown-source", 0, K_BOOL, G_SOURCE, P(shutdown_source), NULL, 0,
@@ -212,6 +220,11 @@ static const struct optdef defs[] = {
     { "dump-plan", 0, K_CLI_BOOL, G_PROGRAM, C(dump_plan), NULL, 0, 0, 0,
       false,
       N_("Print the validated plan and the replay command, then exit"),
+      NULL },
+    { "print-source", 0, K_CLI_BOOL, G_PROGRAM, C(print_source), NULL, 0, 0,
+      0, false,
+      N_("Print the source domain as read (a libvirt Xen domain XML), "
+         "then exit"),
       NULL },
     { "print-xml", 0, K_CLI_BOOL, G_PROGRAM, C(print_xml), NULL, 0, 0, 0,
       false, N_("Print the converted KVM domain XML and warnings, then exit"),
@@ -470,6 +483,14 @@ x2k_options_parse(int argc, const char *const *argv, struct x2k_plan *plan,
                         "form --name=value)"),
                       extra);
     }
+    /* The stop points are mutually exclusive. */
+    if (!x2k_error_is_set(&local) &&
+        (cli->dump_plan + cli->print_source + cli->print_xml +
+         cli->check) > 1)
+        x2k_error_set(&local, X2K_ERR_INVALID,
+                      _("--dump-plan, --print-source, --print-xml, --check "
+                        "and --dry-run each stop the run at their point: "
+                        "give only one of them"));
     /* --output-dir alone means local output. */
     if (!x2k_error_is_set(&local) && plan->output_dir && !st.output_given)
         plan->output = X2K_OUTPUT_LOCAL;

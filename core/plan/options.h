@@ -15,6 +15,7 @@ struct x2k_cli {
     bool batch;                 /* line mode, no curses */
     bool check;                 /* preflight only */
     bool dump_plan;             /* print the validated plan and exit */
+    bool print_source;          /* print the source domain XML and exit */
     bool print_xml;             /* print the converted XML and exit */
     bool machine_readable;      /* JSON lines */
     bool help;

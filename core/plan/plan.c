@@ -47,6 +47,7 @@ x2k_plan_clear(struct x2k_plan *plan)
     free(plan->uri);
     free(plan->vm_name);
     free(plan->input_xml);
+    free(plan->xl_config);
     free(plan->ssh_host);
     free(plan->ssh_user);
     free(plan->identity);
@@ -96,6 +97,7 @@ x2k_plan_copy(struct x2k_plan *dst, const struct x2k_plan *src)
     dst->uri = x2k_xstrdup(src->uri);
     dst->vm_name = x2k_xstrdup(src->vm_name);
     dst->input_xml = x2k_xstrdup(src->input_xml);
+    dst->xl_config = x2k_xstrdup(src->xl_config);
     dst->ssh_host = x2k_xstrdup(src->ssh_host);
     dst->ssh_user = x2k_xstrdup(src->ssh_user);
     dst->identity = x2k_xstrdup(src->identity);
@@ -147,7 +149,8 @@ x2k_plan_equal(const struct x2k_plan *a, const struct x2k_plan *b)
 #define SAME_STR(f) x2k_str_equal(a->f, b->f)
 #define SAME(f) (a->f == b->f)
     if (!(SAME(mode) && SAME_STR(uri) && SAME_STR(vm_name) &&
-          SAME(block_device) && SAME_STR(input_xml) && SAME(demo) &&
+          SAME(block_device) && SAME_STR(input_xml) &&
+          SAME_STR(xl_config) && SAME(demo) &&
           SAME_STR(ssh_host) && SAME_STR(ssh_user) && SAME(ssh_port) &&
           SAME_STR(identity) && SAME_STR(password_file) &&
           SAME_STR(known_hosts) && SAME_STR(accept_host_key) &&
@@ -397,7 +400,48 @@ x2k_plan_validate(const struct x2k_plan *plan, struct x2k_error *err)
         }
         if (plan->input_xml) {
             x2k_error_set(err, X2K_ERR_INVALID,
-                          _("--input is only used with --mode libvirtxml"));
+                          _("--input is only used with --mode libvirtxml "
+                            "or --mode xl"));
+            return -1;
+        }
+        if (plan->xl_config) {
+            x2k_error_set(err, X2K_ERR_INVALID,
+                          _("--xl-config is only used with --mode xl"));
+            return -1;
+        }
+        break;
+    case X2K_MODE_XL:
+        if (x2k_str_is_empty(plan->input_xml) == x2k_str_is_empty(plan->uri)) {
+            x2k_error_set(err, X2K_ERR_INVALID,
+                          _("--mode xl needs either --uri ssh://USER@HOST "
+                            "(the Xen host, with --vm-name) or --input FILE "
+                            "(a copy of the guest's xl or xm configuration "
+                            "file), not both"));
+            return -1;
+        }
+        if (plan->uri && !x2k_str_has_prefix(plan->uri, "ssh://")) {
+            x2k_error_set(err, X2K_ERR_INVALID,
+                          _("--mode xl reads the Xen host over SSH: give "
+                            "--uri ssh://USER@HOST[:PORT], not '%1$s'"),
+                          plan->uri);
+            return -1;
+        }
+        if (plan->input_xml && plan->xl_config) {
+            x2k_error_set(err, X2K_ERR_INVALID,
+                          _("--xl-config names a file on the Xen host: use "
+                            "it with --uri, not with --input"));
+            return -1;
+        }
+        if (plan->uri && x2k_str_is_empty(plan->vm_name)) {
+            x2k_error_set(err, X2K_ERR_INVALID,
+                          _("--vm-name is required: the guest to convert, "
+                            "as 'xl list' or its configuration file's "
+                            "name = names it"));
+            return -1;
+        }
+        if (plan->demo) {
+            x2k_error_set(err, X2K_ERR_INVALID,
+                          _("--demo can only be used in xen mode"));
             return -1;
         }
         break;
@@ -423,6 +467,12 @@ x2k_plan_validate(const struct x2k_plan *plan, struct x2k_error *err)
         return -1;
     }
 
+    if (plan->mode == X2K_MODE_XL && plan->engine == X2K_ENGINE_VIRT_V2V) {
+        x2k_error_set(err, X2K_ERR_INVALID,
+                      _("--engine virt-v2v cannot read xl configurations; "
+                        "leave --engine out to use the builtin engine"));
+        return -1;
+    }
     if (plan->mode == X2K_MODE_XEN && x2k_str_is_empty(plan->vm_name)) {
         x2k_error_set(err, X2K_ERR_INVALID,
                       _("--vm-name is required: the guest to convert, as "
@@ -557,7 +607,9 @@ x2k_plan_source_uri(const struct x2k_plan *plan)
 const char *
 x2k_mode_name(enum x2k_mode m)
 {
-    return m == X2K_MODE_LIBVIRTXML ? "libvirtxml" : "xen";
+    return m == X2K_MODE_LIBVIRTXML ? "libvirtxml"
+           : m == X2K_MODE_XL       ? "xl"
+                                    : "xen";
 }
 
 const char *

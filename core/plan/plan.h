@@ -12,6 +12,7 @@
 enum x2k_mode {
     X2K_MODE_XEN,               /* a libvirt source (xen+ssh://, test://...) */
     X2K_MODE_LIBVIRTXML,        /* a local domain XML file (offline) */
+    X2K_MODE_XL,                /* a Xen guest configuration (xl, xm) */
 };
 
 enum x2k_format {
@@ -94,7 +95,10 @@ struct x2k_plan {
     char *uri;                  /* libvirt URI of the Xen host */
     char *vm_name;
     bool block_device;          /* disks are host block devices */
-    char *input_xml;            /* mode libvirtxml: the domain XML file */
+    char *input_xml;            /* mode libvirtxml: the domain XML file;
+                                   mode xl: a configuration file */
+    char *xl_config;            /* mode xl: the configuration file on the
+                                   Xen host, instead of looking for it */
     bool demo;                  /* use the bundled fake Xen host */
 
     /* SSH to the Xen host for the data path.  NULL/0: taken from the

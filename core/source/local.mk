@@ -8,6 +8,13 @@ libx2k_la_SOURCES += \
 	%reldir%/listcache.h \
 	%reldir%/source.c \
 	%reldir%/source.h \
+	%reldir%/xl-cfg.c \
+	%reldir%/xl-cfg.h \
+	%reldir%/source-internal.h \
+	%reldir%/xl-running.c \
+	%reldir%/xl-source.c \
+	%reldir%/xl-spec.c \
+	%reldir%/xl-xml.c \
 	$(NULL)
 
 EXTRA_DIST += %reldir%/README

@@ -1,5 +1,7 @@
-/* The libvirt source (see source.h).  Runs on the caller's thread (the
- * wizard's worker or batch's main thread).
+/* The libvirt source (see source.h) and the dispatch of the x2k_source_*
+ * calls through the ops table (source-internal.h) to it or to the xl
+ * source (xl-source.c).  Runs on the caller's thread (the wizard's
+ * worker or batch's main thread).
  */
 #include <config.h>
 
@@ -9,23 +11,36 @@
 #include "base/i18n.h"
 #include "base/log.h"
 #include "base/virt.h"
-#include "source/source.h"
+#include "source/source-internal.h"
 
-struct x2k_source {
-    struct x2k_virt_conn c;
-};
+/* The libvirt connection of a libvirt source. */
+#define CONN(s) ((struct x2k_virt_conn *)(s)->priv)
+
+static const struct x2k_source_ops libvirt_ops;
 
 struct x2k_source *
 x2k_source_open(const char *uri, const char *user, const char *password,
                 struct x2k_error *err)
 {
     struct x2k_source *s = x2k_xcalloc(1, sizeof(*s));
+    struct x2k_virt_conn *c = x2k_xcalloc(1, sizeof(*c));
 
-    if (x2k_virt_conn_open(&s->c, uri, user, password, err) < 0) {
+    if (x2k_virt_conn_open(c, uri, user, password, err) < 0) {
+        free(c);
         free(s);
         return NULL;
     }
+    s->ops = &libvirt_ops;
+    s->priv = c;
+    s->uri = x2k_xstrdup(c->uri);
     return s;
+}
+
+static void
+lv_free(struct x2k_source *s)
+{
+    x2k_virt_conn_close(CONN(s));
+    free(CONN(s));
 }
 
 void
@@ -33,14 +48,53 @@ x2k_source_free(struct x2k_source *s)
 {
     if (!s)
         return;
-    x2k_virt_conn_close(&s->c);
+    s->ops->free(s);
+    free(s->uri);
     free(s);
 }
 
 const char *
 x2k_source_uri(const struct x2k_source *s)
 {
-    return s->c.uri;
+    return s->uri;
+}
+
+int
+x2k_source_list(struct x2k_source *s, struct x2k_source_dom **doms,
+                size_t *n, struct x2k_error *err)
+{
+    *doms = NULL;
+    *n = 0;
+    return s->ops->list(s, doms, n, err);
+}
+
+char *
+x2k_source_dumpxml(struct x2k_source *s, const char *name,
+                   struct x2k_error *err)
+{
+    return s->ops->dumpxml(s, name, NULL, err);
+}
+
+char *
+x2k_source_dumpxml_r(struct x2k_source *s, const char *name,
+                     struct x2k_reporter *r, struct x2k_error *err)
+{
+    return s->ops->dumpxml(s, name, r, err);
+}
+
+int
+x2k_source_state(struct x2k_source *s, const char *name,
+                 enum x2k_domstate *state, struct x2k_error *err)
+{
+    return s->ops->state(s, name, state, err);
+}
+
+int
+x2k_source_shutdown(struct x2k_source *s, const char *name, int timeout_s,
+                    bool force_off, struct x2k_reporter *r,
+                    struct x2k_error *err)
+{
+    return s->ops->shutdown(s, name, timeout_s, force_off, r, err);
 }
 
 void
@@ -65,13 +119,20 @@ dom_cmp(const void *pa, const void *pb)
     return strcmp(a->name, b->name);
 }
 
+void
+x2k_source_sort(struct x2k_source_dom *doms, size_t n)
+{
+    if (n > 1)
+        qsort(doms, n, sizeof(*doms), dom_cmp);
+}
+
 /* The pre-0.9.13 calls, for old libvirt daemons (RHEL 5's): running ids
  * and defined names.  The count, or -1. */
 static int
 list_old_api(struct x2k_source *s, virDomainPtr **doms_out)
 {
-    int nact = virConnectNumOfDomains(s->c.conn);
-    int ninact = virConnectNumOfDefinedDomains(s->c.conn);
+    int nact = virConnectNumOfDomains(CONN(s)->conn);
+    int ninact = virConnectNumOfDefinedDomains(CONN(s)->conn);
     int *ids = NULL, i, n = 0;
     char **names = NULL;
     virDomainPtr *doms;
@@ -80,8 +141,8 @@ list_old_api(struct x2k_source *s, virDomainPtr **doms_out)
         return -1;
     ids = x2k_xcalloc(nact + 1, sizeof(*ids));
     names = x2k_xcalloc(ninact + 1, sizeof(*names));
-    nact = virConnectListDomains(s->c.conn, ids, nact);
-    ninact = virConnectListDefinedDomains(s->c.conn, names, ninact);
+    nact = virConnectListDomains(CONN(s)->conn, ids, nact);
+    ninact = virConnectListDefinedDomains(CONN(s)->conn, names, ninact);
     if (nact < 0 || ninact < 0) {
         free(ids);
         for (i = 0; i < ninact; i++)
@@ -91,12 +152,12 @@ list_old_api(struct x2k_source *s, virDomainPtr **doms_out)
     }
     doms = x2k_xcalloc(nact + ninact + 1, sizeof(*doms));
     for (i = 0; i < nact; i++) {
-        virDomainPtr d = virDomainLookupByID(s->c.conn, ids[i]);
+        virDomainPtr d = virDomainLookupByID(CONN(s)->conn, ids[i]);
         if (d)
             doms[n++] = d;
     }
     for (i = 0; i < ninact; i++) {
-        virDomainPtr d = virDomainLookupByName(s->c.conn, names[i]);
+        virDomainPtr d = virDomainLookupByName(CONN(s)->conn, names[i]);
         if (d)
             doms[n++] = d;
         free(names[i]);
@@ -107,9 +168,9 @@ list_old_api(struct x2k_source *s, virDomainPtr **doms_out)
     return n;
 }
 
-int
-x2k_source_list(struct x2k_source *s, struct x2k_source_dom **doms_out,
-                size_t *n_out, struct x2k_error *err)
+static int
+lv_list(struct x2k_source *s, struct x2k_source_dom **doms_out,
+        size_t *n_out, struct x2k_error *err)
 {
     virDomainPtr *doms = NULL;
     virDomainStatsRecordPtr *stats = NULL;
@@ -119,7 +180,7 @@ x2k_source_list(struct x2k_source *s, struct x2k_source_dom **doms_out,
     *doms_out = NULL;
     *n_out = 0;
     /* One round trip for all states when the driver supports it. */
-    ns = virConnectGetAllDomainStats(s->c.conn, VIR_DOMAIN_STATS_STATE, &stats,
+    ns = virConnectGetAllDomainStats(CONN(s)->conn, VIR_DOMAIN_STATS_STATE, &stats,
                                      0);
     if (ns >= 0) {
         r = x2k_xcalloc(ns ? ns : 1, sizeof(*r));
@@ -138,12 +199,12 @@ x2k_source_list(struct x2k_source *s, struct x2k_source_dom **doms_out,
         virDomainStatsRecordListFree(stats);
         n = ns;
     } else {
-        n = virConnectListAllDomains(s->c.conn, &doms, 0);
+        n = virConnectListAllDomains(CONN(s)->conn, &doms, 0);
         if (n < 0)
             n = list_old_api(s, &doms);
         if (n < 0) {
             x2k_virt_error(err, X2K_ERR_LIBVIRT,
-                           _("Cannot list the domains of %1$s."), s->c.uri);
+                           _("Cannot list the domains of %1$s."), s->uri);
             return -1;
         }
         r = x2k_xcalloc(n ? n : 1, sizeof(*r));
@@ -214,28 +275,29 @@ x2k_source_format_list(const struct x2k_source_dom *doms, size_t n)
 static virDomainPtr
 lookup(struct x2k_source *s, const char *name, struct x2k_error *err)
 {
-    virDomainPtr d = virDomainLookupByName(s->c.conn, name);
+    virDomainPtr d = virDomainLookupByName(CONN(s)->conn, name);
 
     if (!d) {
         if (x2k_virt_last_is_not_found())
             x2k_virt_error(err, X2K_ERR_NOT_FOUND,
                            _("There is no guest named '%1$s' on %2$s."),
-                           name, s->c.uri);
+                           name, s->uri);
         else
             x2k_virt_error(err, X2K_ERR_LIBVIRT,
                            _("Cannot look up the guest '%1$s' on %2$s."),
-                           name, s->c.uri);
+                           name, s->uri);
     }
     return d;
 }
 
-char *
-x2k_source_dumpxml(struct x2k_source *s, const char *name,
-                   struct x2k_error *err)
+static char *
+lv_dumpxml(struct x2k_source *s, const char *name, struct x2k_reporter *r,
+           struct x2k_error *err)
 {
     virDomainPtr d = lookup(s, name, err);
     char *xml;
 
+    (void)r;
     if (!d)
         return NULL;
     xml = virDomainGetXMLDesc(d, VIR_DOMAIN_XML_INACTIVE);
@@ -261,9 +323,9 @@ dom_state(virDomainPtr d, const char *name, enum x2k_domstate *state,
     return 0;
 }
 
-int
-x2k_source_state(struct x2k_source *s, const char *name,
-                 enum x2k_domstate *state, struct x2k_error *err)
+static int
+lv_state(struct x2k_source *s, const char *name, enum x2k_domstate *state,
+         struct x2k_error *err)
 {
     virDomainPtr d = lookup(s, name, err);
     int rc;
@@ -275,10 +337,9 @@ x2k_source_state(struct x2k_source *s, const char *name,
     return rc;
 }
 
-int
-x2k_source_shutdown(struct x2k_source *s, const char *name, int timeout_s,
-                    bool force_off, struct x2k_reporter *r,
-                    struct x2k_error *err)
+static int
+lv_shutdown(struct x2k_source *s, const char *name, int timeout_s,
+            bool force_off, struct x2k_reporter *r, struct x2k_error *err)
 {
     virDomainPtr d = lookup(s, name, err);
     enum x2k_domstate st;
@@ -349,3 +410,7 @@ out:
     virDomainFree(d);
     return rc;
 }
+
+static const struct x2k_source_ops libvirt_ops = {
+    lv_free, lv_list, lv_dumpxml, lv_state, lv_shutdown,
+};

@@ -61,6 +61,33 @@ const char *x2k_domstate_label(enum x2k_domstate st);
 char *x2k_source_dumpxml(struct x2k_source *s, const char *name,
                          struct x2k_error *err) X2K_NONNULL(1, 2);
 
+/* The same, with the source's warnings (the xl reader's) on R. */
+char *x2k_source_dumpxml_r(struct x2k_source *s, const char *name,
+                           struct x2k_reporter *r, struct x2k_error *err)
+    X2K_NONNULL(1, 2);
+
+/* Open the xl (or xm) toolstack of the Xen host on the logged-in SSH
+ * session SSH (borrowed; it must outlive the source), URI naming it in
+ * messages.  The guests are the configuration files found on the host
+ * (/etc/xen/NAME.cfg, /etc/xen/NAME, /etc/xen/vm/NAME, /etc/xen/auto/,
+ * matched by their name = setting) and what `xl list' shows running;
+ * XL_CONFIG (may be NULL) is the one configuration file to read
+ * instead.  NULL with X2K_ERR_REMOTE when the host has neither xl nor
+ * xm. */
+struct x2k_ssh;
+struct x2k_source *x2k_source_open_xl(struct x2k_ssh *ssh, const char *uri,
+                                      const char *xl_config,
+                                      struct x2k_error *err)
+    X2K_NONNULL(1, 2);
+
+/* The same, and the source owns SSH: x2k_source_free frees it (and so
+ * does a failure here). */
+struct x2k_source *x2k_source_open_xl_owning(struct x2k_ssh *ssh,
+                                             const char *uri,
+                                             const char *xl_config,
+                                             struct x2k_error *err)
+    X2K_NONNULL(1, 2);
+
 /* State of NAME.  -1 with X2K_ERR_NOT_FOUND if there is no such
  * domain. */
 int x2k_source_state(struct x2k_source *s, const char *name,
