@@ -25,6 +25,8 @@
 #                  [LINE...] (LINEs: more sshd_config)
 #   xen_host_xml [SED...]    its libvirt test-driver file, xenhost.xml
 #   kvm_host_xml             a test-driver target with a dir pool ($POOL)
+#   private_boot_dir         the test in a mount namespace with its own
+#                            /var/lib/libvirt/boot (fetched kernels)
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
@@ -78,6 +80,24 @@ requires()
 requires_root()
 {
     [ "$(id -u)" = 0 ] || skip "this test needs root"
+}
+
+# private_boot_dir: run the rest of the test in its own mount namespace
+# with a tmpfs on /var/lib/libvirt/boot, where the tool puts the kernels
+# and initrds it fetches, so that a test never writes this machine's
+# (and never meets the files an earlier run left there).  Call it first:
+# it re-executes the test.
+private_boot_dir()
+{
+    if [ -z "${X2K_PRIVATE_BOOT_NS:-}" ]; then
+        requires_root
+        requires unshare mount
+        X2K_PRIVATE_BOOT_NS=1 exec unshare -m --propagation private \
+            "$BASH" "$0" "$@"
+    fi
+    mkdir -p /var/lib/libvirt/boot
+    mount -t tmpfs -o mode=0755 x2k-boot /var/lib/libvirt/boot ||
+        skip "cannot mount a tmpfs on /var/lib/libvirt/boot"
 }
 
 requires_locale()

@@ -12,6 +12,7 @@
 # Needs root and free loop devices: skipped (77) otherwise.
 . "${top_srcdir:-..}/tests/functions.sh"
 set -e -x
+private_boot_dir
 requires truncate cmp md5sum losetup setpriv
 tmpdir
 XLBIN=$(mktemp -d "${TMPDIR:-/tmp}/x2k-xlbin.XXXXXX")
