@@ -1,7 +1,7 @@
 /* The boot check (see bootcheck.h): start the domain paused, attach a
  * non-blocking virStream to its serial console, resume it, then read
- * the stream every 50 ms, split it into lines without control
- * characters, report each one and match the regex against complete
+ * the stream every 50 ms, split it into lines without escape sequences
+ * and control characters (x2k_text_printable), report each one and match the regex against complete
  * lines and against the line being written (a getty's "login: " ends
  * without a newline).  libvirt's remote driver moves stream data only
  * while an event loop runs, so this module registers libvirt's default
@@ -111,6 +111,7 @@ struct console {
     regex_t re;
     char line[MAX_LINE + 1];
     size_t len;
+    int esc;                    /* 0, 1 after ESC, 2 inside ESC [ ... */
     bool matched;
 };
 
@@ -143,6 +144,23 @@ feed(struct console *c, const char *buf, size_t n)
     size_t i;
 
     for (i = 0; i < n && !c->matched; i++) {
+        unsigned char ch = (unsigned char)buf[i];
+
+        /* Terminal escape sequences (colours, cursor moves) go whole,
+         * not only their ESC: ESC [ params final, or ESC and one. */
+        if (c->esc == 1) {
+            c->esc = ch == '[' ? 2 : 0;
+            continue;
+        }
+        if (c->esc == 2) {
+            if (ch >= 0x40 && ch <= 0x7e)
+                c->esc = 0;
+            continue;
+        }
+        if (ch == 0x1b) {
+            c->esc = 1;
+            continue;
+        }
         if (buf[i] == '\r' || buf[i] == '\0')
             continue;
         if (buf[i] == '\n') {
