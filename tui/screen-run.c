@@ -103,6 +103,8 @@ run_draw(struct tui_ctx *ctx, int top, int rows)
             y++;
         }
     }
+    if (col)
+        y++;                    /* an odd number of stages */
     y++;
     for (i = 0; i < n_disks && y < top + rows - 6; i++) {
         struct disk_progress *p = &disks[i];
