@@ -15,71 +15,16 @@
 #     exit 1 with its last lines, long before the timeout.
 . "${top_srcdir:-..}/tests/functions.sh"
 set -e -x
-requires qemu-system-x86_64 gcc cpio nsenter
+. "$top_srcdir/tests/tiny-guest.sh"
 T0=$(date +%s)
-kernel=
-for k in /boot/vmlinuz-*; do
-    [ -r "$k" ] && kernel=$k
-done
-[ -n "$kernel" ] || skip "no readable kernel in /boot"
 tmpdir
 chmod 755 "$TMPD"
 export LC_ALL=C.UTF-8 LANGUAGE=
-gcc -static -Os -o "$TMPD/init" "$top_srcdir/tests/data/boot/tiny-init.c" \
-    2> "$TMPD/gcc.err" || skip "no static C library: $(tail -1 "$TMPD/gcc.err")"
-mkdir "$TMPD/initramfs"
-cp "$TMPD/init" "$TMPD/initramfs/init"
-(cd "$TMPD/initramfs" && echo init | cpio -o -H newc --quiet) > "$TMPD/initrd"
-cp "$kernel" "$TMPD/vmlinuz"
-chmod 644 "$TMPD/vmlinuz" "$TMPD/initrd"
-libvirtd_start
+tiny_guest_build
+tiny_libvirtd
 echo "libvirtd up after $(($(date +%s) - T0)) s"
 V() { virsh -c "$LIBVIRTD_URI" "$@"; }
-# The tool runs in the daemon's mount namespace: the kernel and initrd
-# it fetches go to /var/lib/libvirt/boot, which is the daemon's private
-# $LIBVIRTD_DIR/lib there (and never this machine's).
-bc()
-{
-    nsenter -t "$(cat "$LIBVIRTD_DIR/libvirtd.pid")" -m -- "$X2K" "$@"
-}
-mkdir -p "$TMPD/pool"
-V pool-define-as x2k-boot dir --target "$TMPD/pool"
-V pool-start x2k-boot
-
-# The Xen host: PV guests booted by the host's kernel (Xen's
-# <kernel>/<initrd>: the tool copies them as boot files).
-tiny()
-{
-    cat <<XML
-  <domain type='xen'>
-    <name>$1</name>
-    <memory unit='KiB'>131072</memory>
-    <vcpu>1</vcpu>
-    <os>
-      <type arch='x86_64' machine='xenpv'>linux</type>
-      <kernel>$TMPD/vmlinuz</kernel>
-      <initrd>$TMPD/initrd</initrd>
-      <cmdline>console=hvc0 panic=-1 $2</cmdline>
-    </os>
-    <on_poweroff>destroy</on_poweroff>
-    <devices>
-      <interface type='bridge'>
-        <mac address='00:16:3e:1a:2b:$3'/>
-        <source bridge='xenbr0'/>
-        <script path='vif-bridge'/>
-      </interface>
-      <console type='pty'><target type='xen' port='0'/></console>
-    </devices>
-    <test:runstate>5</test:runstate>
-  </domain>
-XML
-}
-{
-    echo "<node xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>"
-    tiny tiny '' 01
-    tiny tiny-crash x2k.crash 02
-    echo "</node>"
-} > "$TMPD/xen.xml"
+tiny_xen_host tiny tiny-crash:x2k.crash
 base=(--batch --uri "test://$TMPD/xen.xml" --target-uri "$LIBVIRTD_URI"
       --pool x2k-boot --network xenbr0:user --no-guest-fixes
       --state-dir "$TMPD/state")
@@ -87,7 +32,7 @@ base=(--batch --uri "test://$TMPD/xen.xml" --target-uri "$LIBVIRTD_URI"
 # --- 1. It boots ------------------------------------------------------
 t=$(date +%s)
 rc=0
-bc "${base[@]}" --vm-name tiny --boot-check --boot-timeout 120 \
+x2k_ns "${base[@]}" --vm-name tiny --boot-check --boot-timeout 120 \
     > "$TMPD/ok" 2> "$TMPD/ok.err" || rc=$?
 cat "$TMPD/ok" "$TMPD/ok.err"
 [ "$rc" = 0 ] || fail "boot check: exit $rc"
@@ -117,7 +62,7 @@ assert_contains "$rd/log" "console X2K-TINY init started"
 assert_contains "$rd/replay.sh" "--network=xenbr0:user"
 assert_contains "$rd/replay.sh" "--boot-check --boot-timeout=120"
 # The preflight accepted user-mode networking without any bridge.
-bc "${base[@]}" --vm-name tiny --new-name tiny2 --check > "$TMPD/check" \
+x2k_ns "${base[@]}" --vm-name tiny --new-name tiny2 --check > "$TMPD/check" \
     2>&1 || { cat "$TMPD/check"; fail "--check failed"; }
 grep -E "^network +ok +The NIC 00:16:3e:1a:2b:01 gets user-mode" "$TMPD/check"
 
@@ -126,7 +71,7 @@ V destroy tiny          # less load for what follows
 # --- 2. The regex never appears ---------------------------------------
 t=$(date +%s)
 rc=0
-bc "${base[@]}" --vm-name tiny --new-name tiny-neg \
+x2k_ns "${base[@]}" --vm-name tiny --new-name tiny-neg \
     --boot-check='^never here$' --boot-timeout=8 --machine-readable \
     > "$TMPD/neg" 2> "$TMPD/neg.err" || rc=$?
 el=$(($(date +%s) - t))
@@ -156,7 +101,7 @@ assert_contains "$TMPD/neg.last" "--boot-timeout"
 # --- 3. The guest stops before its prompt -----------------------------
 t=$(date +%s)
 rc=0
-bc "${base[@]}" --vm-name tiny-crash --boot-check --boot-timeout=100 \
+x2k_ns "${base[@]}" --vm-name tiny-crash --boot-check --boot-timeout=100 \
     > "$TMPD/crash" 2> "$TMPD/crash.err" || rc=$?
 el=$(($(date +%s) - t))
 cat "$TMPD/crash" "$TMPD/crash.err"

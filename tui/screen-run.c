@@ -249,6 +249,9 @@ run_event(struct tui_ctx *ctx, const struct tui_msg *msg)
         x2k_str_replace(&ctx->run_domain, res.domain);
         x2k_str_replace(&ctx->run_target, res.target);
         ctx->run_defined = res.defined;
+        ctx->run_started = res.started;
+        free(ctx->run_boot);
+        ctx->run_boot = tui_boot_result_text(&res);
         tui_lines_free(ctx->run_copies, ctx->n_run_copies);
         ctx->run_copies = x2k_xcalloc(res.n_disks + 1,
                                       sizeof *ctx->run_copies);
