@@ -12,7 +12,9 @@
 #     about 8 s, the error (JSON) names the timeout and shows the last
 #     console lines and what to try, the result line says failed;
 #  3. a guest that powers off before its prompt: the console closes,
-#     exit 1 with its last lines, long before the timeout.
+#     exit 1 with its last lines, long before the timeout;
+#  4. SIGTERM while the boot check waits: it stops within seconds, exit
+#     143, the cancellation said.
 . "${top_srcdir:-..}/tests/functions.sh"
 set -e -x
 . "$top_srcdir/tests/tiny-guest.sh"
@@ -110,6 +112,29 @@ cat "$TMPD/crash" "$TMPD/crash.err"
 assert_contains "$TMPD/crash" "    console: X2K-TINY crashing on purpose"
 assert_contains "$TMPD/crash.err" "The serial console of 'tiny-crash' closed"
 assert_contains "$TMPD/crash.err" "X2K-TINY crashing on purpose | "
+
+# --- 4. SIGTERM while it waits ------------------------------------------
+# exec: $! is the tool itself (nsenter execs it), not a subshell.
+(exec nsenter -t "$(cat "$LIBVIRTD_DIR/libvirtd.pid")" -m -- "$X2K" \
+    "${base[@]}" --vm-name tiny --new-name tiny-term \
+    --boot-check='^never here$' --boot-timeout=300 > "$TMPD/term" \
+    2> "$TMPD/term.err") &
+pid=$!
+i=0
+until grep -q "^    console: " "$TMPD/term"; do
+    [ $i -lt 1200 ] || { cat "$TMPD/term"; fail "no console line"; }
+    sleep 0.05
+    i=$((i + 1))
+done
+t=$(date +%s)
+kill -TERM $pid
+rc=0
+wait $pid || rc=$?
+el=$(($(date +%s) - t))
+cat "$TMPD/term" "$TMPD/term.err"
+[ "$rc" = 143 ] || fail "SIGTERM during the boot check: exit $rc, expected 143"
+[ "$el" -le 5 ] || fail "the boot check took $el s to stop"
+assert_contains "$TMPD/term.err" "The boot check of 'tiny-term' was cancelled; the domain keeps running."
 
 # Nothing was written to this machine's libvirt directories.
 [ ! -e /var/lib/libvirt/boot/tiny-vmlinuz ]
