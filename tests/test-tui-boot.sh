@@ -66,9 +66,9 @@ for loc in C zh_CN; do
     case $loc in
     C) console="console: " stage="Check that it boots"
        passed="Boot check passed: the new domain runs and showed its prompt."
-       btime="Boot time: " ;;
+       btime="Boot time: " finished="Finished. Press Enter." ;;
     *) console="控制台：" stage="检查能否启动"
-       passed="启动检查通过" btime="启动时间：" ;;
+       passed="启动检查通过" btime="启动时间：" finished="已完成。请按 Enter。" ;;
     esac
     tui_open boot-$loc 80 24 --uri "test://$TMPD/xen.xml" --vm-name tiny \
         --new-name "tiny-$loc" --target-uri "$LIBVIRTD_URI" --pool x2k-boot \
@@ -98,6 +98,7 @@ for loc in C zh_CN; do
     cat "$TMPD/live"
     tmux_wait "${console}x2k-tiny login:" 120
     tmux_wait "[x] $stage" 30
+    tmux_wait "$finished" 30
     tmux_keys Enter
     tmux_wait "$passed" 10
     wait_re "$btime[0-9]+[.][0-9]" 5

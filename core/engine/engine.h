@@ -1,6 +1,7 @@
 /* Run a migration plan as stages: connect -> inspect -> preflight ->
- * copy -> convert -> fix guest -> define -> boot check -> report.  Every stage emits
- * STAGE_BEGIN/STAGE_END events; cancellation (any thread) is honoured
+ * copy -> convert -> fix guest -> define -> boot check -> report.
+ * Every stage emits STAGE_BEGIN/STAGE_END events (a stage with nothing
+ * to do ends with X2K_STAGE_SKIPPED); cancellation (any thread) is honoured
  * between and inside stages.  x2k_engine_run blocks: the wizard calls
  * it on a worker thread, batch mode from main().  Both front ends use
  * it unchanged.

@@ -1,12 +1,13 @@
 /* The boot check (see bootcheck.h): start the domain paused, attach a
  * non-blocking virStream to its serial console, resume it, then read
  * the stream every 50 ms, split it into lines without escape sequences
- * and control characters (x2k_text_printable), report each one and match the regex against complete
- * lines and against the line being written (a getty's "login: " ends
- * without a newline).  libvirt's remote driver moves stream data only
- * while an event loop runs, so this module registers libvirt's default
- * one and runs it on a thread of its own (once per process, as virsh
- * does); the connection it reads through is its own, opened after that.
+ * and control characters (x2k_text_printable), report each one and
+ * match the regex against complete lines and against the line being
+ * written (a getty's "login: " ends without a newline).  libvirt's
+ * remote driver moves stream data only while an event loop runs, so
+ * this module registers libvirt's default one and runs it on a thread
+ * of its own (once per process, as virsh does); the connection it
+ * reads through is its own, opened after that.
  * Cancellation and the time limit are checked at every poll.
  */
 #include <config.h>
