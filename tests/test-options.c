@@ -120,6 +120,17 @@ random_plan(struct x2k_plan *p)
     p->new_uuid = testlib_rand() % 2;
     p->verify = testlib_rand() % 2;
     p->start = testlib_rand() % 2;
+    /* --boot-check[=REGEX]: a regex only with the check, never empty
+     * ("--boot-check=" is the default regex). */
+    p->boot_check = testlib_rand() % 2;
+    if (p->boot_check) {
+        p->boot_regex = maybe();
+        if (p->boot_regex && !*p->boot_regex) {
+            free(p->boot_regex);
+            p->boot_regex = NULL;
+        }
+    }
+    p->boot_timeout = (int)(1 + testlib_rand() % 86400);
     p->no_guest_fixes = testlib_rand() % 2;
     p->ssh_port = (int)(testlib_rand() % 3 ? 0 : 1 + testlib_rand() % 65535);
     p->parallel = (int)(1 + testlib_rand() % X2K_MAX_PARALLEL);

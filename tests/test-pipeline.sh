@@ -94,9 +94,15 @@ for n, line in enumerate(open(sys.argv[1]), 1):
     t = o["type"]
     kinds.add(t)
     if t == "stage":
-        assert o["state"] in ("begin", "end") and o["status"] in (0, -1)
+        # status 1: skipped (boot-check without --boot-check).
+        assert o["state"] in ("begin", "end") and o["status"] in (0, -1, 1)
         assert o["stage"] in ("connect", "inspect", "preflight", "copy",
-                              "convert", "fix-guest", "define", "report")
+                              "convert", "fix-guest", "define",
+                              "boot-check", "report")
+        if o["stage"] == "boot-check" and o["state"] == "end":
+            assert o["status"] == 1, o
+    elif t == "console":
+        assert isinstance(o["line"], str)
     elif t == "progress":
         assert isinstance(o["disk"], int) and o["done"] <= o["total"], o
     elif t in ("log", "warning"):
@@ -113,6 +119,8 @@ for n, line in enumerate(open(sys.argv[1]), 1):
         assert isinstance(o["warnings"], int)
         assert isinstance(o["defined"], bool)
         assert isinstance(o["started"], bool)
+        assert o["boot_check"] == "skipped", o
+        assert isinstance(o["boot_seconds"], float)
         assert n == len(open(sys.argv[1]).readlines()), "result not last"
         assert o["warnings"] == len(warnings), (o["warnings"], warnings)
         # ...and each one is in the report, with its id.

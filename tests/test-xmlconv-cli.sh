@@ -33,6 +33,15 @@ assert_not_contains "$TMPD/out.xml" 'bootloader'
 assert_not_contains "$TMPD/out.xml" 'xen'
 assert_contains "$TMPD/err" "xen2kvm: disk xvda -> vda (virtio): /var/lib/libvirt/images/SLES_11_SP2_JeOS.x86_64-0.0.2_para.raw -> default/sles-kvm-vda.raw (to copy)"
 assert_contains "$TMPD/err" "xen2kvm: warning: The source XML names no architecture; x86_64 was assumed."
+
+# --network IN:user: a user-mode NIC, with no <source>, schema-valid.
+x2k --batch --mode libvirtxml --input "$data/sles11sp3.xml" \
+    --target-uri test:///default --network br0:user \
+    --print-xml > "$TMPD/user.xml" 2> "$TMPD/user.err"
+virt-xml-validate "$TMPD/user.xml" domain
+assert_contains "$TMPD/user.xml" '<interface type="user">'
+assert_not_contains "$TMPD/user.xml" '<source bridge='
+assert_not_contains "$TMPD/user.xml" '<source network=' 
 # The test driver lists no hypervisor: its capabilities are ignored.
 assert_not_contains "$TMPD/err" "The target offers no"
 

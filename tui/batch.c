@@ -243,10 +243,18 @@ print_event_human(struct out *o, const struct x2k_event *ev)
         printf(_("==> %1$s\n"), x2k_stage_label(ev->stage));
         break;
     case X2K_EVENT_STAGE_END:
-        if (ev->status) {
+        if (ev->status == X2K_STAGE_SKIPPED) {
+            clear_status(o);
+            printf(_("    %1$s: skipped\n"), x2k_stage_label(ev->stage));
+        } else if (ev->status) {
             clear_status(o);
             printf(_("    %1$s: failed\n"), x2k_stage_label(ev->stage));
         }
+        break;
+    case X2K_EVENT_CONSOLE:
+        clear_status(o);
+        /* TRANSLATORS: one line of the new domain's serial console. */
+        printf(_("    console: %1$s\n"), text);
         break;
     case X2K_EVENT_PROGRESS:
         if (d < 0)
@@ -293,11 +301,15 @@ print_event(const struct x2k_event *ev, void *opaque)
         char *line = x2k_strdup_printf("stage %s %s%s", x2k_stage_id(ev->stage),
                                        ev->kind == X2K_EVENT_STAGE_BEGIN
                                            ? "begin" : "end",
-                                       ev->kind == X2K_EVENT_STAGE_END &&
-                                               ev->status ? " (failed)" : "");
+                                       ev->kind != X2K_EVENT_STAGE_END ? ""
+                                       : ev->status == X2K_STAGE_SKIPPED
+                                           ? " (skipped)"
+                                       : ev->status ? " (failed)" : "");
 
         log_file_line(o, "info", line);
         free(line);
+    } else if (ev->kind == X2K_EVENT_CONSOLE) {
+        log_file_line(o, "console", ev->text ? ev->text : "");
     } else if (ev->kind == X2K_EVENT_LOG || ev->kind == X2K_EVENT_WARNING) {
         log_file_line(o, ev->kind == X2K_EVENT_LOG ? "info" : "warning",
                       ev->text ? ev->text : "");
@@ -627,9 +639,11 @@ print_result(struct out *o, const struct x2k_engine *eng)
             x2k_json_string(&b, r.disks[i]);
         }
         x2k_buf_printf(&b, "],\"warnings\":%zu,\"defined\":%s,"
-                       "\"started\":%s}\n", r.n_warnings,
+                       "\"started\":%s,\"boot_check\":\"%s\","
+                       "\"boot_seconds\":%.1f}\n", r.n_warnings,
                        r.defined ? "true" : "false",
-                       r.started ? "true" : "false");
+                       r.started ? "true" : "false", r.boot_check,
+                       r.boot_seconds);
         fputs(b.data, stdout);
         x2k_buf_clear(&b);
         return;
@@ -641,6 +655,10 @@ print_result(struct out *o, const struct x2k_engine *eng)
         say(stdout, _("Done: the disks and the domain XML of '%1$s' are in "
                  "%2$s.\n"), r.domain ? r.domain : "?",
                r.target ? r.target : "?");
+    if (strcmp(r.boot_check, "passed") == 0)
+        say(stdout, _("Boot check passed: '%1$s' booted in %2$.1f "
+                      "seconds.\n"),
+            r.domain ? r.domain : "?", r.boot_seconds);
     say(stdout, _("The report and the log are in %1$s.\n"),
            r.run_dir ? r.run_dir : "?");
 }
@@ -734,6 +752,15 @@ tui_batch_main(struct x2k_plan *plan, const struct x2k_cli *cli)
         if (x2k_engine_run_dir(eng) && !o.json)
             say(stderr, _("xen2kvm: the log is in %1$s/log\n"),
                     x2k_engine_run_dir(eng));
+        /* A failed boot check: the domain is defined; the result line
+         * says so, before the error. */
+        if (o.json && err.code != X2K_ERR_CANCELLED) {
+            struct x2k_engine_result r;
+
+            x2k_engine_get_result(eng, &r);
+            if (strcmp(r.boot_check, "failed") == 0)
+                print_result(&o, eng);
+        }
         x2k_engine_free(eng);
         return fail(&o, &err, code);
     }

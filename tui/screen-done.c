@@ -30,7 +30,9 @@ rebuild(struct tui_ctx *ctx, int w)
         name = ctx->run_domain;
     if (ctx->run_target)
         turi = ctx->run_target;
-    if (ctx->run_rc == TUI_EXIT_OK && ctx->run_defined) {
+    if (ctx->run_rc == TUI_EXIT_OK && ctx->run_defined && ctx->run_boot) {
+        x2k_buf_printf(&b, "%s\n", ctx->run_boot);
+    } else if (ctx->run_rc == TUI_EXIT_OK && ctx->run_defined) {
         x2k_buf_printf(&b, _("The conversion succeeded: %1$s is defined "
                              "on %2$s (not started)."), name, turi);
         x2k_buf_puts(&b, "\n");
@@ -49,6 +51,8 @@ rebuild(struct tui_ctx *ctx, int w)
                            "resumes it."));
         x2k_buf_puts(&b, "\n");
     } else {
+        if (ctx->run_boot)
+            x2k_buf_printf(&b, "%s\n", ctx->run_boot);
         x2k_buf_printf(&b, _("The conversion did not finish: %1$s"),
                        ctx->run_error ? ctx->run_error : "?");
         x2k_buf_puts(&b, "\n");
@@ -74,7 +78,8 @@ rebuild(struct tui_ctx *ctx, int w)
         x2k_buf_printf(&b, "  virsh console %s\n", name);
     } else if (ctx->run_rc == TUI_EXIT_OK && ctx->run_defined) {
         x2k_buf_printf(&b, "\n%s\n", _("Next:"));
-        x2k_buf_printf(&b, "  virsh -c %s start %s\n", turi, name);
+        if (!ctx->run_started)
+            x2k_buf_printf(&b, "  virsh -c %s start %s\n", turi, name);
         x2k_buf_printf(&b, "  virsh -c %s console %s\n", turi, name);
     }
     x2k_buf_puts(&b, "\n");

@@ -17,7 +17,7 @@
 enum { T_JOB = 700 };
 #define MAX_DISKS 8
 
-enum st { ST_PENDING, ST_RUNNING, ST_OK, ST_FAILED };
+enum st { ST_PENDING, ST_RUNNING, ST_OK, ST_FAILED, ST_SKIPPED };
 
 struct disk_progress {
     char *name;
@@ -86,7 +86,8 @@ run_draw(struct tui_ctx *ctx, int top, int rows)
 
     /* Stages: four per row, with ticks. */
     for (i = 0; i < X2K_N_STAGES; i++) {
-        static const char *const marks[] = { "[ ]", "[>]", "[x]", "[!]" };
+        static const char *const marks[] = { "[ ]", "[>]", "[x]", "[!]",
+                                              "[-]" };
         char *s = x2k_strdup_printf("%s %s", marks[stages[i]],
                                     x2k_stage_label((enum x2k_stage)i));
         int attr = stages[i] == ST_OK ? tui_attr(TUI_C_OK)
@@ -102,6 +103,8 @@ run_draw(struct tui_ctx *ctx, int top, int rows)
             y++;
         }
     }
+    if (col)
+        y++;                    /* an odd number of stages */
     y++;
     for (i = 0; i < n_disks && y < top + rows - 6; i++) {
         struct disk_progress *p = &disks[i];
@@ -142,7 +145,7 @@ run_draw(struct tui_ctx *ctx, int top, int rows)
             frac = (double)all_done / (double)all_total;
         }
         for (i = 0; i < X2K_N_STAGES; i++)
-            ok += stages[i] == ST_OK;
+            ok += stages[i] == ST_OK || stages[i] == ST_SKIPPED;
         if (!all_total)
             frac = (double)ok / X2K_N_STAGES;
         s = x2k_strdup_printf(_("Overall %1$d%%"), (int)(frac * 100));
@@ -246,6 +249,9 @@ run_event(struct tui_ctx *ctx, const struct tui_msg *msg)
         x2k_str_replace(&ctx->run_domain, res.domain);
         x2k_str_replace(&ctx->run_target, res.target);
         ctx->run_defined = res.defined;
+        ctx->run_started = res.started;
+        free(ctx->run_boot);
+        ctx->run_boot = tui_boot_result_text(&res);
         tui_lines_free(ctx->run_copies, ctx->n_run_copies);
         ctx->run_copies = x2k_xcalloc(res.n_disks + 1,
                                       sizeof *ctx->run_copies);
@@ -279,7 +285,10 @@ run_event(struct tui_ctx *ctx, const struct tui_msg *msg)
         break;
     case X2K_EVENT_STAGE_END:
         if (ev->stage < X2K_N_STAGES)
-            stages[ev->stage] = ev->status == 0 ? ST_OK : ST_FAILED;
+            stages[ev->stage] = ev->status == 0 ? ST_OK
+                                : ev->status == X2K_STAGE_SKIPPED
+                                    ? ST_SKIPPED
+                                    : ST_FAILED;
         break;
     case X2K_EVENT_PROGRESS:
         if (ev->disk < 0) {
@@ -298,6 +307,12 @@ run_event(struct tui_ctx *ctx, const struct tui_msg *msg)
     case X2K_EVENT_LOG:
         if (ev->text)
             tui_pane_add(&log_pane, ev->text);
+        break;
+    case X2K_EVENT_CONSOLE:
+        /* The boot check: the console, live, in the log pane. */
+        s = x2k_strdup_printf(_("console: %1$s"), ev->text ? ev->text : "");
+        tui_pane_add(&log_pane, s);
+        free(s);
         break;
     case X2K_EVENT_WARNING:
         ctx->run_warnings = x2k_xreallocarray(ctx->run_warnings,

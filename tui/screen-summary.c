@@ -26,10 +26,12 @@ static struct tui_widget b_save = { .kind = TUI_W_BUTTON, .id = B_SAVE,
                                     .label = N_("Save") };
 static struct tui_widget b_start = { .kind = TUI_W_BUTTON, .id = B_START,
                                      .label = N_("Start the conversion") };
-static struct tui_widget *widgets[] = { &path, &b_save, &b_start };
+/* The boot check's box (boot.c) above the command's field. */
+static struct tui_widget *widgets[] = { &tui_boot_widget, &path, &b_save,
+                                        &b_start };
 /* Focus on "Start the conversion"; PgUp/PgDn scroll from the form. */
 static struct tui_paned pf = {
-    .form = { widgets, X2K_N_ELEMENTS(widgets), 2 },
+    .form = { widgets, X2K_N_ELEMENTS(widgets), 3 },
     .pane_h = 10,
     .page_keys = true,
 };
@@ -93,6 +95,7 @@ summary_enter(struct tui_ctx *ctx)
         invalid = x2k_strdup_printf(_("The plan is not complete: %1$s"),
                                     err.msg);
     x2k_error_clear(&err);
+    tui_boot_widget_sync(ctx);
     if (!path.text[0]) {
         char *p = x2k_strdup_printf("xen2kvm-%s.sh", ctx->plan->vm_name
                                     ? ctx->plan->vm_name : "plan");
@@ -121,13 +124,16 @@ summary_draw(struct tui_ctx *ctx, int top, int rows)
         rebuild(ctx, w);
     }
     path.y = b_save.y = b_start.y = y;
+    tui_boot_widget.y = y - 1;
+    tui_boot_widget.x = 2;
+    tui_boot_widget.w = w;
     path.x = 2;
     path.w = w / 2;
     b_save.x = 2 + w / 2 + 1;
     b_save.w = w / 4;
     b_start.x = b_save.x + (int)x2k_mbswidth(_(b_save.label)) + 6;
     b_start.w = COLS - b_start.x - 2;
-    tui_paned_draw(&pf, top, 2, rows - 3, w);
+    tui_paned_draw(&pf, top, 2, rows - 4, w);
 }
 
 /* Write the command to the file named in the field, mode 0600. */
@@ -168,11 +174,16 @@ summary_key(struct tui_ctx *ctx, int action, int ch)
         pressed = B_START;
         flags = TUI_HANDLED;
     } else {
-        if (action == TUI_ACT_ENTER && pf.form.focus == 0) {
+        if (action == TUI_ACT_ENTER && pf.form.w[pf.form.focus] == &path) {
             save(ctx);
             return TUI_HANDLED | TUI_REDRAW;
         }
         flags = tui_form_key(&pf.form, action, ch, &pressed);
+        if (tui_boot_widget_apply(ctx)) {
+            /* The replay command shows the choice at once. */
+            rebuild(ctx, pane_w);
+            flags |= TUI_REDRAW;
+        }
     }
     if (pressed == B_SAVE) {
         save(ctx);

@@ -138,9 +138,24 @@ struct tui_ctx {
     char *run_domain;           /* the new domain, once defined */
     char *run_target;           /* where it was defined, or NULL */
     bool run_defined;
+    bool run_started;
+    char *run_boot;             /* the boot check's result (boot.c) */
     char **run_copies;          /* the disks' copies (paths/volumes) */
     size_t n_run_copies;
 };
+
+/* ---- The boot check (boot.c) ------------------------------------ */
+
+/* The Summary's check box "Start it and check that it boots". */
+extern struct tui_widget tui_boot_widget;
+/* The check box from the plan (disabled for --output local). */
+void tui_boot_widget_sync(struct tui_ctx *ctx);
+/* The plan from the check box; true when that changed the plan. */
+bool tui_boot_widget_apply(struct tui_ctx *ctx);
+struct x2k_engine_result;
+/* The Done screen's line on the boot check, or NULL when none ran.
+ * Caller frees. */
+char *tui_boot_result_text(const struct x2k_engine_result *res);
 
 /* The source URI the plan opens (the demo host's in --demo).  Caller
  * frees; NULL when none is known yet. */

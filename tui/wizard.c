@@ -495,6 +495,7 @@ tui_wizard_main(struct x2k_plan *plan, const struct x2k_cli *cli)
     free(ctx.run_error);
     free(ctx.run_dir);
     free(ctx.run_domain);
+    free(ctx.run_boot);
     free(ctx.run_target);
     tui_lines_free(ctx.run_copies, ctx.n_run_copies);
     tui_lines_free(ctx.run_warnings, ctx.n_warnings);

@@ -106,7 +106,7 @@ x2k_stage_id(enum x2k_stage stage)
 {
     static const char *const ids[] = {
         "connect", "inspect", "preflight", "copy",
-        "convert", "fix-guest", "define", "report",
+        "convert", "fix-guest", "define", "boot-check", "report",
     };
 
     return (size_t)stage < X2K_N_ELEMENTS(ids) ? ids[stage] : "?";
@@ -123,6 +123,7 @@ x2k_stage_label(enum x2k_stage stage)
         N_("Convert the domain XML"),
         N_("Fix the guest OS"),
         N_("Define the KVM domain"),
+        N_("Check that it boots"),
         N_("Write the report"),
     };
 

@@ -23,17 +23,26 @@ enum x2k_stage {
     X2K_STAGE_CONVERT,
     X2K_STAGE_FIX_GUEST,
     X2K_STAGE_DEFINE,
+    X2K_STAGE_BOOT_CHECK,       /* start it, watch its serial console */
     X2K_STAGE_REPORT,
     X2K_N_STAGES,
 };
 
 enum x2k_event_kind {
     X2K_EVENT_STAGE_BEGIN,      /* stage */
-    X2K_EVENT_STAGE_END,        /* stage, status (0 ok, -1 failed) */
+    X2K_EVENT_STAGE_END,        /* stage, status (0 ok, -1 failed,
+                                 * X2K_STAGE_SKIPPED: not run) */
     X2K_EVENT_PROGRESS,         /* disk (-1 = overall), done/total... */
     X2K_EVENT_LOG,              /* text: one line */
     X2K_EVENT_WARNING,          /* text: one translated sentence; id */
+    X2K_EVENT_CONSOLE,          /* text: one line of the new domain's
+                                 * serial console, without control
+                                 * characters (the boot check) */
 };
+
+/* STAGE_END status of a stage that had nothing to do (the boot check
+ * without --boot-check). */
+#define X2K_STAGE_SKIPPED 1
 
 struct x2k_event {
     enum x2k_event_kind kind;

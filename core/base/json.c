@@ -118,6 +118,11 @@ x2k_json_event(const struct x2k_event *ev)
             x2k_buf_puts(&b, "null");
         x2k_buf_puts(&b, "}");
         break;
+    case X2K_EVENT_CONSOLE:
+        x2k_buf_puts(&b, "{\"type\":\"console\",\"line\":");
+        x2k_json_string(&b, ev->text);
+        x2k_buf_puts(&b, "}");
+        break;
     case X2K_EVENT_LOG:
     case X2K_EVENT_WARNING:
         x2k_buf_printf(&b, "{\"type\":\"%s\",",

@@ -30,13 +30,18 @@ find_netmap(const struct x2k_plan *plan, const char *in)
     return NULL;
 }
 
-/* Point NIC at bridge or network NAME. */
+/* Point NIC at bridge or network NAME; network "user" makes it a
+ * user-mode NIC (no source). */
 static void
 set_nic_source(xmlNodePtr nic, enum x2k_net_kind kind, const char *name)
 {
     xmlNodePtr src;
 
     xc_remove_children_named(nic, "source");
+    if (x2k_net_is_user(kind, name)) {
+        xc_set_attr(nic, "type", "user");
+        return;
+    }
     src = xmlNewNode(NULL, (const xmlChar *)"source");
     if (xc_child(nic, "mac"))
         xmlAddNextSibling(xc_child(nic, "mac"), src);

@@ -1,7 +1,10 @@
 /* The define stage: the domain is defined on the target (and started
  * with --start), or its XML is left in the output directory (--output
  * local); after success the copies' resume journals, and virt-v2v's
- * staging copies, are removed.  Runs on the engine's thread.
+ * staging copies, are removed.  The boot check stage after it starts
+ * the domain and watches its serial console (--boot-check; it starts
+ * the domain itself, so that the console is attached before the first
+ * byte).  Runs on the engine's thread.
  */
 #include <config.h>
 
@@ -67,12 +70,13 @@ eng_stage_define(struct x2k_engine *eng, struct x2k_error *err)
                        "--output local)", eng->plan.output_dir, file);
         return 0;
     }
-    if (x2k_target_define(eng->tgt, eng->conv->xml, eng->plan.start,
+    if (x2k_target_define(eng->tgt, eng->conv->xml,
+                          eng->plan.start && !eng->plan.boot_check,
                           err) < 0) {
         return -1;
     }
     eng->defined = true;
-    eng->started = eng->plan.start;
+    eng->started = eng->plan.start && !eng->plan.boot_check;
     drop_journals(eng, false);
     /* The disks are files in a dir pool: list them as its volumes. */
     if (eng->pool_path &&
@@ -87,4 +91,24 @@ eng_stage_define(struct x2k_engine *eng, struct x2k_error *err)
                    eng_new_name(eng), x2k_target_uri(eng->tgt),
                    eng->started ? " and started" : "");
     return 0;
+}
+
+/* Start the new domain and wait for its login prompt (--boot-check). */
+int
+eng_stage_boot_check(struct x2k_engine *eng, struct x2k_error *err)
+{
+    int rc;
+
+    if (!eng->plan.boot_check || !eng->defined)
+        return X2K_STAGE_SKIPPED;
+    rc = x2k_target_boot_check(x2k_target_uri(eng->tgt), eng_new_name(eng),
+                               eng->plan.boot_regex, eng->plan.boot_timeout,
+                               &eng->reporter, &eng->boot, err);
+    eng->started = eng->boot.started;
+    eng->boot_status = rc == 0 ? 1 : -1;
+    if (rc == 0)
+        x2k_report_log(&eng->reporter, "boot check: %s booted in %.1f s "
+                       "(console: %s)", eng_new_name(eng), eng->boot.seconds,
+                       eng->boot.matched ? eng->boot.matched : "");
+    return rc;
 }

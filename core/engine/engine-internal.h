@@ -19,6 +19,7 @@
 #include "source/inventory.h"
 #include "source/source.h"
 #include "ssh/ssh.h"
+#include "target/bootcheck.h"
 #include "target/target.h"
 #include "transfer/transfer.h"
 
@@ -93,6 +94,9 @@ struct x2k_engine {
     char *guest_skipped;        /* why no guest fixes ran, or NULL */
     /* define */
     bool defined, started;
+    /* boot check */
+    int boot_status;            /* 0 not run, 1 booted, -1 failed */
+    struct x2k_boot_result boot;
     char *failure;              /* the error of a failed run, or NULL */
 };
 
@@ -167,6 +171,10 @@ int eng_stage_fix_guest(struct x2k_engine *eng, struct x2k_error *err);
 
 /* Define the domain, or write its XML (engine-define.c). */
 int eng_stage_define(struct x2k_engine *eng, struct x2k_error *err);
+
+/* Start the domain and watch its console; X2K_STAGE_SKIPPED without
+ * --boot-check (engine-define.c). */
+int eng_stage_boot_check(struct x2k_engine *eng, struct x2k_error *err);
 
 /* Write the run directory's report, plan and replay command
  * (engine-report.c).  ERR may be NULL: a failed run's best effort. */

@@ -142,6 +142,20 @@ report_text(struct x2k_engine *eng, const char *cmd)
                                               ? eng->guest_skipped
                                               : "not run");
     }
+    x2k_buf_puts(&b, "\n[boot check]\n");
+    if (eng->boot_status == 0) {
+        x2k_buf_puts(&b, "skipped (no --boot-check)\n");
+    } else {
+        x2k_buf_printf(&b, "%s after %.1f s, waiting for /%s/\n",
+                       eng->boot_status > 0 ? "passed" : "failed",
+                       eng->boot.seconds,
+                       eng->plan.boot_regex ? eng->plan.boot_regex
+                                            : X2K_BOOT_REGEX_DEFAULT);
+        if (eng->boot.matched)
+            x2k_buf_printf(&b, "prompt: %s\n", eng->boot.matched);
+        for (i = 0; i < eng->boot.n_last; i++)
+            x2k_buf_printf(&b, "console: %s\n", eng->boot.last[i]);
+    }
     x2k_buf_puts(&b, "\n[durations]\n");
     for (s = 0; s < X2K_STAGE_REPORT; s++)
         x2k_buf_printf(&b, "%-10s %.2f s\n", x2k_stage_id((enum x2k_stage)s),

@@ -266,6 +266,7 @@ static const stage_fn stage_fns[X2K_N_STAGES] = {
     [X2K_STAGE_CONVERT] = eng_stage_convert,
     [X2K_STAGE_FIX_GUEST] = eng_stage_fix_guest,
     [X2K_STAGE_DEFINE] = eng_stage_define,
+    [X2K_STAGE_BOOT_CHECK] = eng_stage_boot_check,
     [X2K_STAGE_REPORT] = eng_stage_report,
 };
 
@@ -289,7 +290,7 @@ tee_event(const struct x2k_event *ev, void *opaque)
     if (eng->log_fd >= 0 &&
         (ev->kind == X2K_EVENT_LOG || ev->kind == X2K_EVENT_WARNING ||
          ev->kind == X2K_EVENT_STAGE_BEGIN ||
-         ev->kind == X2K_EVENT_STAGE_END)) {
+         ev->kind == X2K_EVENT_STAGE_END || ev->kind == X2K_EVENT_CONSOLE)) {
         char stamp[32];
         time_t now = time(NULL);
         struct tm tm;
@@ -304,10 +305,14 @@ tee_event(const struct x2k_event *ev, void *opaque)
                                      ev->kind == X2K_EVENT_STAGE_BEGIN
                                          ? "begin"
                                          : "end",
-                                     ev->kind == X2K_EVENT_STAGE_END &&
-                                             ev->status
-                                         ? " (failed)"
-                                         : "");
+                                     ev->kind != X2K_EVENT_STAGE_END ? ""
+                                     : ev->status == X2K_STAGE_SKIPPED
+                                         ? " (skipped)"
+                                     : ev->status ? " (failed)"
+                                                  : "");
+        else if (ev->kind == X2K_EVENT_CONSOLE)
+            line = x2k_strdup_printf("%s console %s\n", stamp,
+                                     ev->text ? ev->text : "");
         else
             line = x2k_strdup_printf("%s %s %s\n", stamp,
                                      ev->kind == X2K_EVENT_WARNING
@@ -374,6 +379,7 @@ x2k_engine_free(struct x2k_engine *eng)
     free(eng->v2v_xml);
     x2k_guest_report_free(eng->guest_report);
     free(eng->guest_skipped);
+    x2k_boot_result_clear(&eng->boot);
     free(eng->failure);
     for (i = 0; i < eng->n_warnings; i++) {
         free(eng->warnings[i].id);
@@ -419,6 +425,10 @@ x2k_engine_get_result(const struct x2k_engine *eng,
     res->n_warnings = eng->n_warnings;
     res->defined = eng->defined;
     res->started = eng->started;
+    res->boot_check = eng->boot_status > 0   ? "passed"
+                      : eng->boot_status < 0 ? "failed"
+                                             : "skipped";
+    res->boot_seconds = eng->boot.seconds;
 }
 
 const char *
@@ -489,6 +499,8 @@ x2k_engine_run(struct x2k_engine *eng, bool only_preflight, x2k_event_fn fn,
                           x2k_stage_id(eng->stage));
         x2k_report_stage_end(&eng->reporter, eng->stage, rc,
                              eng->stage_secs[s]);
+        if (rc == X2K_STAGE_SKIPPED)
+            rc = 0;
         if (rc < 0 && s < X2K_STAGE_PREFLIGHT &&
             local.code != X2K_ERR_CANCELLED) {
             /* The preflight checks say what is wrong, with a remedy

@@ -1,6 +1,7 @@
 /* Run a migration plan as stages: connect -> inspect -> preflight ->
- * copy -> convert -> fix guest -> define -> report.  Every stage emits
- * STAGE_BEGIN/STAGE_END events; cancellation (any thread) is honoured
+ * copy -> convert -> fix guest -> define -> boot check -> report.
+ * Every stage emits STAGE_BEGIN/STAGE_END events (a stage with nothing
+ * to do ends with X2K_STAGE_SKIPPED); cancellation (any thread) is honoured
  * between and inside stages.  x2k_engine_run blocks: the wizard calls
  * it on a worker thread, batch mode from main().  Both front ends use
  * it unchanged.
@@ -45,6 +46,8 @@ struct x2k_engine_result {
     size_t n_warnings;              /* warning events of the run */
     bool defined;                   /* defined on the target */
     bool started;
+    const char *boot_check;         /* "passed", "failed" or "skipped" */
+    double boot_seconds;            /* to the prompt, or the time waited */
 };
 void x2k_engine_get_result(const struct x2k_engine *eng,
                            struct x2k_engine_result *res) X2K_NONNULL(1, 2);

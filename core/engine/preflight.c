@@ -384,6 +384,11 @@ check_target(struct x2k_preflight *p, const struct x2k_plan *plan,
                 add(p, "network", X2K_CHECK_FAIL,
                     _("The NIC %1$s has no source: map it with --bridge or "
                       "--network."), nic->mac ? nic->mac : "?");
+            } else if (x2k_net_is_user(kind, out)) {
+                add(p, "network", X2K_CHECK_OK,
+                    _("The NIC %1$s gets user-mode networking (--network "
+                      "IN:user): no bridge or libvirt network is needed."),
+                    nic->mac ? nic->mac : "?");
             } else if (kind == X2K_NET_NETWORK) {
                 if (!x2k_target_has_network(t, out, &active))
                     add(p, "network", X2K_CHECK_FAIL,

@@ -22,6 +22,7 @@ enum opt_kind {
     K_NET,                      /* --bridge / --network */
     K_SIZE,                     /* uint64_t KiB in the plan (--memory) */
     K_DEVMAP,                   /* struct x2k_devchoices, [KEY=]VALUE */
+    K_BOOTCHECK,                /* --boot-check[=REGEX]: bool + char * */
     K_CLI_BOOL,                 /* bool in struct x2k_cli */
     K_CLI_STR,                  /* char * in struct x2k_cli */
     K_CLI_COUNT,                /* int in struct x2k_cli, counted */
@@ -187,6 +188,14 @@ static const struct optdef defs[] = {
       0, false, N_("Copy N disks at once (default 1)"), N_("N") },
     { "start", 0, K_BOOL, G_TARGET, P(start), NULL, 0, 0, 0, false,
       N_("Start the new domain after defining it"), NULL },
+    { "boot-check", 0, K_BOOTCHECK, G_TARGET, P(boot_check), NULL, 0, 0, 0,
+      false,
+      N_("Start the new domain and watch its serial console until a login "
+         "prompt (or the POSIX extended REGEX) appears; implies --start"),
+      N_("REGEX") },
+    { "boot-timeout", 0, K_INT, G_TARGET, P(boot_timeout), NULL, 1, 86400,
+      0, false,
+      N_("How long the boot check waits (default 300)"), N_("SECONDS") },
     { "state-dir", 0, K_STR, G_TARGET, P(state_dir), NULL, 0, 0, 0, false,
       N_("Where run directories are kept (default /var/lib/xen2kvm as "
          "root, else $XDG_STATE_HOME/xen2kvm)"),
@@ -369,6 +378,10 @@ apply(struct parse_state *st, const struct optdef *d, const char *arg)
                                NULL, (int)i);
         }
         break;
+    case K_BOOTCHECK:
+        st->plan->boot_check = true;
+        x2k_str_replace(&st->plan->boot_regex, *arg ? arg : NULL);
+        break;
     case K_CLI_BOOL:
         *FIELD(st->cli, d->off, bool) = true;
         break;
@@ -426,7 +439,9 @@ build_table(struct parse_state *st)
                 continue;
             sub[k++] = (struct poptOption){
                 d->name, d->shortname,
-                (takes_arg(d) ? POPT_ARG_STRING : POPT_ARG_NONE) |
+                (takes_arg(d) || d->kind == K_BOOTCHECK ? POPT_ARG_STRING
+                                                        : POPT_ARG_NONE) |
+                    (d->kind == K_BOOTCHECK ? POPT_ARGFLAG_OPTIONAL : 0) |
                     (d->hidden ? POPT_ARGFLAG_DOC_HIDDEN : 0),
                 NULL, (int)i + 1, d->descrip, d->argdescrip };
         }
@@ -697,6 +712,15 @@ x2k_plan_to_argv(const struct x2k_plan *plan)
             }
             continue;
         }
+        if (d->kind == K_BOOTCHECK) {
+            if (plan->boot_check)
+                push(&argv, &n,
+                     plan->boot_regex
+                         ? x2k_strdup_printf("--%s=%s", d->name,
+                                             plan->boot_regex)
+                         : x2k_strdup_printf("--%s", d->name));
+            continue;
+        }
         if (d->kind >= K_CLI_BOOL || !differs(d, plan, &def))
             continue;
         /* --output=local is implied by --output-dir. */
@@ -771,6 +795,14 @@ x2k_plan_dump(const struct x2k_plan *plan)
 
                 x2k_buf_printf(&b, "%s: %s\n", d->name, q);
             }
+            continue;
+        }
+        if (d->kind == K_BOOTCHECK) {
+            v = !plan->boot_check ? x2k_xstrdup("no")
+                : plan->boot_regex ? x2k_shell_quote(plan->boot_regex)
+                                   : x2k_xstrdup("yes");
+            x2k_buf_printf(&b, "%s: %s\n", d->name, v);
+            free(v);
             continue;
         }
         v = value_string(d, plan);

@@ -4,6 +4,7 @@
 #include <config.h>
 
 #include <ctype.h>
+#include <regex.h>
 #include <strings.h>
 
 #include "base/i18n.h"
@@ -16,6 +17,7 @@ x2k_plan_init(struct x2k_plan *plan)
     plan->mode = X2K_MODE_XEN;
     plan->shutdown_timeout = X2K_DEFAULT_SHUTDOWN_TIMEOUT;
     plan->io_timeout = X2K_DEFAULT_IO_TIMEOUT;
+    plan->boot_timeout = X2K_DEFAULT_BOOT_TIMEOUT;
     plan->output = X2K_OUTPUT_LIBVIRT;
     plan->target_uri = x2k_xstrdup(X2K_DEFAULT_TARGET_URI);
     plan->pool = x2k_xstrdup(X2K_DEFAULT_POOL);
@@ -59,6 +61,7 @@ x2k_plan_clear(struct x2k_plan *plan)
     free(plan->output_dir);
     free(plan->state_dir);
     free(plan->new_name);
+    free(plan->boot_regex);
     free_nets(plan);
     x2k_devchoices_clear(&plan->disk_buses);
     x2k_devchoices_clear(&plan->nic_models);
@@ -109,6 +112,7 @@ x2k_plan_copy(struct x2k_plan *dst, const struct x2k_plan *src)
     dst->output_dir = x2k_xstrdup(src->output_dir);
     dst->state_dir = x2k_xstrdup(src->state_dir);
     dst->new_name = x2k_xstrdup(src->new_name);
+    dst->boot_regex = x2k_xstrdup(src->boot_regex);
     dst->nets = NULL;
     dst->n_nets = 0;
     for (i = 0; i < src->n_nets; i++)
@@ -161,6 +165,8 @@ x2k_plan_equal(const struct x2k_plan *a, const struct x2k_plan *b)
           SAME_STR(new_name) && SAME(new_uuid) && SAME(overwrite) &&
           SAME(engine) &&
           SAME(verify) && SAME(parallel) && SAME(start) &&
+          SAME(boot_check) && SAME_STR(boot_regex) &&
+          SAME(boot_timeout) &&
           SAME(no_guest_fixes) && SAME(n_nets) && SAME(vcpus) &&
           SAME(memory_kib) &&
           devchoices_equal(&a->disk_buses, &b->disk_buses) &&
@@ -542,6 +548,34 @@ x2k_plan_validate(const struct x2k_plan *plan, struct x2k_error *err)
     if (plan->start && plan->output != X2K_OUTPUT_LIBVIRT) {
         x2k_error_set(err, X2K_ERR_INVALID,
                       _("--start needs --output libvirt"));
+        return -1;
+    }
+    if (plan->boot_check && plan->output != X2K_OUTPUT_LIBVIRT) {
+        x2k_error_set(err, X2K_ERR_INVALID,
+                      _("--boot-check needs --output libvirt: only a "
+                        "defined domain can be started"));
+        return -1;
+    }
+    if (plan->boot_regex) {
+        regex_t re;
+        int rc = regcomp(&re, plan->boot_regex, REG_EXTENDED | REG_NOSUB);
+
+        if (rc != 0) {
+            char why[256];
+
+            regerror(rc, &re, why, sizeof why);
+            x2k_error_set(err, X2K_ERR_INVALID,
+                          _("--boot-check: '%1$s' is not a POSIX extended "
+                            "regular expression (%2$s); give one such as "
+                            "'login: *$'"),
+                          plan->boot_regex, why);
+            return -1;
+        }
+        regfree(&re);
+    }
+    if (plan->boot_timeout < 1) {
+        x2k_error_set(err, X2K_ERR_INVALID,
+                      _("--boot-timeout must be at least 1 second"));
         return -1;
     }
     for (i = 0; i < plan->n_nets; i++) {

@@ -85,6 +85,9 @@ struct x2k_netmap {
 #define X2K_MAX_PARALLEL 16
 #define X2K_DEFAULT_SHUTDOWN_TIMEOUT 300
 #define X2K_DEFAULT_IO_TIMEOUT 120
+#define X2K_DEFAULT_BOOT_TIMEOUT 300
+/* --network IN:user: a user-mode NIC (<interface type='user'>). */
+#define X2K_NET_USER_NAME "user"
 #define X2K_MAX_VCPUS 4096
 #define X2K_MIN_MEMORY_KIB 1024ULL                      /* 1 MiB */
 #define X2K_MAX_MEMORY_KIB (1ULL << 42)                 /* 4 PiB */
@@ -135,6 +138,9 @@ struct x2k_plan {
     bool verify;
     int parallel;
     bool start;
+    bool boot_check;            /* start it and watch its console */
+    char *boot_regex;           /* --boot-check=REGEX; NULL = default */
+    int boot_timeout;           /* seconds */
     bool no_guest_fixes;
 
     /* Hardware of the new domain; 0 and no choices keep the source's
@@ -145,6 +151,15 @@ struct x2k_plan {
     struct x2k_devchoices disk_buses;   /* --disk-bus, in option order */
     struct x2k_devchoices nic_models;   /* --nic-model */
 };
+
+/* Whether a mapping to network OUT of KIND is --network IN:user, a
+ * user-mode NIC that needs neither a bridge nor a libvirt network. */
+static inline bool
+x2k_net_is_user(enum x2k_net_kind kind, const char *out)
+{
+    return kind == X2K_NET_NETWORK && out &&
+           strcmp(out, X2K_NET_USER_NAME) == 0;
+}
 
 /* Fill PLAN with the defaults (owns nothing yet). */
 void x2k_plan_init(struct x2k_plan *plan) X2K_NONNULL(1);

@@ -17,12 +17,19 @@
 #    guest's rc script must reach the serial log in a bounded time.
 # 4. The UNCONVERTED PV disk, copied, boots with the converted PV XML's
 #    devices and must NOT reach its marker.
-# 5. A table: guest, conversion time, boot time, result.
+# 5. pv-check: the PV guest again, this time into a private libvirtd
+#    started by the test (tests/functions.sh libvirtd_start), its NIC
+#    as --network xenbr0:user, and booted by the tool's own boot check
+#    (--boot-check: default regex, a login prompt on ttyS0).
+# 6. A table: guest, conversion time, boot time, result.
 #
 # Environment: X2K_BOOT_CACHE (image cache), X2K_BOOT_TIMEOUT (seconds
 # per boot, default 480), X2K_BOOT_FORCE_TCG=1, X2K_BOOT_GUESTS (default
 # "pv blk hvm"), X2K_BOOT_TABLE (also write the table there),
 # X2K_BOOT_NEGATIVE_TIMEOUT (seconds the unconverted disk is watched).
+# X2K_BOOT_GUESTS also selects pv-check (not in the default list's
+# three: "pv blk hvm pv-check" is the whole suite, as make check-boot
+# runs it; X2K_BOOT_GUESTS=pv-check runs it alone).
 . "${top_srcdir:-..}/tests/functions.sh"
 . "$top_srcdir/tests/boot/lib.sh"
 set -E -e -x
@@ -31,12 +38,12 @@ set -E -e -x
 trap 'echo "FAIL: check-boot.sh line $LINENO: $BASH_COMMAND (exit $?)" >&2' ERR
 requires_root
 requires debootstrap virt-qemu-run qemu-system-x86_64 python3 runuser \
-    losetup partx sfdisk flock virsh
+    losetup partx sfdisk flock virsh nsenter
 export LC_ALL=C.UTF-8 LANGUAGE=
 unset SSH_AUTH_SOCK
 suite_t0=$(date +%s)
 timeout_s=${X2K_BOOT_TIMEOUT:-480}
-guests=${X2K_BOOT_GUESTS:-pv blk hvm}
+guests=${X2K_BOOT_GUESTS:-pv blk hvm pv-check}
 tmpdir
 T=$TMPD
 chmod 755 "$T"
@@ -252,6 +259,52 @@ boot_hint()
     [ -z "$m" ] || echo " (kernel $m)"
 }
 
+# pv-check: the tool's own boot check (--boot-check, its default regex
+# "login: *$") on the PV guest migrated into a private libvirtd, with a
+# user-mode NIC.  The tool runs in the daemon's mount namespace (its
+# /var/lib/libvirt is the daemon's).  Sets CONV_S, BOOT_S, BOOT_WHY.
+boot_check_guest()
+{
+    local out=$T/conv-pv-check.out rc=0 t0 res rd
+    BOOT_S= BOOT_WHY=
+    libvirtd_start
+    mkdir -p "$T/lvpool"
+    virsh -c "$LIBVIRTD_URI" pool-define-as x2k-check dir \
+        --target "$T/lvpool"
+    virsh -c "$LIBVIRTD_URI" pool-start x2k-check
+    t0=$(date +%s)
+    nsenter -t "$(cat "$LIBVIRTD_DIR/libvirtd.pid")" -m -- "$X2K" \
+        --batch --machine-readable --uri "test://$T/xenhost.xml" \
+        "${XEN_SSH[@]}" --target-uri "$LIBVIRTD_URI" --pool x2k-check \
+        --network xenbr0:user --state-dir "$T/state" \
+        --vm-name x2k-boot-pv --new-name x2k-boot-pv-check \
+        --boot-check --boot-timeout "$timeout_s" \
+        > "$out" 2> "$T/conv-pv-check.err" || rc=$?
+    CONV_S=$(( $(date +%s) - t0 ))
+    grep -v '"type":"progress"' "$out" | tail -60
+    cat "$T/conv-pv-check.err"
+    res=$(grep '^{"type":"result"' "$out" | tail -1)
+    BOOT_S=$(printf '%s' "$res" | sed -n 's/.*"boot_seconds":\([0-9]*\)[.].*/\1/p')
+    if [ $rc != 0 ]; then
+        BOOT_WHY="exit $rc: $(tail -1 "$out" | cut -c1-160)"
+        return 1
+    fi
+    case $res in
+    *'"boot_check":"passed"'*) ;;
+    *) BOOT_WHY="no boot check result"; return 1 ;;
+    esac
+    # The guest's marker came through the tool's console, on the
+    # converted disk.
+    grep -q '^{"type":"console","line":"X2K-BOOT-OK-pv root=/dev/vda1' \
+        "$out" || { BOOT_WHY="no X2K-BOOT-OK-pv on the console"; return 1; }
+    virsh -c "$LIBVIRTD_URI" dumpxml x2k-boot-pv-check |
+        grep -q "<interface type='user'>" ||
+        { BOOT_WHY="the NIC is not user-mode"; return 1; }
+    rd=$(printf '%s' "$res" | sed -n 's/.*"run_dir":"\([^"]*\)".*/\1/p')
+    grep -A3 '^\[boot check\]' "$rd/report.txt" || :
+    virsh -c "$LIBVIRTD_URI" destroy x2k-boot-pv-check || :
+}
+
 table=$T/table
 printf '%-26s %12s %10s  %s\n' guest conversion boot result > "$table"
 row()
@@ -261,6 +314,15 @@ row()
 failed=0
 pv_xml=
 for g in $guests; do
+    if [ "$g" = pv-check ]; then
+        if boot_check_guest; then
+            row "$g" "${CONV_S}s" "${BOOT_S}s" "PASS: --boot-check saw the login prompt, X2K-BOOT-OK-pv root=/dev/vda1, user-mode NIC"
+        else
+            row "$g" "${CONV_S}s" - "FAIL: --boot-check: $BOOT_WHY"
+            failed=1
+        fi
+        continue
+    fi
     if ! convert "$g"; then
         row "$g" "${CONV_S}s" - "FAIL: conversion (see conv-$g.err)"
         failed=1
