@@ -23,6 +23,7 @@ x2k_plan_init(struct x2k_plan *plan)
     plan->allocation = X2K_ALLOC_SPARSE;
     plan->engine = X2K_ENGINE_BUILTIN;
     plan->parallel = X2K_DEFAULT_PARALLEL;
+    plan->layout = X2K_LAYOUT_AUTO;
 }
 
 static void
@@ -157,8 +158,8 @@ x2k_plan_equal(const struct x2k_plan *a, const struct x2k_plan *b)
           SAME_STR(state_dir) && SAME(format) && SAME(allocation) &&
           SAME_STR(new_name) && SAME(new_uuid) && SAME(engine) &&
           SAME(verify) && SAME(parallel) && SAME(start) &&
-          SAME(no_guest_fixes) && SAME(n_nets) && SAME(vcpus) &&
-          SAME(memory_kib) &&
+          SAME(no_guest_fixes) && SAME(layout) && SAME(n_nets) &&
+          SAME(vcpus) && SAME(memory_kib) &&
           devchoices_equal(&a->disk_buses, &b->disk_buses) &&
           devchoices_equal(&a->nic_models, &b->nic_models)))
         return false;
