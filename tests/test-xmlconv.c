@@ -30,6 +30,15 @@ setup_keep(struct x2k_plan *p, struct x2k_xmlconv_opts *o)
     o->disk_policy = X2K_DISKS_KEEP;
 }
 
+/* A xen-tools guest (xvda1 swap + xvda2 root volumes, the dom0's
+ * kernel) migrated with --layout=keep. */
+static void
+setup_keep_layout(struct x2k_plan *p, struct x2k_xmlconv_opts *o)
+{
+    (void)o;
+    p->layout = X2K_LAYOUT_KEEP;
+}
+
 static void
 setup_local(struct x2k_plan *p, struct x2k_xmlconv_opts *o)
 {
@@ -82,6 +91,7 @@ static const struct fixture fixtures[] = {
     { "debian-nodisks", "debian12", NULL, NULL },
     { "debian-kiosk", "debian12", NULL, NULL },
     { "hvm-tuned", "debian12", NULL, NULL },
+    { "xentools-i686", "debian12", NULL, setup_keep_layout },
 };
 
 /* The human-readable side of a result: disks, boot files, warnings. */
