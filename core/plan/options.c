@@ -174,8 +174,8 @@ static const struct optdef defs[] = {
     { "layout", 0, K_ENUM, G_TARGET, P(layout), layout_values, 0, 0, 0,
       false,
       N_("Volumes that are partitions of one Xen disk (xvda1, xvda2): "
-         "assemble them into one partitioned disk that boots on its own "
-         "(default), or keep one disk per volume"),
+         "assemble them into one partitioned disk that boots on its own, "
+         "or keep one disk per volume"),
       N_("assemble|keep") },
     { "verify", 0, K_BOOL, G_TARGET, P(verify), NULL, 0, 0, 0, false,
       N_("Compare checksums of source and copy for every disk"), NULL },
