@@ -39,6 +39,14 @@ setup_keep_layout(struct x2k_plan *p, struct x2k_xmlconv_opts *o)
     p->layout = X2K_LAYOUT_KEEP;
 }
 
+/* A xen-tools guest with --layout=assemble: one partitioned disk. */
+static void
+setup_assemble(struct x2k_plan *p, struct x2k_xmlconv_opts *o)
+{
+    (void)o;
+    p->layout = X2K_LAYOUT_ASSEMBLE;
+}
+
 static void
 setup_local(struct x2k_plan *p, struct x2k_xmlconv_opts *o)
 {
@@ -92,6 +100,7 @@ static const struct fixture fixtures[] = {
     { "debian-kiosk", "debian12", NULL, NULL },
     { "hvm-tuned", "debian12", NULL, NULL },
     { "xentools-i686", "debian12", NULL, setup_keep_layout },
+    { "xentools-amd64", "debian12", NULL, setup_assemble },
 };
 
 /* The human-readable side of a result: disks, boot files, warnings. */
@@ -123,6 +132,9 @@ report(const struct x2k_xmlconv_result *r)
                        d->new_volume ? "/" : "",
                        d->new_volume ? d->new_volume : "",
                        d->copy ? " copy" : "");
+        if (d->partition)
+            x2k_buf_printf(&b, "partition: %s%d <- %s\n", d->new_target,
+                           d->partition, d->old_target);
     }
     for (i = 0; i < r->n_nics; i++)
         x2k_buf_printf(&b, "nic: %s %s -> %s\n",
