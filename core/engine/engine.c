@@ -131,11 +131,12 @@ stage_connect(struct x2k_engine *eng, struct x2k_error *err)
     return rc;
 }
 
-/* --layout for this guest's disks (convert/layout.h).  The pipeline
- * copies and converts one disk per volume (keep); assembling is done
- * by core/transfer (partitions of one new disk) but not yet driven from
- * here: an explicit --layout=assemble stops the run before anything is
- * copied, the default keeps the disks and says so. */
+/* --layout for this guest's disks (convert/layout.h).  Assembling
+ * (one new disk, each volume streamed into its partition) is run only
+ * when asked with --no-guest-fixes: this version installs no bootloader
+ * into the new disk yet.  Asked with guest fixes, it stops the run
+ * before anything is copied; by default the disks are kept, and said
+ * so. */
 static int
 check_layout(struct x2k_engine *eng, struct x2k_error *err)
 {
@@ -150,9 +151,11 @@ check_layout(struct x2k_engine *eng, struct x2k_error *err)
     if (x2k_layout_resolve(eng->plan.layout, targets, n) !=
         X2K_LAYOUT_ASSEMBLE)
         return 0;
+    if (eng->plan.layout == X2K_LAYOUT_ASSEMBLE && eng->plan.no_guest_fixes)
+        return 0;
     if (eng->plan.layout == X2K_LAYOUT_ASSEMBLE) {
         x2k_error_set(err, X2K_ERR_UNSUPPORTED,
-                      _("This version cannot assemble the volumes of a guest into one disk yet (--layout=assemble): run it again with --layout=keep, which copies one disk per volume and boots the guest with the Xen host's kernel."));
+                      _("This version cannot install a bootloader into an assembled disk yet (--layout=assemble): run it again with --layout=keep, which copies one disk per volume and boots the guest with the Xen host's kernel, or add --no-guest-fixes to get the assembled disk without a bootloader."));
         return -1;
     }
     x2k_report_warning_id(&eng->reporter, "layout-keep",

@@ -302,8 +302,7 @@ copy_disk(struct tx_worker *w, size_t i, struct x2k_error *err)
     }
     /* An assembled disk's partitions each have their own journal. */
     jpath = d->dest_offset
-                ? x2k_strdup_printf("%s.x2k-journal-at-%llu", d->dest_path,
-                                    (unsigned long long)d->dest_offset)
+                ? x2k_transfer_part_journal_path(d->dest_path, d->dest_offset)
                 : x2k_transfer_journal_path(d->dest_path);
     raw = src_qcow2 ? x2k_strdup_printf("%s.x2k-src", d->dest_path)
           : convert ? x2k_strdup_printf("%s.x2k-raw", d->dest_path)

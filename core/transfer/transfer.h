@@ -142,6 +142,11 @@ int x2k_transfer_create_disk(const char *path, const void *head,
 /* The journal file kept beside DEST_PATH (caller frees). */
 char *x2k_transfer_journal_path(const char *dest_path) X2K_NONNULL(1);
 
+/* The journal of the disk written at OFFSET of DEST_PATH (dest_offset
+ * of layout assemble; caller frees). */
+char *x2k_transfer_part_journal_path(const char *dest_path, uint64_t offset)
+    X2K_NONNULL(1);
+
 /* The embedded streamer script (core/transfer/transfer-streamer.sh). */
 const char *x2k_transfer_streamer_script(void);
 
