@@ -34,6 +34,9 @@ struct eng_disk {
     char *dest_path;            /* local file of the copy, or NULL */
     char *pool, *volume;        /* or this volume */
     char *label;                /* for the report: path or POOL/VOLUME */
+    int partition;              /* --layout=assemble: partition N of
+                                 * dest_path, at dest_offset; 0: none */
+    uint64_t dest_offset;
     struct x2k_transfer_result res;
     double seconds;
 };

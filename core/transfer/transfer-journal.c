@@ -21,6 +21,14 @@ x2k_transfer_journal_path(const char *dest_path)
     return x2k_strdup_printf("%s.x2k-journal", dest_path);
 }
 
+/* The journal of the partition at OFFSET of the assembled DEST_PATH. */
+char *
+x2k_transfer_part_journal_path(const char *dest_path, uint64_t offset)
+{
+    return x2k_strdup_printf("%s.x2k-journal-at-%llu", dest_path,
+                             (unsigned long long)offset);
+}
+
 /* S in hex, so that any path fits on one line. */
 static char *
 hex_encode(const char *s)
