@@ -10,6 +10,7 @@
 # the run before anything is copied, with what to do.
 . "${top_srcdir:-..}/tests/functions.sh"
 set -e -x
+private_boot_dir
 requires truncate cmp sfdisk
 xen_host_start --local
 

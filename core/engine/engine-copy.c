@@ -366,7 +366,7 @@ eng_place_disks(struct x2k_engine *eng, struct x2k_error *err)
             eng->pool_path = x2k_xstrdup(pi.path);
         x2k_pool_info_clear(&pi);
     }
-    if (place_disks(eng, err) < 0 || assemble_disk(eng, err) < 0)
+    if (place_disks(eng, err) < 0)
         return -1;
     eng->placed = true;
     return 0;
@@ -381,7 +381,9 @@ eng_stage_copy(struct x2k_engine *eng, struct x2k_error *err)
                        "virt-v2v reads the disks itself: nothing to copy");
         return 0;
     }
-    if (eng_place_disks(eng, err) < 0)
+    /* The assembled disk is made here, after preflight checked that
+     * nothing of another run is there. */
+    if (eng_place_disks(eng, err) < 0 || assemble_disk(eng, err) < 0)
         return -1;
     /* Private: the copies, the XML and the report are the guest's. */
     if (eng->plan.output == X2K_OUTPUT_LOCAL &&

@@ -231,6 +231,13 @@ char *
 x2k_transfer_journal_source(const char *dest_path)
 {
     X2K_AUTOFREE char *path = x2k_transfer_journal_path(dest_path);
+
+    return x2k_transfer_journal_file_source(path);
+}
+
+char *
+x2k_transfer_journal_file_source(const char *path)
+{
     struct tx_journal j;
     char *src;
 

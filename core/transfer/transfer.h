@@ -145,6 +145,9 @@ char *x2k_transfer_journal_path(const char *dest_path) X2K_NONNULL(1);
 /* The source path named by the valid journal beside DEST_PATH, or NULL
  * when there is none (missing, torn or foreign).  Caller frees. */
 char *x2k_transfer_journal_source(const char *dest_path) X2K_NONNULL(1);
+/* The same for the journal file PATH itself (a partition's journal of an
+ * assembled disk, for instance). */
+char *x2k_transfer_journal_file_source(const char *path) X2K_NONNULL(1);
 
 /* The journal of the disk written at OFFSET of DEST_PATH (dest_offset
  * of layout assemble; caller frees). */
