@@ -64,6 +64,23 @@ assert_contains "$TMPD/plan1" "vm-name: $name"
 assert_contains "$TMPD/plan1" "bridge: xenbr0:br0"
 assert_contains "$TMPD/plan1" "network: *:default"
 
+# --layout: left out it is chosen by the disks' shape ("-" in the plan,
+# nothing in the replay); given, it round-trips; a wrong value is a
+# usage error that lists the right ones.
+assert_contains "$TMPD/plan1" "layout: -"
+for l in assemble keep; do
+    x2k --batch --uri xen+ssh://h --vm-name g --layout "$l" --dump-plan \
+        > "$TMPD/layout"
+    assert_contains "$TMPD/layout" "layout: $l"
+    assert_contains "$TMPD/layout" "replay: xen2kvm-tui --batch --uri=xen+ssh://h --vm-name=g --layout=$l"
+done
+set +e
+x2k --batch --uri xen+ssh://h --vm-name g --layout=merge --dump-plan \
+    > "$TMPD/out" 2> "$TMPD/err"; rc=$?
+set -e
+[ "$rc" = 2 ] || fail "--layout=merge: exit $rc, not 2"
+assert_contains "$TMPD/err" "'merge' is not one of: assemble, keep"
+
 # `xen2kvm' implies --batch.
 ln -s "$X2K" "$TMPD/bin/xen2kvm"
 "$TMPD/bin/xen2kvm" --uri xen+ssh://h --vm-name g --dump-plan > "$TMPD/alias"

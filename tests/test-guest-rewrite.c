@@ -42,6 +42,29 @@ test_devname(void **state)
           "/dev/disk/by-id/xvda");
 }
 
+/* xen-tools' per-partition volumes, one disk each (--layout=keep): the
+ * converter's map names the partitions, which become whole disks;
+ * assembled (no map entry), xvdaN stays partition N of vda. */
+static void
+test_devname_volumes(void **state)
+{
+    static const char *const keep[] = { "xvda1", "vda", "xvda2", "vdb",
+                                        NULL };
+
+    (void)state;
+    CHECK(x2k_guest_rewrite_devname("/dev/xvda2", keep), "/dev/vdb");
+    CHECK(x2k_guest_rewrite_devname("xvda1", keep), "vda");
+    CHECK(x2k_guest_rewrite_devname("/dev/xvda3", keep), "/dev/vda3");
+    CHECK(x2k_guest_rewrite_devname("/dev/xvda2", NULL), "/dev/vda2");
+    CHECK(x2k_guest_rewrite_devices("root=/dev/xvda2 ro resume=/dev/xvda1",
+                                    keep),
+          "root=/dev/vdb ro resume=/dev/vda");
+    CHECK(x2k_guest_rewrite_fstab("/dev/xvda2 / ext4 defaults 0 1\n"
+                                  "/dev/xvda1 none swap sw 0 0\n",
+                                  keep, NULL),
+          "/dev/vdb / ext4 defaults 0 1\n/dev/vda none swap sw 0 0\n");
+}
+
 static void
 test_fstab(void **state)
 {
@@ -557,6 +580,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_devname),
+        cmocka_unit_test(test_devname_volumes),
         cmocka_unit_test(test_fstab),
         cmocka_unit_test(test_crypttab),
         cmocka_unit_test(test_cmdline),

@@ -138,6 +138,7 @@ random_plan(struct x2k_plan *p)
     p->format = (enum x2k_format)(testlib_rand() % 2);
     p->allocation = (enum x2k_alloc)(testlib_rand() % 2);
     p->engine = (enum x2k_engine_kind)(testlib_rand() % 2);
+    p->layout = (enum x2k_layout)(testlib_rand() % 3);   /* with auto */
     p->output = (enum x2k_output)(testlib_rand() % 2);
     if (p->output == X2K_OUTPUT_LOCAL)
         p->output_dir = testlib_hostile_string();

@@ -37,6 +37,7 @@ test_defaults(void **state)
     assert_int_equal(p.format, X2K_FORMAT_RAW);
     assert_int_equal(p.allocation, X2K_ALLOC_SPARSE);
     assert_int_equal(p.engine, X2K_ENGINE_BUILTIN);
+    assert_int_equal(p.layout, X2K_LAYOUT_AUTO);
     assert_int_equal(p.output, X2K_OUTPUT_LIBVIRT);
     assert_int_equal(p.parallel, 1);
     assert_false(p.block_device);

@@ -30,6 +30,23 @@ setup_keep(struct x2k_plan *p, struct x2k_xmlconv_opts *o)
     o->disk_policy = X2K_DISKS_KEEP;
 }
 
+/* A xen-tools guest (xvda1 swap + xvda2 root volumes, the dom0's
+ * kernel) migrated with --layout=keep. */
+static void
+setup_keep_layout(struct x2k_plan *p, struct x2k_xmlconv_opts *o)
+{
+    (void)o;
+    p->layout = X2K_LAYOUT_KEEP;
+}
+
+/* A xen-tools guest with --layout=assemble: one partitioned disk. */
+static void
+setup_assemble(struct x2k_plan *p, struct x2k_xmlconv_opts *o)
+{
+    (void)o;
+    p->layout = X2K_LAYOUT_ASSEMBLE;
+}
+
 static void
 setup_local(struct x2k_plan *p, struct x2k_xmlconv_opts *o)
 {
@@ -82,6 +99,8 @@ static const struct fixture fixtures[] = {
     { "debian-nodisks", "debian12", NULL, NULL },
     { "debian-kiosk", "debian12", NULL, NULL },
     { "hvm-tuned", "debian12", NULL, NULL },
+    { "xentools-i686", "debian12", NULL, setup_keep_layout },
+    { "xentools-amd64", "debian12", NULL, setup_assemble },
 };
 
 /* The human-readable side of a result: disks, boot files, warnings. */
@@ -113,6 +132,9 @@ report(const struct x2k_xmlconv_result *r)
                        d->new_volume ? "/" : "",
                        d->new_volume ? d->new_volume : "",
                        d->copy ? " copy" : "");
+        if (d->partition)
+            x2k_buf_printf(&b, "partition: %s%d <- %s\n", d->new_target,
+                           d->partition, d->old_target);
     }
     for (i = 0; i < r->n_nics; i++)
         x2k_buf_printf(&b, "nic: %s %s -> %s\n",

@@ -10,19 +10,27 @@
  *     --volume-uri=URI --pool=POOL    (DEST names volumes of POOL)
  *     --host=H --port=P --user=U --identity=F --known-hosts=F
  *     --password-env=VAR
+ *     --assemble=FILE   (layout assemble: each DEST is the Xen target,
+ *                        xvda1, of its SOURCE; all go into partitions of
+ *                        the new disk FILE; "part" lines tell where)
+ *     --assembled=FILE  (the same into FILE made by an earlier run)
  * Prints one "disk" line per disk, then the number of progress and of
  * warning events; SIGINT/SIGTERM cancel the copy.
  */
 #include <config.h>
 
+#include <fcntl.h>
 #include <getopt.h>
+#include <linux/fs.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <libvirt/virterror.h>
 
 #include "base/log.h"
+#include "convert/layout.h"
 #include "transfer/transfer.h"
 #define X2K_COPY_SSH 1
 #include "ssh/ssh.h"
@@ -69,6 +77,49 @@ on_log(enum x2k_log_level level, const char *line, void *opaque)
     fprintf(stderr, "%s: %s\n", x2k_log_level_name(level), line);
 }
 
+/* Layout assemble: the geometry of the local SOURCEs named by their Xen
+ * targets (in dest_path), the new disk FILE, and each disk's offset. */
+static int
+make_assembled(const char *file, bool reuse, struct x2k_transfer_disk *disks,
+               size_t n)
+{
+    struct x2k_layout_volume vols[X2K_LAYOUT_MAX_PARTS];
+    struct x2k_layout_geometry geo;
+    struct x2k_error err = X2K_ERROR_INIT;
+    uint8_t mbr[X2K_LAYOUT_SECTOR];
+    size_t i;
+
+    for (i = 0; i < n && i < X2K_LAYOUT_MAX_PARTS; i++) {
+        uint64_t size = 0;
+        int fd = open(disks[i].source, O_RDONLY);
+
+        if (fd >= 0 && ioctl(fd, BLKGETSIZE64, &size) < 0)
+            size = (uint64_t)lseek(fd, 0, SEEK_END);
+        if (fd >= 0)
+            close(fd);
+        vols[i] = (struct x2k_layout_volume){ disks[i].dest_path, size,
+                                              false };
+    }
+    if (x2k_layout_compute(vols, n, &geo, &err) < 0 ||
+        (x2k_layout_mbr(&geo, 0x78326b31, mbr), !reuse &&
+         x2k_transfer_create_disk(file, mbr, sizeof mbr, geo.disk_size,
+                                  &err) < 0)) {
+        fprintf(stderr, "x2k-copy: %s\n", err.msg);
+        return -1;
+    }
+    printf("assembled: size=%llu\n", (unsigned long long)geo.disk_size);
+    for (i = 0; i < geo.n; i++) {
+        const struct x2k_layout_part *p = &geo.parts[i];
+
+        disks[p->volume].dest_path = file;
+        disks[p->volume].dest_offset = p->offset;
+        printf("part %d: volume=%zu offset=%llu size=%llu\n", p->number,
+               p->volume, (unsigned long long)p->offset,
+               (unsigned long long)p->size);
+    }
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -94,6 +145,8 @@ main(int argc, char **argv)
         { "identity", required_argument, NULL, 'i' },
         { "known-hosts", required_argument, NULL, 'k' },
         { "password-env", required_argument, NULL, 'w' },
+        { "assemble", required_argument, NULL, 'A' },
+        { "assembled", required_argument, NULL, 'R' },
         { NULL, 0, NULL, 0 },
     };
     struct x2k_transfer_opts opts = { 0 };
@@ -101,6 +154,8 @@ main(int argc, char **argv)
     struct x2k_transfer_result *res;
     struct x2k_error err = X2K_ERROR_INIT;
     const char *uri = NULL, *pool = NULL, *source_format = NULL;
+    const char *assemble = NULL;
+    bool reuse = false;
     virConnectPtr conn = NULL;
     bool block = false;
 #if X2K_COPY_SSH
@@ -138,6 +193,8 @@ main(int argc, char **argv)
         case 'I': opts.io_timeout = atoi(optarg); break;
         case 'p': show_progress = true; break;
         case 'U': uri = optarg; break;
+        case 'A': assemble = optarg; break;
+        case 'R': assemble = optarg; reuse = true; break;
         case 'o': pool = optarg; break;
 #if X2K_COPY_SSH
         case 'H': ssh.host = optarg; use_ssh = true; break;
@@ -193,6 +250,8 @@ main(int argc, char **argv)
             disks[i].dest_path = argv[optind + 2 * i + 1];
         }
     }
+    if (assemble && make_assembled(assemble, reuse, disks, n) < 0)
+        return 1;
     rc = x2k_transfer_run(disks, n, &opts, res, &err);
     for (i = 0; i < n; i++) {
         printf("disk %zu: size=%llu resumed=%llu copied=%llu data=%llu "

@@ -2,6 +2,8 @@
 libx2k_la_SOURCES += \
 	%reldir%/kvm.c \
 	%reldir%/kvm.h \
+	%reldir%/layout.c \
+	%reldir%/layout.h \
 	%reldir%/xmlconv-caps.c \
 	%reldir%/xmlconv-devices.c \
 	%reldir%/xmlconv-disks.c \

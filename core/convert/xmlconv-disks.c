@@ -10,6 +10,7 @@
 #include <ctype.h>
 
 #include "base/i18n.h"
+#include "convert/layout.h"
 #include "convert/xmlconv-internal.h"
 
 /* The index of disk name NAME (xvdb -> 1), or -1. */
@@ -462,6 +463,45 @@ take_name(struct conv *c, struct names *nm, enum x2k_disk_bus *bus,
     }
 }
 
+/* --layout=assemble: the ND volumes (partitions of one Xen disk) become
+ * one disk, named as their Xen disk would be; each volume is partition N
+ * of it (xvda2 -> vda2 in the map) and shares its new source.  Returns
+ * the first partition's <disk>, the one to keep in the XML. */
+static xmlNodePtr
+convert_assembled(struct conv *c, struct names *nm, struct disk_slot *disks,
+                  size_t nd)
+{
+    X2K_AUTOFREE char *name = NULL;
+    enum x2k_disk_bus bus;
+    xmlNodePtr keep = NULL;
+    int num;
+    size_t i;
+
+    for (num = 1; num <= X2K_LAYOUT_MAX_PARTS; num++) {
+        for (i = 0; i < nd; i++) {
+            X2K_AUTOFREE char *dev =
+                xc_get_attr(xc_child(disks[i].node, "target"), "dev");
+            char disk[X2K_LAYOUT_DISK_MAX];
+            struct x2k_xmlconv_disk *d;
+
+            if (!dev || x2k_layout_partition_of(dev, disk) != num)
+                continue;
+            if (!name) {
+                bus = xc_disk_bus_for(c, disk);
+                name = take_name(c, nm, &bus, disk);
+                keep = disks[i].node;
+            }
+            convert_disk(c, disks[i].node, name, x2k_disk_bus_name(bus));
+            d = &c->r->disks[c->r->n_disks - 1];
+            d->partition = num;
+            /* The map says where the partition went. */
+            free(c->map[c->n_map - 1]);
+            c->map[c->n_map - 1] = x2k_strdup_printf("%s%d", name, num);
+        }
+    }
+    return keep;
+}
+
 /* Every <disk>: names and buses, sources, formats, the disk map. */
 void
 xc_convert_disks(struct conv *c)
@@ -469,7 +509,8 @@ xc_convert_disks(struct conv *c)
     X2K_AUTOFREE xmlNodePtr *v = NULL;
     X2K_AUTOFREE struct disk_slot *disks = NULL;
     struct names names = { 0 };
-    size_t n, i, nd = 0;
+    size_t n, i, nd = 0, n_assembled = 0;
+    xmlNodePtr keep = NULL;
     int next_fd = 0;
 
     v = xc_elems(c->devices, "disk", &n);
@@ -509,6 +550,11 @@ xc_convert_disks(struct conv *c)
     }
     /* Order preserved: xvda before xvdb whatever the XML order. */
     qsort(disks, nd, sizeof *disks, cmp_slot);
+    if (c->assembled) {
+        keep = convert_assembled(c, &names, disks, nd);
+        n_assembled = nd;
+        nd = 0;
+    }
     for (i = 0; i < nd; i++) {
         X2K_AUTOFREE char *dev =
             xc_get_attr(xc_child(disks[i].node, "target"), "dev");
@@ -536,5 +582,10 @@ xc_convert_disks(struct conv *c)
             name = x2k_xmlconv_disk_name("fd", next_fd++);
             convert_removable(c, v[i], "floppy", name, "fdc");
         }
+    }
+    /* The other volumes live in the kept disk's partitions. */
+    for (i = 0; i < n_assembled; i++) {
+        if (disks[i].node != keep)
+            xc_remove_node(disks[i].node);
     }
 }

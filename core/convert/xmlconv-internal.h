@@ -67,6 +67,8 @@ struct conv {
     size_t n_map;
     bool pinning_warned;
     bool bootloader;            /* the source had <bootloader> */
+    bool assembled;             /* --layout=assemble of per-partition
+                                 * volumes (convert/layout.h) */
     char *bootloader_path;      /* its text, or NULL */
     char *bootloader_args;      /* <bootloader_args>, or NULL */
     bool pxe;                   /* pypxeboot: boot from the network */

@@ -328,6 +328,22 @@ xc_convert_os(struct conv *c)
     }
     if (c->bootloader)
         convert_bootloader(c);
+    /* Assembled volumes boot from their own disk: the Xen host's kernel
+     * is not fetched, and root= goes to the bootloader's configuration
+     * as for a guest with a bootloader. */
+    if (c->assembled && (n = xc_child(c->os, "kernel")) != NULL) {
+        X2K_AUTOFREE char *kernel = xc_get_text(n);
+
+        xc_warn(c, "layout-assemble",
+                _("The guest's volumes were assembled into one disk, which "
+                  "boots through the guest's own bootloader: the Xen host's "
+                  "kernel %1$s is not used."),
+                kernel ? kernel : "?");
+        xc_remove_node(n);
+        xc_remove_children_named(c->os, "initrd");
+        xc_remove_children_named(c->os, "dtb");
+        c->bootloader = true;
+    }
     /* Direct kernel boot: files to fetch, paths rewritten. */
     if ((n = xc_child(c->os, "kernel")) != NULL)
         add_boot_file(c, n, "kernel");

@@ -18,6 +18,7 @@
 
 #include "base/i18n.h"
 #include "base/xml.h"
+#include "convert/layout.h"
 #include "convert/xmlconv-internal.h"
 
 /* Remove elements and attributes in foreign namespaces (libxl's
@@ -247,6 +248,32 @@ check_source(xmlNodePtr root, struct x2k_error *err)
     }
     return 0;
 }
+/* --layout=assemble asked, and the guest's disks are partitions of one
+ * Xen disk (convert/layout.h): they become one partitioned disk. */
+static bool
+is_assembled(struct conv *c)
+{
+    X2K_AUTOFREE xmlNodePtr *v = NULL;
+    X2K_AUTOFREE const char **targets = NULL;
+    size_t n, i, k = 0;
+    bool ok;
+
+    if (c->plan->layout != X2K_LAYOUT_ASSEMBLE)
+        return false;
+    v = xc_elems(c->devices, "disk", &n);
+    targets = x2k_xcalloc(n + 1, sizeof *targets);
+    for (i = 0; i < n; i++) {
+        X2K_AUTOFREE char *device = xc_get_attr(v[i], "device");
+
+        if (!device || strcmp(device, "disk") == 0)
+            targets[k++] = xc_get_attr(xc_child(v[i], "target"), "dev");
+    }
+    ok = x2k_layout_assemblable(targets, k);
+    for (i = 0; i < k; i++)
+        free((char *)targets[i]);
+    return ok;
+}
+
 
 /* Convert SRC for PLAN: run every pass on a copy, then serialise. */
 struct x2k_xmlconv_result *
@@ -286,6 +313,7 @@ x2k_xmlconv_convert(const xmlDoc *src, const struct x2k_plan *plan,
     if (!c.devices)
         c.devices = xc_add_child(c.root, "devices");
 
+    c.assembled = is_assembled(&c);
     convert_top_level(&c);
     xc_convert_tuning(&c);
     xc_convert_os(&c);

@@ -103,6 +103,10 @@ struct x2k_xmlconv_disk {
     bool copy;                      /* the pipeline must copy it */
     bool readonly;
     bool shareable;
+    int partition;                  /* --layout=assemble: this volume is
+                                     * partition N of NEW_TARGET (all
+                                     * volumes share its new source); 0:
+                                     * a disk of its own */
 };
 
 /* A file of direct kernel boot that the pipeline must fetch. */

@@ -9,12 +9,15 @@
  */
 #include <config.h>
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/fsutil.h"
 #include "base/i18n.h"
+#include "convert/layout.h"
 #include "engine/engine-internal.h"
 #include "source/demo.h"
 
@@ -79,6 +82,7 @@ place_disks(struct x2k_engine *eng, struct x2k_error *err)
             }
         }
         d->new_format = x2k_xstrdup(cd->new_format);
+        d->partition = cd->partition;
         if (eng_is_v2v(eng)) {
             X2K_AUTOFREE char *dir =
                 x2k_strdup_printf("%s/disks", eng->run_dir);
@@ -114,6 +118,14 @@ place_disks(struct x2k_engine *eng, struct x2k_error *err)
         d->label = d->dest_path && !d->pool
                        ? x2k_xstrdup(d->dest_path)
                        : x2k_strdup_printf("%s/%s", d->pool, d->volume);
+        if (d->partition &&
+            (eng_is_v2v(eng) || !d->dest_path || d->pool ||
+             !x2k_str_equal(d->new_format, "raw") ||
+             x2k_str_equal(d->detected_format, "qcow2"))) {
+            x2k_error_set(err, X2K_ERR_UNSUPPORTED,
+                          _("Volumes can be assembled into one disk only by the builtin engine, as a raw file (a directory pool or --output local) from raw volumes: use --layout=keep, or such a destination."));
+            goto fail;
+        }
     }
     /* The kernels and initrds the convert stage fetches: destinations
      * too (preflight-dest.c). */
@@ -131,6 +143,75 @@ place_disks(struct x2k_engine *eng, struct x2k_error *err)
 fail:
     x2k_xmlconv_result_free(r);
     return -1;
+}
+
+/* --layout=assemble: the one new disk of the partition volumes, made
+ * (new, 0600, its partition table) or, on a re-run, found as this run
+ * made it; each volume then goes to its partition's offset. */
+static int
+assemble_disk(struct x2k_engine *eng, struct x2k_error *err)
+{
+    struct x2k_layout_volume vols[X2K_LAYOUT_MAX_PARTS];
+    size_t idx[X2K_LAYOUT_MAX_PARTS];
+    struct x2k_layout_geometry geo;
+    uint8_t mbr[X2K_LAYOUT_SECTOR], old[X2K_LAYOUT_SECTOR];
+    const char *path = NULL;
+    uint32_t sig = 2166136261u;
+    const char *p;
+    size_t i, n = 0;
+    struct stat st;
+    int fd;
+
+    for (i = 0; i < eng->n_disks && n < X2K_LAYOUT_MAX_PARTS; i++) {
+        struct eng_disk *d = &eng->disks[i];
+
+        if (!d->partition)
+            continue;
+        path = d->dest_path;
+        vols[n] = (struct x2k_layout_volume){ d->old_target, d->size,
+                                              false };
+        idx[n++] = i;
+    }
+    if (n == 0)
+        return 0;
+    if (x2k_layout_compute(vols, n, &geo, err) < 0)
+        return -1;
+    /* The disk signature: the same for the same disk, run after run. */
+    for (p = eng->inv->name ? eng->inv->name : ""; *p; p++)
+        sig = (sig ^ (uint8_t)*p) * 16777619u;
+    x2k_layout_mbr(&geo, sig, mbr);
+    if (lstat(path, &st) == 0) {
+        bool same = false;
+
+        fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd >= 0 && S_ISREG(st.st_mode) &&
+            (uint64_t)st.st_size == geo.disk_size &&
+            pread(fd, old, sizeof old, 0) == (ssize_t)sizeof old)
+            same = memcmp(old, mbr, sizeof mbr) == 0;
+        if (fd >= 0)
+            close(fd);
+        if (!same) {
+            x2k_error_set(err, X2K_ERR_INVALID,
+                          _("'%1$s' exists and is not the disk an earlier run assembled for this guest: move it away or choose another pool or --new-name."),
+                          path);
+            return -1;
+        }
+        x2k_report_log(&eng->reporter, "assembled disk %s: found", path);
+    } else if (x2k_transfer_create_disk(path, mbr, sizeof mbr,
+                                        geo.disk_size, err) < 0) {
+        return -1;
+    }
+    for (i = 0; i < geo.n; i++) {
+        struct eng_disk *d = &eng->disks[idx[geo.parts[i].volume]];
+
+        d->dest_offset = geo.parts[i].offset;
+        x2k_report_log(&eng->reporter,
+                       "partition %d of %s (%llu bytes at %llu): %s",
+                       geo.parts[i].number, path,
+                       (unsigned long long)geo.parts[i].size,
+                       (unsigned long long)geo.parts[i].offset, d->source);
+    }
+    return 0;
 }
 
 /* Copy with core/transfer the disks whose copy is (or is not) a byte
@@ -169,6 +250,7 @@ copy_group(struct x2k_engine *eng, bool byte_copy, struct x2k_error *err)
         td[n].format = qcow2 && !bc ? "qcow2" : NULL;
         td[n].name = d->new_target;
         td[n].dest_path = d->dest_path;
+        td[n].dest_offset = d->dest_offset;
         if (!d->dest_path) {
             td[n].conn = x2k_target_conn(eng->tgt);
             td[n].pool = d->pool;
@@ -299,7 +381,9 @@ eng_stage_copy(struct x2k_engine *eng, struct x2k_error *err)
                        "virt-v2v reads the disks itself: nothing to copy");
         return 0;
     }
-    if (eng_place_disks(eng, err) < 0)
+    /* The assembled disk is made here, after preflight checked that
+     * nothing of another run is there. */
+    if (eng_place_disks(eng, err) < 0 || assemble_disk(eng, err) < 0)
         return -1;
     /* Private: the copies, the XML and the report are the guest's. */
     if (eng->plan.output == X2K_OUTPUT_LOCAL &&

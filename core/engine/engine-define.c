@@ -30,7 +30,9 @@ drop_journals(struct x2k_engine *eng, bool staging_too)
 
         if (!d->dest_path)
             continue;
-        j = x2k_transfer_journal_path(d->dest_path);
+        j = d->dest_offset
+                ? x2k_transfer_part_journal_path(d->dest_path, d->dest_offset)
+                : x2k_transfer_journal_path(d->dest_path);
         if (unlink(j) < 0 && errno != ENOENT)
             x2k_report_log(&eng->reporter, "cannot remove %s: %s", j,
                            strerror(errno));

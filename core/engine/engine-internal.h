@@ -34,6 +34,9 @@ struct eng_disk {
     char *dest_path;            /* local file of the copy, or NULL */
     char *pool, *volume;        /* or this volume */
     char *label;                /* for the report: path or POOL/VOLUME */
+    int partition;              /* --layout=assemble: partition N of
+                                 * dest_path, at dest_offset; 0: none */
+    uint64_t dest_offset;
     struct x2k_transfer_result res;
     double seconds;
 };
@@ -154,6 +157,12 @@ int eng_place_disks(struct x2k_engine *eng, struct x2k_error *err);
  * against the sources (added to P); release the locks. */
 void eng_preflight_dest(struct x2k_engine *eng, struct x2k_preflight *p);
 void eng_unlock(struct x2k_engine *eng);
+/* preflight-lock.c: the directory of the lock files (caller frees), and
+ * the lock KEY taken for ENG (WHAT names it in P's failed run-lock
+ * check when another run holds it). */
+char *eng_lock_dir(void);
+bool eng_lock_take(struct x2k_engine *eng, struct x2k_preflight *p,
+                   const char *dir, const char *key, const char *what);
 
 /* The guest's name made safe for a file name (the domain XML and report
  * of --output local).  Caller frees. */

@@ -25,6 +25,7 @@
 
 #include "base/i18n.h"
 #include "base/secret.h"
+#include "convert/layout.h"
 #include "engine/engine-internal.h"
 #include "engine/preflight.h"
 #include "plan/rundir.h"
@@ -138,6 +139,39 @@ stage_connect(struct x2k_engine *eng, struct x2k_error *err)
     return rc;
 }
 
+/* --layout for this guest's disks (convert/layout.h).  Assembling
+ * (one new disk, each volume streamed into its partition) is run only
+ * when asked with --no-guest-fixes: this version installs no bootloader
+ * into the new disk yet.  Asked with guest fixes, it stops the run
+ * before anything is copied; by default the disks are kept, and said
+ * so. */
+static int
+check_layout(struct x2k_engine *eng, struct x2k_error *err)
+{
+    X2K_AUTOFREE const char **targets = NULL;
+    size_t i, n = 0;
+
+    targets = x2k_xcalloc(eng->inv->n_disks + 1, sizeof *targets);
+    for (i = 0; i < eng->inv->n_disks; i++) {
+        if (eng->inv->disks[i].device == X2K_DEV_DISK)
+            targets[n++] = eng->inv->disks[i].target_dev;
+    }
+    if (x2k_layout_resolve(eng->plan.layout, targets, n) !=
+        X2K_LAYOUT_ASSEMBLE)
+        return 0;
+    if (eng->plan.layout == X2K_LAYOUT_ASSEMBLE && eng->plan.no_guest_fixes)
+        return 0;
+    if (eng->plan.layout == X2K_LAYOUT_ASSEMBLE) {
+        x2k_error_set(err, X2K_ERR_UNSUPPORTED,
+                      _("This version cannot install a bootloader into an assembled disk yet (--layout=assemble): run it again with --layout=keep, which copies one disk per volume and boots the guest with the Xen host's kernel, or add --no-guest-fixes to get the assembled disk without a bootloader."));
+        return -1;
+    }
+    x2k_report_warning_id(&eng->reporter, "layout-keep",
+                          _("The disks of this guest are partitions of one Xen disk (%1$s and more): each becomes a disk of its own, booted with the Xen host's kernel (--layout=keep)."),
+                          targets[0] ? targets[0] : "?");
+    return 0;
+}
+
 /* Fetch the inactive XML, kept as original.xml (the Xen configuration
  * is backed up before anything changes), and the inventory with the
  * disks' real sizes and formats. */
@@ -198,7 +232,7 @@ stage_inspect(struct x2k_engine *eng, struct x2k_error *err)
                        d->real_format ? d->real_format : "?",
                        d->is_block ? ", block device" : "");
     }
-    return 0;
+    return check_layout(eng, err);
 }
 
 /* Run the preflight checks (core/preflight); a failed check stops the

@@ -8,6 +8,7 @@ libx2k_la_SOURCES += \
 	%reldir%/engine.c \
 	%reldir%/engine.h \
 	%reldir%/preflight-dest.c \
+	%reldir%/preflight-lock.c \
 	%reldir%/preflight.c \
 	%reldir%/preflight.h \
 	%reldir%/v2v-parse.c \

@@ -20,6 +20,7 @@
  */
 #include <config.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -28,12 +29,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
 
 #include "base/fsutil.h"
 #include "base/i18n.h"
@@ -57,6 +56,9 @@ struct dest {
     const char *journal_src;    /* a copy: what its journal must name */
     bool is_journal;            /* a copy's journal */
     bool is_volume;             /* an existing volume of the pool */
+    char **part_srcs;           /* an assembled disk (--layout=assemble):
+                                 * the sources of its partitions, NULL-
+                                 * terminated (borrowed strings) */
     size_t probe;               /* index into probes */
 };
 
@@ -454,6 +456,37 @@ check_not_source(struct dest_ctx *c)
             _("No destination is one of the source's disks."));
 }
 
+/* An existing assembled disk D is this migration's when a partition
+ * journal beside it (NAME.x2k-journal-at-OFFSET) names one of its
+ * partitions' sources. */
+static bool
+assembled_is_ours(const struct dest *d)
+{
+    X2K_AUTOFREE char *dir = dir_of(d->path);
+    X2K_AUTOFREE char *prefix = x2k_strdup_printf(
+        "%s.x2k-journal-at-", base_of(d->path));
+    DIR *dh = opendir(dir);
+    struct dirent *e;
+    bool ours = false;
+
+    if (!dh)
+        return false;
+    while (!ours && (e = readdir(dh))) {
+        X2K_AUTOFREE char *jp = NULL;
+        X2K_AUTOFREE char *src = NULL;
+        size_t k;
+
+        if (strncmp(e->d_name, prefix, strlen(prefix)) != 0)
+            continue;
+        jp = x2k_strdup_printf("%s/%s", dir, e->d_name);
+        src = x2k_transfer_journal_file_source(jp);
+        for (k = 0; src && d->part_srcs[k]; k++)
+            ours = ours || strcmp(src, d->part_srcs[k]) == 0;
+    }
+    closedir(dh);
+    return ours;
+}
+
 static void
 check_exists(struct dest_ctx *c)
 {
@@ -497,6 +530,12 @@ check_exists(struct dest_ctx *c)
                       "resumed."), d->path);
                 continue;
             }
+        }
+        if (d->part_srcs && assembled_is_ours(d)) {
+            add(c->p, "dest-exists", X2K_CHECK_OK,
+                _("%1$s is a partial copy of this migration: it is "
+                  "resumed."), d->path);
+            continue;
         }
         if (overwrite) {
             add(c->p, "dest-exists", X2K_CHECK_WARN,
@@ -552,87 +591,11 @@ check_output_dir(struct dest_ctx *c)
     return true;
 }
 
-/* ---- Run locks ---- */
-
-static char *
-lock_dir(void)
-{
-    const char *rt = getenv("XDG_RUNTIME_DIR");
-    X2K_AUTOFREE char *cache = NULL;
-
-    if (rt && *rt == '/')
-        return x2k_strdup_printf("%s/xen2kvm-tui/locks", rt);
-    if (geteuid() == 0)
-        return x2k_xstrdup("/run/xen2kvm-tui/locks");
-    cache = x2k_cache_dir();
-    return x2k_strdup_printf("%s/locks", cache);
-}
-
-/* Lock KEY (what: for the message); false with a failed check added
- * when another run holds it. */
-static bool
-take_lock(struct dest_ctx *c, const char *dir, const char *key,
-          const char *what)
-{
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0, k;
-    char hex[2 * 16 + 1];
-    X2K_AUTOFREE char *path = NULL;
-    X2K_AUTOFREE char *text = NULL;
-    char buf[4096];
-    ssize_t got;
-    int fd;
-
-    EVP_Digest(key, strlen(key), md, &n, EVP_sha256(), NULL);
-    for (k = 0; k < 16 && k < n; k++)
-        snprintf(hex + 2 * k, 3, "%02x", md[k]);
-    path = x2k_strdup_printf("%s/%s.lock", dir, hex);
-    fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        add(c->p, "run-lock", X2K_CHECK_FAIL,
-            _("Cannot open the lock file %1$s: %2$s."), path,
-            strerror(errno));
-        return false;
-    }
-    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-        char *pid = NULL, *rd = NULL, *line, *save = NULL;
-
-        got = pread(fd, buf, sizeof buf - 1, 0);
-        close(fd);
-        buf[got > 0 ? got : 0] = '\0';
-        for (line = strtok_r(buf, "\n", &save); line;
-             line = strtok_r(NULL, "\n", &save)) {
-            if (strncmp(line, "pid=", 4) == 0)
-                pid = line + 4;
-            else if (strncmp(line, "run-dir=", 8) == 0)
-                rd = line + 8;
-        }
-        text = x2k_text_printable(rd ? rd : "?", false);
-        add(c->p, "run-lock", X2K_CHECK_FAIL,
-            _("Another run (process %1$s, run directory %2$s) is migrating "
-              "%3$s on this machine. Wait for it to end, or choose another "
-              "guest or destination."), pid ? pid : "?", text, what);
-        return false;
-    }
-    text = x2k_strdup_printf("pid=%ld\nrun-dir=%s\nwhat=%s\n",
-                             (long)getpid(), c->eng->run_dir
-                                                 ? c->eng->run_dir : "-",
-                             what);
-    if (ftruncate(fd, 0) < 0 ||
-        pwrite(fd, text, strlen(text), 0) != (ssize_t)strlen(text))
-        x2k_log(X2K_LOG_DEBUG, "cannot write the lock file %s", path);
-    c->eng->lock_fds = x2k_xreallocarray(c->eng->lock_fds,
-                                         c->eng->n_lock_fds + 1,
-                                         sizeof(int));
-    c->eng->lock_fds[c->eng->n_lock_fds++] = fd;
-    return true;
-}
-
 static bool
 take_locks(struct dest_ctx *c)
 {
     struct x2k_error err = X2K_ERROR_INIT;
-    X2K_AUTOFREE char *dir = lock_dir();
+    X2K_AUTOFREE char *dir = eng_lock_dir();
     X2K_AUTOFREE char *uri = x2k_plan_source_uri(&c->eng->plan);
     X2K_AUTOFREE char *key = NULL;
     X2K_AUTOFREE char *what = NULL;
@@ -652,12 +615,12 @@ take_locks(struct dest_ctx *c)
                              c->eng->plan.vm_name ? c->eng->plan.vm_name
                                                   : "?",
                              uri ? uri : "-");
-    if (!take_lock(c, dir, key, what))
+    if (!eng_lock_take(c->eng, c->p, dir, key, what))
         return false;
     for (i = 0; i < c->n_d; i++) {
         free(key);
         key = x2k_strdup_printf("dest\n%s", c->d[i].real);
-        if (!take_lock(c, dir, key, c->d[i].path))
+        if (!eng_lock_take(c->eng, c->p, dir, key, c->d[i].path))
             return false;
     }
     add(c->p, "run-lock", X2K_CHECK_OK,
@@ -665,17 +628,6 @@ take_locks(struct dest_ctx *c)
     return true;
 }
 
-void
-eng_unlock(struct x2k_engine *eng)
-{
-    size_t i;
-
-    for (i = 0; i < eng->n_lock_fds; i++)
-        close(eng->lock_fds[i]);
-    free(eng->lock_fds);
-    eng->lock_fds = NULL;
-    eng->n_lock_fds = 0;
-}
 
 /* ---- Entry ---- */
 
@@ -727,7 +679,18 @@ eng_preflight_dest(struct x2k_engine *eng, struct x2k_preflight *p)
     }
     for (i = 0; i < eng->n_disks; i++) {
         struct eng_disk *d = &eng->disks[i];
+        size_t k;
 
+        if (d->partition && d->dest_path) {
+            /* The volumes of one assembled disk: one destination. */
+            for (k = 0; k < i; k++) {
+                if (eng->disks[k].partition && eng->disks[k].dest_path &&
+                    strcmp(eng->disks[k].dest_path, d->dest_path) == 0)
+                    break;
+            }
+            if (k < i)
+                continue;
+        }
         if (d->dest_path)
             add_dest(&c, d->dest_path, NULL);
         if (d->pool && d->volume && eng->tgt) {
@@ -746,7 +709,9 @@ eng_preflight_dest(struct x2k_engine *eng, struct x2k_preflight *p)
     for (i = 0; i < eng->n_disks; i++) {
         X2K_AUTOFREE char *j = NULL;
 
-        if (!eng->disks[i].dest_path)
+        /* An assembled disk's partitions keep their journals beside it,
+         * named by offset; the disk itself is what is locked. */
+        if (!eng->disks[i].dest_path || eng->disks[i].partition)
             continue;
         j = x2k_transfer_journal_path(eng->disks[i].dest_path);
         add_dest(&c, j, NULL);
@@ -779,8 +744,20 @@ eng_preflight_dest(struct x2k_engine *eng, struct x2k_preflight *p)
             jsrc[i] = eng->plan.demo ? x2k_demo_map_path(d->source)
                                      : x2k_xstrdup(d->source);
             for (k = 0; k < c.n_d; k++) {
-                if (strcmp(c.d[k].path, d->dest_path) == 0)
+                if (strcmp(c.d[k].path, d->dest_path) != 0)
+                    continue;
+                if (d->partition) {
+                    size_t n = 0;
+
+                    while (c.d[k].part_srcs && c.d[k].part_srcs[n])
+                        n++;
+                    c.d[k].part_srcs = x2k_xreallocarray(
+                        c.d[k].part_srcs, n + 2, sizeof(char *));
+                    c.d[k].part_srcs[n] = jsrc[i];
+                    c.d[k].part_srcs[n + 1] = NULL;
+                } else {
                     c.d[k].journal_src = jsrc[i];
+                }
             }
         }
         for (i = 0; i < eng->inv->n_disks; i++) {
@@ -804,6 +781,7 @@ eng_preflight_dest(struct x2k_engine *eng, struct x2k_preflight *p)
     for (i = 0; i < c.n_d; i++) {
         free(c.d[i].path);
         free(c.d[i].real);
+        free(c.d[i].part_srcs);
     }
     for (i = 0; i < c.n_pr; i++) {
         free(c.pr[i].dir);

@@ -318,6 +318,13 @@ rw_rename_disk(const char *name, size_t len, const char *const *map)
     if (!parse_xen_disk(name, len, &plen, &llen) &&
         !parse_mapped_sd_disk(name, len, map, &plen, &llen))
         return NULL;
+    /* A partition that was a volume of its own (xen-tools' xvda2 with
+     * --layout=keep) is a whole disk now: "xvda2", "vdb" in MAP. */
+    for (i = 0; map && map[i] && map[i + 1]; i += 2) {
+        if (plen + llen < len && strlen(map[i]) == len &&
+            strncmp(map[i], name, len) == 0)
+            return x2k_xstrdup(map[i + 1]);
+    }
     disk = x2k_xstrndup(name, plen + llen);
     for (i = 0; map && map[i] && map[i + 1]; i += 2) {
         if (strcmp(map[i], disk) == 0) {

@@ -56,6 +56,7 @@ static const char *const mode_values[] = { "xen", "libvirtxml", "xl",
 static const char *const format_values[] = { "raw", "qcow2", NULL };
 static const char *const alloc_values[] = { "sparse", "preallocated", NULL };
 static const char *const engine_values[] = { "builtin", "virt-v2v", NULL };
+static const char *const layout_values[] = { "assemble", "keep", NULL };
 static const char *const output_values[] = { "libvirt", "local", NULL };
 static const char *const bus_values[] = { "virtio", "sata", "ide", "scsi",
                                           NULL };
@@ -182,6 +183,12 @@ static const struct optdef defs[] = {
       0, false,
       N_("Do not change the guest OS (fstab, bootloader, initrd, consoles)"),
       NULL },
+    { "layout", 0, K_ENUM, G_TARGET, P(layout), layout_values, 0, 0, 0,
+      false,
+      N_("Volumes that are partitions of one Xen disk (xvda1, xvda2): "
+         "assemble them into one partitioned disk that boots on its own, "
+         "or keep one disk per volume"),
+      N_("assemble|keep") },
     { "verify", 0, K_BOOL, G_TARGET, P(verify), NULL, 0, 0, 0, false,
       N_("Compare checksums of source and copy for every disk"), NULL },
     { "parallel", 0, K_INT, G_TARGET, P(parallel), NULL, 1, X2K_MAX_PARALLEL,
@@ -655,8 +662,16 @@ value_string(const struct optdef *d, const struct x2k_plan *plan)
         if (*FIELD(plan, d->off, int) < d->lo)
             return NULL;
         return x2k_strdup_printf("%d", *FIELD(plan, d->off, int));
-    case K_ENUM:
-        return x2k_xstrdup(d->values[*FIELD(plan, d->off, int)]);
+    case K_ENUM: {
+        int k, v = *FIELD(plan, d->off, int);
+
+        /* A value past the names is "not chosen" (--layout's auto). */
+        for (k = 0; d->values[k]; k++) {
+            if (k == v)
+                return x2k_xstrdup(d->values[k]);
+        }
+        return NULL;
+    }
     case K_BOOL:
         return x2k_xstrdup(*FIELD(plan, d->off, bool) ? "yes" : "no");
     case K_SIZE:

@@ -25,6 +25,7 @@ x2k_plan_init(struct x2k_plan *plan)
     plan->allocation = X2K_ALLOC_SPARSE;
     plan->engine = X2K_ENGINE_BUILTIN;
     plan->parallel = X2K_DEFAULT_PARALLEL;
+    plan->layout = X2K_LAYOUT_AUTO;
 }
 
 static void
@@ -167,8 +168,8 @@ x2k_plan_equal(const struct x2k_plan *a, const struct x2k_plan *b)
           SAME(verify) && SAME(parallel) && SAME(start) &&
           SAME(boot_check) && SAME_STR(boot_regex) &&
           SAME(boot_timeout) &&
-          SAME(no_guest_fixes) && SAME(n_nets) && SAME(vcpus) &&
-          SAME(memory_kib) &&
+          SAME(no_guest_fixes) && SAME(layout) && SAME(n_nets) &&
+          SAME(vcpus) && SAME(memory_kib) &&
           devchoices_equal(&a->disk_buses, &b->disk_buses) &&
           devchoices_equal(&a->nic_models, &b->nic_models)))
         return false;

@@ -30,6 +30,15 @@ enum x2k_engine_kind {
     X2K_ENGINE_VIRT_V2V,
 };
 
+/* --layout; index = name in the option table.  AUTO (the default, never
+ * written in a replay command) is assemble when the guest's disks are
+ * partitions of one Xen disk (convert/layout.h), else keep. */
+enum x2k_layout {
+    X2K_LAYOUT_ASSEMBLE,        /* one partitioned disk, own bootloader */
+    X2K_LAYOUT_KEEP,            /* one disk per volume, dom0 kernel */
+    X2K_LAYOUT_AUTO,
+};
+
 enum x2k_output {
     X2K_OUTPUT_LIBVIRT,         /* define on target_uri, disks into pool */
     X2K_OUTPUT_LOCAL,           /* disks + XML + report into output_dir */
@@ -142,6 +151,7 @@ struct x2k_plan {
     char *boot_regex;           /* --boot-check=REGEX; NULL = default */
     int boot_timeout;           /* seconds */
     bool no_guest_fixes;
+    enum x2k_layout layout;
 
     /* Hardware of the new domain; 0 and no choices keep the source's
      * vCPUs and memory and let the converter pick buses and models

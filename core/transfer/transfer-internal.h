@@ -168,6 +168,10 @@ struct tx_writer *tx_file_writer_new(const char *path, uint64_t offset,
                                      uint64_t size, bool prealloc,
                                      struct x2k_reporter *rep,
                                      struct x2k_error *err);
+/* A disk written into the partition at BASE of an assembled disk. */
+struct tx_writer *tx_part_writer_new(const char *path, uint64_t base,
+                                     uint64_t offset, uint64_t size,
+                                     struct x2k_error *err);
 
 /* A libvirt volume upload (sparse stream), from offset 0. */
 struct tx_writer *tx_volume_writer_new(virConnectPtr conn, const char *pool,

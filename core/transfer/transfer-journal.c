@@ -21,6 +21,14 @@ x2k_transfer_journal_path(const char *dest_path)
     return x2k_strdup_printf("%s.x2k-journal", dest_path);
 }
 
+/* The journal of the partition at OFFSET of the assembled DEST_PATH. */
+char *
+x2k_transfer_part_journal_path(const char *dest_path, uint64_t offset)
+{
+    return x2k_strdup_printf("%s.x2k-journal-at-%llu", dest_path,
+                             (unsigned long long)offset);
+}
+
 /* S in hex, so that any path fits on one line. */
 static char *
 hex_encode(const char *s)
@@ -223,6 +231,13 @@ char *
 x2k_transfer_journal_source(const char *dest_path)
 {
     X2K_AUTOFREE char *path = x2k_transfer_journal_path(dest_path);
+
+    return x2k_transfer_journal_file_source(path);
+}
+
+char *
+x2k_transfer_journal_file_source(const char *path)
+{
     struct tx_journal j;
     char *src;
 

@@ -17,6 +17,17 @@ int
 x2k_transfer_hash_file(const char *path, const char *alg, char **hex,
                        struct x2k_reporter *reporter, struct x2k_error *err)
 {
+    return x2k_transfer_hash_range(path, 0, UINT64_MAX, alg, hex, reporter,
+                                   err);
+}
+
+/* The checksum ALG of LENGTH bytes at BASE of a local file (to its end
+ * if shorter), blocks counted from BASE, holes read as zeros. */
+int
+x2k_transfer_hash_range(const char *path, uint64_t base, uint64_t length,
+                        const char *alg, char **hex,
+                        struct x2k_reporter *reporter, struct x2k_error *err)
+{
     bool tree = x2k_str_equal(alg, "md5tree1m");
     struct tx_tree t = { 0 };
     EVP_MD_CTX *plain = NULL;
@@ -37,11 +48,15 @@ x2k_transfer_hash_file(const char *path, const char *alg, char **hex,
         return -1;
     }
     size = lseek(fd, 0, SEEK_END);
+    if (base > size)
+        base = size;
+    if (length < size - base)
+        size = base + length;
     posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     buf = x2k_xmalloc(TX_BLOCK);
     if (tree ? tx_tree_init(&t, err) < 0 : tx_md5_new(&plain, err) < 0)
         goto out;
-    for (pos = 0; pos < size;) {
+    for (pos = base; pos < size;) {
         size_t len = size - pos < TX_BLOCK ? size - pos : TX_BLOCK;
         bool hole = false;
 
@@ -115,8 +130,10 @@ tx_verify_output(struct tx_worker *w, size_t i, struct tx_reader *r,
     }
     res->checksum_alg = alg;
     res->source_checksum = hex;
-    if (x2k_transfer_hash_file(path, alg, &res->dest_checksum, &ctx->rep,
-                               err) < 0)
+    if (x2k_transfer_hash_range(path, d->dest_offset,
+                                d->dest_offset ? res->size : UINT64_MAX,
+                                alg, &res->dest_checksum, &ctx->rep,
+                                err) < 0)
         return -1;
     if (!x2k_str_equal(res->source_checksum, res->dest_checksum)) {
         res->partial_kept = true;

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/falloc.h>
 #include <inttypes.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -28,7 +29,8 @@ struct file_writer {
     struct tx_writer w;
     int fd;
     char *path;
-    uint64_t size;
+    uint64_t base;              /* where the disk starts in the file */
+    uint64_t size;              /* base + the disk's size */
     uint64_t kick_from;         /* written, writeback not started */
     uint64_t drop_from;         /* writeback started, still cached */
     uint64_t high;              /* highest written end */
@@ -62,6 +64,7 @@ file_write(struct tx_writer *w, const void *buf, size_t len, uint64_t off,
     size_t done = 0;
     ssize_t n;
 
+    off += f->base;
     while (done < len) {
         n = pwrite(f->fd, (const char *)buf + done, len - done, off + done);
         if (n < 0 && errno == EINTR)
@@ -224,6 +227,124 @@ tx_file_writer_new(const char *path, uint64_t offset, uint64_t size,
                                path, strerror(r));
     }
     return &f->w;
+}
+
+/* ---- Writer: a partition of an assembled disk (layout assemble). ---- */
+
+/* Make everything written durable; the file keeps its size. */
+static int
+part_sync(struct tx_writer *w, uint64_t done, struct x2k_error *err)
+{
+    struct file_writer *f = (struct file_writer *)w;
+
+    if (fdatasync(f->fd) < 0) {
+        if (errno == ENOSPC)
+            return file_nospace(f, f->base + done, err);
+        x2k_error_set_errno(err, X2K_ERR_IO, errno,
+                            _("Cannot write '%1$s'."), f->path);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+part_finish(struct tx_writer *w, uint64_t size, struct x2k_error *err)
+{
+    return part_sync(w, size, err);
+}
+
+static const struct tx_writer_ops part_ops = {
+    .name = "partition",
+    .write = file_write,
+    .zero = file_zero,
+    .sync = part_sync,
+    .finish = part_finish,
+    .close = file_close,
+};
+
+/* Open the assembled disk PATH (made by the caller, at its final size)
+ * to write a disk of SIZE bytes at BASE, from the disk's OFFSET on.
+ * What lies in the partition past OFFSET may be torn: it becomes a
+ * hole again, so that zeros need no write. */
+struct tx_writer *
+tx_part_writer_new(const char *path, uint64_t base, uint64_t offset,
+                   uint64_t size, struct x2k_error *err)
+{
+    struct file_writer *f;
+    struct stat st;
+    int fd;
+
+    fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        x2k_error_set_errno(err, X2K_ERR_IO, errno,
+                            _("Cannot open '%1$s'."), path);
+        return NULL;
+    }
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+        (uint64_t)st.st_size < base + size) {
+        x2k_error_set(err, X2K_ERR_INVALID,
+                      _("'%1$s' is not an assembled disk of at least %2$llu bytes, so the volume cannot be written into its partition at byte %3$llu: remove it and run again."),
+                      path, (unsigned long long)(base + size),
+                      (unsigned long long)base);
+        close(fd);
+        return NULL;
+    }
+    if (size > offset &&
+        fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                  (off_t)(base + offset), (off_t)(size - offset)) < 0) {
+        x2k_error_set_errno(err, X2K_ERR_IO, errno,
+                            _("Cannot clear the partition at byte %1$llu of '%2$s' (the file system must support punching holes)."),
+                            (unsigned long long)base, path);
+        close(fd);
+        return NULL;
+    }
+    f = x2k_xcalloc(1, sizeof *f);
+    f->w.ops = &part_ops;
+    f->fd = fd;
+    f->path = x2k_xstrdup(path);
+    f->base = base;
+    f->size = base + size;
+    f->kick_from = f->drop_from = f->high = base + offset;
+    return &f->w;
+}
+
+/* Create the assembled disk PATH: new (never an existing file), 0600,
+ * HEAD (the partition table) at its start, SIZE bytes, the rest holes. */
+int
+x2k_transfer_create_disk(const char *path, const void *head, size_t head_len,
+                         uint64_t size, struct x2k_error *err)
+{
+    size_t done = 0;
+    ssize_t n;
+    int fd;
+
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+              0600);
+    if (fd < 0) {
+        x2k_error_set_errno(err, X2K_ERR_IO, errno,
+                            _("Cannot create '%1$s' (the assembled disk is always a new file: remove an old one first)."),
+                            path);
+        return -1;
+    }
+    while (done < head_len) {
+        n = pwrite(fd, (const char *)head + done, head_len - done,
+                   (off_t)done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        done += (size_t)n;
+    }
+    if (done < head_len || ftruncate(fd, (off_t)size) < 0 || fsync(fd) < 0) {
+        x2k_error_set_errno(err, errno == ENOSPC ? X2K_ERR_NOSPACE
+                                                 : X2K_ERR_IO,
+                            errno, _("Cannot write '%1$s'."), path);
+        close(fd);
+        unlink(path);
+        return -1;
+    }
+    close(fd);
+    return 0;
 }
 
 /* ---- Writer: a libvirt storage volume upload. ---- */

@@ -242,8 +242,11 @@ finished_still_valid(struct tx_worker *w, size_t i, const struct tx_journal *j,
     struct stat st;
     bool same;
 
-    if (stat(dest, &st) < 0 || (uint64_t)st.st_size != j->out_size ||
-        mtime_ns(&st) != j->out_mtime_ns)
+    /* A partition shares its file with the other partitions, which
+     * change its mtime: its journal and the source's tell alone. */
+    if (!d->dest_offset &&
+        (stat(dest, &st) < 0 || (uint64_t)st.st_size != j->out_size ||
+         mtime_ns(&st) != j->out_mtime_ns))
         return false;
     /* Open the source at its end: the header tells its size and mtime
      * without reading anything. */
@@ -275,7 +278,8 @@ copy_disk(struct tx_worker *w, size_t i, struct x2k_error *err)
     bool src_qcow2 = x2k_str_equal(d->format, "qcow2");
     /* The copy is raw at guest offsets, or the qcow2 file it is; either
      * way it ends in --format. */
-    bool convert = ctx->opts->format == X2K_FORMAT_QCOW2 || src_qcow2;
+    bool convert = (ctx->opts->format == X2K_FORMAT_QCOW2 &&
+                    !d->dest_offset) || src_qcow2;
     bool prealloc = ctx->opts->allocation == X2K_ALLOC_PREALLOCATED;
     const char *fmt = x2k_format_name(ctx->opts->format);
     X2K_AUTOFREE char *jpath = NULL;
@@ -297,7 +301,16 @@ copy_disk(struct tx_worker *w, size_t i, struct x2k_error *err)
                       tx_disk_label(d));
         return -1;
     }
-    jpath = x2k_transfer_journal_path(d->dest_path);
+    if (d->dest_offset && src_qcow2) {
+        x2k_error_set(err, X2K_ERR_UNSUPPORTED,
+                      _("Disk %1$s is a qcow2 file: only raw volumes can be streamed into a partition of an assembled disk. Use --layout=keep."),
+                      tx_disk_label(d));
+        return -1;
+    }
+    /* An assembled disk's partitions each have their own journal. */
+    jpath = d->dest_offset
+                ? x2k_transfer_part_journal_path(d->dest_path, d->dest_offset)
+                : x2k_transfer_journal_path(d->dest_path);
     raw = src_qcow2 ? x2k_strdup_printf("%s.x2k-src", d->dest_path)
           : convert ? x2k_strdup_printf("%s.x2k-raw", d->dest_path)
                     : x2k_xstrdup(d->dest_path);
@@ -367,8 +380,10 @@ copy_disk(struct tx_worker *w, size_t i, struct x2k_error *err)
     j.mtime = r->mtime;
     j.done = r->offset;
     j.state = TX_JOURNAL_COPYING;
-    wr = tx_file_writer_new(raw, r->offset, r->size, prealloc && !convert,
-                            &ctx->rep, err);
+    wr = d->dest_offset
+             ? tx_part_writer_new(raw, d->dest_offset, r->offset, r->size, err)
+             : tx_file_writer_new(raw, r->offset, r->size,
+                                  prealloc && !convert, &ctx->rep, err);
     if (!wr)
         goto out;
     res->partial_kept = true;

@@ -57,6 +57,12 @@ struct x2k_transfer_disk {
     /* Destination: a local file (dest_path), or, when pool is set, the
      * volume VOLUME of POOL on CONN (created when missing). */
     const char *dest_path;
+    /* Layout assemble: with dest_path, the disk is written into the
+     * partition at this byte offset of DEST_PATH, which the caller has
+     * made (partition table, final size); the file is neither created
+     * nor truncated, holes stay holes, the journal is per partition.
+     * 0: DEST_PATH is this disk alone. */
+    uint64_t dest_offset;
     virConnectPtr conn;
     const char *pool;
     const char *volume;
@@ -126,12 +132,27 @@ int x2k_transfer_run(const struct x2k_transfer_disk *disks, size_t n,
 
 void x2k_transfer_result_clear(struct x2k_transfer_result *res);
 
+/* Create the assembled disk PATH (layout assemble) before copying into
+ * its partitions: a new file (O_EXCL), 0600, HEAD_LEN bytes of HEAD (the
+ * partition table) at offset 0, SIZE bytes long, sparse. */
+int x2k_transfer_create_disk(const char *path, const void *head,
+                             size_t head_len, uint64_t size,
+                             struct x2k_error *err) X2K_NONNULL(1, 2);
+
 /* The journal file kept beside DEST_PATH (caller frees). */
 char *x2k_transfer_journal_path(const char *dest_path) X2K_NONNULL(1);
 
 /* The source path named by the valid journal beside DEST_PATH, or NULL
  * when there is none (missing, torn or foreign).  Caller frees. */
 char *x2k_transfer_journal_source(const char *dest_path) X2K_NONNULL(1);
+/* The same for the journal file PATH itself (a partition's journal of an
+ * assembled disk, for instance). */
+char *x2k_transfer_journal_file_source(const char *path) X2K_NONNULL(1);
+
+/* The journal of the disk written at OFFSET of DEST_PATH (dest_offset
+ * of layout assemble; caller frees). */
+char *x2k_transfer_part_journal_path(const char *dest_path, uint64_t offset)
+    X2K_NONNULL(1);
 
 /* The embedded streamer script (core/transfer/transfer-streamer.sh). */
 const char *x2k_transfer_streamer_script(void);
@@ -150,5 +171,12 @@ char *x2k_transfer_streamer_command(const char *mode, const char *path,
 int x2k_transfer_hash_file(const char *path, const char *alg, char **hex,
                            struct x2k_reporter *reporter,
                            struct x2k_error *err) X2K_NONNULL(1, 2, 3);
+
+/* The same for LENGTH bytes at BASE (a partition of an assembled disk;
+ * UINT64_MAX: to the end of the file), as if they were a file. */
+int x2k_transfer_hash_range(const char *path, uint64_t base,
+                            uint64_t length, const char *alg, char **hex,
+                            struct x2k_reporter *reporter,
+                            struct x2k_error *err) X2K_NONNULL(1, 4, 5);
 
 #endif /* X2K_TRANSFER_H */
