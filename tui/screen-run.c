@@ -207,7 +207,9 @@ run_key(struct tui_ctx *ctx, int action, int ch)
             return TUI_HANDLED;
         return tui_pane_key(&log_pane, action, log_h);
     }
-    if (action == TUI_ACT_ENTER)
+    /* Finished: Esc too goes on to the result, never back towards a
+     * new run. */
+    if (action == TUI_ACT_ENTER || action == TUI_ACT_BACK)
         return TUI_HANDLED | TUI_NEXT;
     return tui_pane_key(&log_pane, action, log_h);
 }

@@ -151,6 +151,8 @@ bool tui_screen_typing(struct tui_ctx *ctx);
 /* Go to screen INDEX (leave/enter hooks run). */
 void tui_wizard_goto(struct tui_ctx *ctx, size_t index);
 size_t tui_wizard_index(const char *id);
+/* Ask whether to quit (and cancel a running conversion). */
+void tui_wizard_ask_quit(struct tui_ctx *ctx);
 
 void tui_set_status(struct tui_ctx *ctx, bool error, const char *fmt, ...)
     X2K_PRINTF(3, 4);

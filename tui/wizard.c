@@ -188,8 +188,8 @@ quit_answer(struct tui_ctx *ctx, bool yes)
     }
 }
 
-static void
-ask_quit(struct tui_ctx *ctx)
+void
+tui_wizard_ask_quit(struct tui_ctx *ctx)
 {
     tui_dialog_confirm(ctx, _("Quit"),
                        ctx->running
@@ -209,7 +209,7 @@ static void
 handle_signal(struct tui_ctx *ctx, int sig)
 {
     if (sig == SIGINT && ctx->running && !ctx->stop_signal) {
-        ask_quit(ctx);
+        tui_wizard_ask_quit(ctx);
         return;
     }
     x2k_log(X2K_LOG_INFO, "wizard: signal %d%s", sig,
@@ -236,7 +236,7 @@ apply(struct tui_ctx *ctx, int flags)
         if (ctx->cur > 0)
             tui_wizard_goto(ctx, ctx->cur - 1);
         else
-            ask_quit(ctx);
+            tui_wizard_ask_quit(ctx);
     }
 }
 
@@ -276,7 +276,7 @@ handle_key(struct tui_ctx *ctx, int ch, bool is_code)
         break;
     }
     case TUI_ACT_QUIT:
-        ask_quit(ctx);
+        tui_wizard_ask_quit(ctx);
         break;
     case TUI_ACT_BACK:
         apply(ctx, TUI_BACK);

@@ -1,0 +1,94 @@
+#!/bin/bash
+# The Done screen sets no traps (issue 13, item 1), walked in --demo
+# with real tmux: after a real run of demo-pv, Done shows its text in a
+# pane and two buttons, "New migration" and "Quit" (golden captures at
+# 80x24 and 120x40 in C.UTF-8 and zh_CN.UTF-8).  Esc on Done asks to
+# quit and never starts a second run (the log says "run started" once);
+# "New migration" asks first, "No" stays, "Yes" goes to the guest list
+# without running anything; "Quit" leaves with the run's status.
+. "${top_srcdir:-..}/tests/functions.sh"
+. "$top_srcdir/tests/tui-lib.sh"
+set -e -x
+requires tmux virsh
+tmpdir
+
+# Start at the Summary of demo-pv, run it, wait for the Done screen.
+run_to_done()
+{
+    local tag=$1 w=$2 h=$3 i=0
+    tui_open "$tag" "$w" "$h" --demo --vm-name=demo-pv \
+        --state-dir="$TMPD/state-$tag"
+    tmux_wait " 7/9 " 20
+    tui_wait_gone '[.][.][.]( |[)]|$)|……'
+    tmux_keys Enter
+    tmux_wait " 8/9 "
+    until [ "$(tmux_screen | grep -o '\[x\]' | wc -l)" -ge 8 ]; do
+        [ $i -lt 600 ] || { tmux_screen >&2; fail "the run never ended"; }
+        sleep 0.1
+        i=$((i + 1))
+    done
+    tmux_keys Enter
+    tmux_wait " 9/9 "
+}
+
+runs_started()
+{
+    grep -c "wizard: run started" "$TMPD/cache/xen2kvm-tui/wizard.log"
+}
+
+for loc in C.UTF-8 zh_CN.UTF-8; do
+    [ "$loc" = C.UTF-8 ] || requires_locale "$loc"
+    for size in 80x24 120x40; do
+        tag=${loc%%.*}-$size
+        tui_env "$loc"
+        rm -f "$TMPD/cache/xen2kvm-tui/wizard.log"
+        run_to_done "done-$tag" "${size%x*}" "${size#*x}"
+        tui_golden "done-buttons-$tag"
+        [ "$(runs_started)" = 1 ] || fail "not one run started"
+        if [ "$tag" != C-80x24 ]; then
+            tmux_keys Enter
+            rc=$(tui_wait_exit)
+            [ "$rc" = 0 ] || fail "exit status $rc"
+            tmux -L "$X2K_TMUX_SOCK" kill-server
+            continue
+        fi
+        tmux_screen | grep -qF "[ New migration ]" ||
+            fail "no New migration button"
+        tmux_screen | grep -qF "[ Quit ]" || fail "no Quit button"
+        # The text is scrollable and says so; the replay command is at
+        # its end (End shows it).
+        tmux_wait "PgUp/PgDn scroll"
+        tmux_keys End
+        tmux_wait "Replay command:"
+        tmux_screen | grep -qF -- "--vm-name=demo-pv" ||
+            fail "the replay command is not visible after End"
+        # Esc asks to quit; No stays on Done; no new run.
+        tmux_keys Escape
+        tmux_wait "Quit xen2kvm-tui?"
+        tmux_keys n
+        tui_wait_gone "Quit xen2kvm-tui[?]"
+        tmux_screen | grep -qF " 9/9 " || fail "Esc left the Done screen"
+        sleep 0.5
+        [ "$(runs_started)" = 1 ] || fail "Esc on Done started a new run"
+        # New migration asks; No stays.
+        tmux_keys Left Enter
+        tmux_wait "Start over with another guest"
+        tmux_keys n
+        tui_wait_gone "Start over with another guest"
+        tmux_screen | grep -qF " 9/9 " || fail "No left the Done screen"
+        # Yes goes to the guest list, and nothing runs.
+        tmux_keys Enter
+        tmux_wait "Start over with another guest"
+        tmux_keys y
+        tmux_wait " 4/9 "
+        [ "$(runs_started)" = 1 ] || fail "New migration started a run"
+        tui_quit
+        # Quit on Done leaves with the run's status (0).
+        run_to_done "done-quit" 80 24
+        [ "$(runs_started)" = 2 ] || fail "not two runs started"
+        tmux_keys Right Enter
+        rc=$(tui_wait_exit)
+        [ "$rc" = 0 ] || fail "exit status $rc after Quit"
+        tmux -L "$X2K_TMUX_SOCK" kill-server
+    done
+done
