@@ -65,7 +65,8 @@ tmux_wait "Login works without a password (publickey)."
 
 # On to the Summary: its command has the accepted key, never the
 # password.  (The guests cannot be listed: no libvirt behind this sshd.)
-tmux_keys Tab Enter
+# From "Test login", Tab Tab is the Next button.
+tmux_keys Tab Tab Enter
 tmux_wait " 3/9 "
 tmux_keys Enter
 tmux_wait " 4/9 "

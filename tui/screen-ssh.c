@@ -41,9 +41,11 @@ static struct tui_widget b_install = { .kind = TUI_W_BUTTON,
                                        .label = N_("Install my key") };
 static struct tui_widget b_test = { .kind = TUI_W_BUTTON, .id = B_TEST,
                                     .label = N_("Test login") };
+static struct tui_widget b_back = TUI_NAV_BUTTON(TUI_NAV_BACK);
+static struct tui_widget b_next = TUI_NAV_BUTTON(TUI_NAV_NEXT);
 static struct tui_widget *widgets[] = {
     &host, &user, &port, &ident, &legacy, &password, &b_keygen, &b_install,
-    &b_test,
+    &b_test, &b_back, &b_next,
 };
 static struct tui_form form = { widgets, X2K_N_ELEMENTS(widgets), 0 };
 static bool loaded;
@@ -148,8 +150,10 @@ ssh_enter(struct tui_ctx *ctx)
     if (ctx->demo) {
         size_t i;
 
-        for (i = 0; i < form.n; i++)
+        /* All but Back and Next, which has the focus. */
+        for (i = 0; i + 2 < form.n; i++)
             tui_widget_disable(widgets[i], NULL);
+        form.focus = form.n - 1;
     }
 }
 
@@ -190,6 +194,7 @@ ssh_draw(struct tui_ctx *ctx, int top, int rows)
     b_keygen.w = b_install.w = b_test.w = 24;
     b_install.x = 2 + 2 + (int)x2k_mbswidth(_(b_keygen.label)) + 4 + 2;
     b_test.x = b_install.x + (int)x2k_mbswidth(_(b_install.label)) + 4 + 2;
+    tui_nav_place(&b_back, &b_next);
     tui_form_draw(&form);
     y += 2;
     if (!ctx->demo && y < top + rows) {
@@ -302,10 +307,17 @@ ssh_key(struct tui_ctx *ctx, int action, int ch)
 {
     int pressed, flags;
 
-    if (ctx->demo)
+    if ((flags = tui_nav_key(&form, &action)))
+        return flags;
+    if (ctx->demo) {
+        /* Only Back and Next: Tab moves between them. */
+        if (action == TUI_ACT_NEXT_FIELD || action == TUI_ACT_PREV_FIELD)
+            return tui_form_key(&form, action, ch, &pressed);
         return 0;
+    }
     if (action == TUI_ACT_ENTER &&
-        widgets[form.focus]->kind != TUI_W_BUTTON) {
+        (widgets[form.focus]->kind != TUI_W_BUTTON ||
+         tui_nav_next_focused(&form))) {
         if (!host.text[0]) {
             tui_set_status(ctx, true, "%s",
                            _("Give the Xen host's name or address."));
@@ -422,4 +434,5 @@ const struct tui_screen screen_ssh = {
     .leave = ssh_leave,
     .event = ssh_event,
     .typing = ssh_typing,
+    .nav = true,
 };

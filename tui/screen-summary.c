@@ -26,7 +26,8 @@ static struct tui_widget b_save = { .kind = TUI_W_BUTTON, .id = B_SAVE,
                                     .label = N_("Save") };
 static struct tui_widget b_start = { .kind = TUI_W_BUTTON, .id = B_START,
                                      .label = N_("Start the conversion") };
-static struct tui_widget *widgets[] = { &path, &b_save, &b_start };
+static struct tui_widget b_back = TUI_NAV_BUTTON(TUI_NAV_BACK);
+static struct tui_widget *widgets[] = { &path, &b_save, &b_start, &b_back };
 /* Focus on "Start the conversion"; PgUp/PgDn scroll from the form. */
 static struct tui_paned pf = {
     .form = { widgets, X2K_N_ELEMENTS(widgets), 2 },
@@ -127,6 +128,7 @@ summary_draw(struct tui_ctx *ctx, int top, int rows)
     b_save.w = w / 4;
     b_start.x = b_save.x + (int)x2k_mbswidth(_(b_save.label)) + 6;
     b_start.w = COLS - b_start.x - 2;
+    tui_nav_place(&b_back, NULL);
     tui_paned_draw(&pf, top, 2, rows - 3, w);
 }
 
@@ -168,6 +170,8 @@ summary_key(struct tui_ctx *ctx, int action, int ch)
         pressed = B_START;
         flags = TUI_HANDLED;
     } else {
+        if ((flags = tui_nav_key(&pf.form, &action)))
+            return flags;
         if (action == TUI_ACT_ENTER && pf.form.focus == 0) {
             save(ctx);
             return TUI_HANDLED | TUI_REDRAW;
@@ -229,4 +233,5 @@ const struct tui_screen screen_summary = {
     .key = summary_key,
     .event = summary_event,
     .typing = summary_typing,
+    .nav = true,
 };

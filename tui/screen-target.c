@@ -60,7 +60,10 @@ static struct tui_widget *base[] = {
     &output, &turi, &pool, &netkind, &net, &format, &alloc, &newname,
     &engine, &verify,
 };
-static struct tui_widget *widgets[X2K_N_ELEMENTS(base) + MAX_NIC_FIELDS];
+static struct tui_widget b_back = TUI_NAV_BUTTON(TUI_NAV_BACK);
+static struct tui_widget b_next = TUI_NAV_BUTTON(TUI_NAV_NEXT);
+static struct tui_widget *widgets[X2K_N_ELEMENTS(base) + MAX_NIC_FIELDS +
+                                  2];
 static struct tui_form form = { widgets, X2K_N_ELEMENTS(base), 0 };
 
 /* The form's widgets: the base ones with the per-NIC fields after the
@@ -77,6 +80,8 @@ build_form(void)
                 widgets[n++] = &nicf[k];
         }
     }
+    widgets[n++] = &b_back;
+    widgets[n++] = &b_next;
     form.n = n;
     if (form.focus >= n)
         form.focus = 0;
@@ -256,7 +261,7 @@ target_draw(struct tui_ctx *ctx, int top, int rows)
     int w = COLS - 4, y = top;
     size_t i;
 
-    for (i = 0; i < form.n; i++) {
+    for (i = 0; i + 2 < form.n; i++) {
         widgets[i]->x = 2;
         widgets[i]->w = w;
         widgets[i]->y = y++;
@@ -287,15 +292,18 @@ target_draw(struct tui_ctx *ctx, int top, int rows)
         tui_put_wrapped(y + 1, 2, w, top + rows - y - 1,
                         _("Space or arrows change a choice. An empty "
                           "new name keeps the guest's name."));
+    tui_nav_place(&b_back, &b_next);
     tui_form_draw(&form);
 }
 
 static int
 target_key(struct tui_ctx *ctx, int action, int ch)
 {
-    int pressed;
+    int pressed, flags;
 
     (void)ctx;
+    if ((flags = tui_nav_key(&form, &action)))
+        return flags;
     if (action == TUI_ACT_ENTER)
         return TUI_HANDLED | TUI_NEXT;
     return tui_form_key(&form, action, ch, &pressed);
@@ -367,4 +375,5 @@ const struct tui_screen screen_target = {
     .leave = target_leave,
     .event = target_event,
     .typing = target_typing,
+    .nav = true,
 };

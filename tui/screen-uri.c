@@ -22,7 +22,11 @@ static struct tui_widget b_list = { .kind = TUI_W_BUTTON, .id = B_LIST,
                                     .label = N_("Test (list --all)") };
 static struct tui_widget b_xml = { .kind = TUI_W_BUTTON, .id = B_XML,
                                    .label = N_("Show dumpxml") };
-static struct tui_widget *widgets[] = { &uri, &b_list, &b_xml };
+static struct tui_widget b_back = TUI_NAV_BUTTON(TUI_NAV_BACK);
+static struct tui_widget b_next = TUI_NAV_BUTTON(TUI_NAV_NEXT);
+static struct tui_widget *widgets[] = {
+    &uri, &b_list, &b_xml, &b_back, &b_next,
+};
 static struct tui_paned pf = {
     .form = { widgets, X2K_N_ELEMENTS(widgets), 0 },
     .pane_h = 10,
@@ -85,6 +89,7 @@ uri_draw(struct tui_ctx *ctx, int top, int rows)
     attron(A_BOLD);
     tui_draw_hline(y - 1, 2, w);
     attroff(A_BOLD);
+    tui_nav_place(&b_back, &b_next);
     tui_paned_draw(&pf, y, 2, top + rows - y, w);
     (void)ctx;
 }
@@ -147,8 +152,11 @@ uri_key(struct tui_ctx *ctx, int action, int ch)
     /* Enter in the pane is the wizard's: it goes on. */
     if (flags || pf.pane_focus)
         return flags;
+    if ((flags = tui_nav_key(&pf.form, &action)))
+        return flags;
     if (action == TUI_ACT_ENTER &&
-        widgets[pf.form.focus]->kind != TUI_W_BUTTON) {
+        (widgets[pf.form.focus]->kind != TUI_W_BUTTON ||
+         tui_nav_next_focused(&pf.form))) {
         if (!uri.text[0]) {
             tui_set_status(ctx, true, "%s", _("Give a libvirt URI."));
             return TUI_HANDLED | TUI_REDRAW;
@@ -242,4 +250,5 @@ const struct tui_screen screen_uri = {
     .leave = uri_leave,
     .event = uri_event,
     .typing = uri_typing,
+    .nav = true,
 };

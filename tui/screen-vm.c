@@ -19,7 +19,9 @@ static struct tui_widget list = { .kind = TUI_W_LIST, .filterable = true,
                                   .label = N_("Guests (type to filter)") };
 static struct tui_widget name = { .kind = TUI_W_FIELD,
                                   .label = N_("Guest name:") };
-static struct tui_widget *widgets[] = { &list, &name };
+static struct tui_widget b_back = TUI_NAV_BUTTON(TUI_NAV_BACK);
+static struct tui_widget b_next = TUI_NAV_BUTTON(TUI_NAV_NEXT);
+static struct tui_widget *widgets[] = { &list, &name, &b_back, &b_next };
 static struct tui_form form = { widgets, X2K_N_ELEMENTS(widgets), 0 };
 static char *list_error;
 static bool busy;
@@ -91,7 +93,9 @@ chosen(struct tui_ctx *ctx, const struct tui_vm **vm)
     long i = ctx->vms_loaded ? tui_list_selected(&list) : -1;
 
     *vm = NULL;
-    if (form.focus == 0 && i >= 0 && (size_t)i < ctx->n_vms) {
+    /* The list's guest unless the name field has the focus (the list
+     * or the Next button: the one selected). */
+    if (form.focus != 1 && i >= 0 && (size_t)i < ctx->n_vms) {
         *vm = &ctx->vms[i];
         return ctx->vms[i].name;
     }
@@ -151,12 +155,11 @@ vm_draw(struct tui_ctx *ctx, int top, int rows)
         free(s);
         ctx->tick = true;       /* keep the indicator moving */
     }
-    if (ctx->vms_loaded)
-        tui_form_draw(&form);
-    else {
+    tui_nav_place(&b_back, &b_next);
+    /* Without a list, the name field (or Back / Next) has the focus. */
+    if (!ctx->vms_loaded && form.focus == 0)
         form.focus = 1;
-        tui_form_draw(&form);
-    }
+    tui_form_draw(&form);
 }
 
 struct shutdown_arg {
@@ -202,8 +205,10 @@ shutdown_answer(struct tui_ctx *ctx, bool yes)
 static int
 vm_key(struct tui_ctx *ctx, int action, int ch)
 {
-    int pressed;
+    int pressed, flags;
 
+    if ((flags = tui_nav_key(&form, &action)))
+        return flags;
     if (action == TUI_ACT_ENTER) {
         const struct tui_vm *vm;
         const char *n = chosen(ctx, &vm);
@@ -233,8 +238,13 @@ vm_key(struct tui_ctx *ctx, int action, int ch)
         return TUI_HANDLED | TUI_NEXT;
     }
     if (!ctx->vms_loaded && (action == TUI_ACT_NEXT_FIELD ||
-                             action == TUI_ACT_PREV_FIELD))
-        return TUI_HANDLED;
+                             action == TUI_ACT_PREV_FIELD)) {
+        /* No list to focus: between the name, Back and Next. */
+        flags = tui_form_key(&form, action, ch, &pressed);
+        if (form.focus == 0)
+            flags = tui_form_key(&form, action, ch, &pressed);
+        return flags;
+    }
     return tui_form_key(&form, action, ch, &pressed);
 }
 
@@ -312,5 +322,6 @@ const struct tui_screen screen_vm = {
     .leave = vm_leave,
     .event = vm_event,
     .typing = vm_typing,
+    .nav = true,
     .hint = vm_hint,
 };

@@ -42,6 +42,9 @@ struct tui_screen {
     const char *(*hint)(struct tui_ctx *ctx);
     /* Whether the focused widget takes typed text (q, ? are text). */
     bool (*typing)(struct tui_ctx *ctx);
+    /* A form screen with Back / Next buttons on the row above the
+     * status line (the screen gets one row fewer). */
+    bool nav;
 };
 
 extern const struct tui_screen screen_welcome;
@@ -275,6 +278,22 @@ long tui_list_selected(const struct tui_widget *w);
 bool tui_list_visible(const struct tui_widget *w, size_t i);
 void tui_widget_disable(struct tui_widget *w, const char *reason);
 void tui_widget_enable(struct tui_widget *w);
+
+/* The Back / Next buttons of a form screen, as nmtui and dialog have:
+ * widgets of the screen's form (after its own), placed by
+ * tui_nav_place at the right of the row above the status line.  NEXT
+ * may be NULL (the Summary's Start goes on). */
+enum { TUI_NAV_BACK = 900, TUI_NAV_NEXT = 901 };
+#define TUI_NAV_BUTTON(ID) { .kind = TUI_W_BUTTON, .id = (ID) }
+void tui_nav_place(struct tui_widget *back, struct tui_widget *next);
+/* Enter or Space on a focused nav button: TUI_HANDLED | TUI_BACK for
+ * Back (the focus moves on to Next, so that Enter goes on when the
+ * screen is shown again); for Next, *ACTION becomes TUI_ACT_ENTER (the
+ * screen's own Enter checks run) and 0 is returned, as for any other
+ * key. */
+int tui_nav_key(struct tui_form *f, int *action);
+/* Whether the focused widget is the Next button. */
+bool tui_nav_next_focused(const struct tui_form *f);
 
 /* A scrollable text pane (log, dumpxml). */
 struct tui_pane {

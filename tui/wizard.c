@@ -147,6 +147,13 @@ draw_frame(struct tui_ctx *ctx)
 /* Whether the current screen has a text field focused. */
 static bool typing_now;
 
+/* Whether the current screen has the Back / Next row. */
+static bool
+s_nav(const struct tui_ctx *ctx)
+{
+    return screens[ctx->cur]->nav;
+}
+
 static void
 draw(struct tui_ctx *ctx)
 {
@@ -163,7 +170,7 @@ draw(struct tui_ctx *ctx)
     draw_frame(ctx);
     draw_keybar(ctx, typing_now);
     /* The screen draws last so its cursor placement wins. */
-    screens[ctx->cur]->draw(ctx, 2, LINES - 4);
+    screens[ctx->cur]->draw(ctx, 2, LINES - 4 - (s_nav(ctx) ? 1 : 0));
     if (ctx->dlg.kind != TUI_DLG_NONE)
         tui_dialog_draw(ctx);
     refresh();
