@@ -393,8 +393,19 @@ ssh_event(struct tui_ctx *ctx, const struct tui_msg *msg)
             tui_dialog_confirm(ctx, _("Unknown host key"), q, accept_key);
             free(q);
         } else {
-            tui_set_status(ctx, true, "%s", msg->err.msg ? msg->err.msg
-                           : _("Failed."));
+            /* The whole message, wrapped, with its remedy (a changed
+             * host key's ssh-keygen -R, a login's methods): the status
+             * line keeps only its start. */
+            const char *m = msg->err.msg ? msg->err.msg : _("Failed.");
+
+            tui_dialog_message(ctx,
+                               msg->err.code == X2K_ERR_SSH_HOSTKEY
+                               ? _("Host key problem")
+                               : msg->err.code == X2K_ERR_SSH_AUTH
+                               ? _("Login failed")
+                               : msg->err.code == X2K_ERR_SSH_CONNECT
+                               ? _("Cannot connect") : _("SSH failed"), m);
+            tui_set_status(ctx, true, "%s", m);
         }
         free(msg->result);
         return TUI_REDRAW;
