@@ -5,7 +5,8 @@
 # 80x24 and 120x40 in C.UTF-8 and zh_CN.UTF-8).  Esc on Done asks to
 # quit and never starts a second run (the log says "run started" once);
 # "New migration" asks first, "No" stays, "Yes" goes to the guest list
-# without running anything; "Quit" leaves with the run's status.
+# without running anything; "Quit" leaves with the run's status.  The
+# Run screen's log wraps, and L shows all of it.
 . "${top_srcdir:-..}/tests/functions.sh"
 . "$top_srcdir/tests/tui-lib.sh"
 set -e -x
@@ -27,8 +28,25 @@ run_to_done()
         sleep 0.1
         i=$((i + 1))
     done
+    [ -n "${LOG_CHECK:-}" ] && log_check
     tmux_keys Enter
     tmux_wait " 9/9 "
+}
+
+# The finished Run screen's log wraps (the copy's long line is there
+# whole) and L opens the whole log in a dialog that scrolls (item 2).
+log_check()
+{
+    tmux_screen | sed -n '/^  Finished/,$p' | sed 's/^  //' | tr -d '\n' |
+        grep -qF "demo/pool/demo-pv-vda.raw" ||
+        fail "the log's copy line is cut off"
+    tmux_keys L
+    tmux_wait " The run's log "
+    tmux_keys End
+    tmux_wait "Write the report"
+    tmux_keys Enter
+    tui_wait_gone " The run's log "
+    tmux_screen | grep -qF " 8/9 " || fail "closing the log left the screen"
 }
 
 runs_started()
@@ -84,7 +102,7 @@ for loc in C.UTF-8 zh_CN.UTF-8; do
         [ "$(runs_started)" = 1 ] || fail "New migration started a run"
         tui_quit
         # Quit on Done leaves with the run's status (0).
-        run_to_done "done-quit" 80 24
+        LOG_CHECK=yes run_to_done "done-quit" 80 24
         [ "$(runs_started)" = 2 ] || fail "not two runs started"
         tmux_keys Right Enter
         rc=$(tui_wait_exit)

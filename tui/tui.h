@@ -165,6 +165,9 @@ void tui_dialog_message(struct tui_ctx *ctx, const char *title,
 void tui_dialog_confirm(struct tui_ctx *ctx, const char *title,
                         const char *text, tui_dialog_fn fn);
 void tui_dialog_help(struct tui_ctx *ctx, const char *help_id);
+/* A long text (a log) in the help viewer: it wraps and scrolls. */
+void tui_dialog_text(struct tui_ctx *ctx, const char *title,
+                     const char *text);
 void tui_dialog_close(struct tui_ctx *ctx);
 void tui_dialog_draw(struct tui_ctx *ctx);
 /* Feed a key to the open dialog; returns TUI_* flags. */
