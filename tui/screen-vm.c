@@ -27,6 +27,30 @@ static char *list_error;
 static bool busy;
 static double shutdown_start;
 
+/* The width of the name column: the longest name, 12 to 32. */
+static int name_w = 24;
+
+/* One row of the guest list: name, state, PV/HVM, vCPUs, memory, the
+ * number and total size of the disks (columns as in the header). */
+static char *
+vm_row(const struct tui_vm *v)
+{
+    char mem[32], size[32], *disks, *row;
+
+    if (!v->info)
+        return x2k_strdup_printf("%-*s %-10s", name_w, v->name, v->state);
+    x2k_format_bytes(v->memory_kib * 1024, mem, sizeof mem);
+    if (v->sized)
+        x2k_format_bytes(v->disk_bytes, size, sizeof size);
+    disks = x2k_strdup_printf("%zu, %s", v->n_disks,
+                              v->sized ? size : "?");
+    row = x2k_strdup_printf("%-*s %-10s %-4s %5u %10s  %s", name_w,
+                            v->name, v->state, v->pv ? "PV" : "HVM",
+                            v->vcpus, mem, disks);
+    free(disks);
+    return row;
+}
+
 static void
 fill_rows(struct tui_ctx *ctx)
 {
@@ -34,10 +58,16 @@ fill_rows(struct tui_ctx *ctx)
     char **keys = x2k_xcalloc(ctx->n_vms + 1, sizeof *keys);
     size_t i;
 
+    name_w = 12;
+    for (i = 0; i < ctx->n_vms; i++) {
+        int l = (int)x2k_mbswidth(ctx->vms[i].name);
+
+        if (l > name_w)
+            name_w = l > 32 ? 32 : l;
+    }
     for (i = 0; i < ctx->n_vms; i++) {
         keys[i] = x2k_xstrdup(ctx->vms[i].name);
-        rows[i] = x2k_strdup_printf("%-32s %s", ctx->vms[i].name,
-                                    ctx->vms[i].state);
+        rows[i] = vm_row(&ctx->vms[i]);
         if (x2k_str_equal(ctx->vms[i].name, ctx->plan->vm_name))
             list.sel = i;
     }
@@ -115,10 +145,51 @@ vm_leave(struct tui_ctx *ctx, bool forward)
     }
 }
 
+/* S padded with spaces to COLS display columns (or, with RIGHT,
+ * right-aligned in them) onto B. */
+static void
+pad(struct x2k_buf *b, const char *s, int cols, bool right)
+{
+    int n = cols - (int)x2k_mbswidth(s);
+
+    if (!right)
+        x2k_buf_puts(b, s);
+    for (; n > 0; n--)
+        x2k_buf_puts(b, " ");
+    if (right)
+        x2k_buf_puts(b, s);
+}
+
+/* The column titles for the rows of vm_row. */
+static char *
+vm_header(void)
+{
+    struct x2k_buf b = { 0 };
+
+    pad(&b, _("Name"), name_w, false);
+    x2k_buf_puts(&b, " ");
+    pad(&b, _("State"), 10, false);
+    x2k_buf_puts(&b, " ");
+    pad(&b, _("Type"), 4, false);
+    x2k_buf_puts(&b, " ");
+    /* TRANSLATORS: column titles of the guest list; keep them short. */
+    pad(&b, _("vCPUs"), 5, true);
+    x2k_buf_puts(&b, " ");
+    pad(&b, _("Memory"), 10, true);
+    x2k_buf_puts(&b, "  ");
+    x2k_buf_puts(&b, _("Disks, size"));
+    return x2k_buf_steal(&b);
+}
+
 static void
 vm_draw(struct tui_ctx *ctx, int top, int rows)
 {
+    static char *header;
     int w = COLS - 4, y = top;
+
+    free(header);
+    header = ctx->vms_loaded ? vm_header() : NULL;
+    list.header = header;
 
     list.y = y;
     list.x = 2;

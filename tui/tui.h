@@ -250,6 +250,8 @@ struct tui_widget {
     size_t top;
     char filter[64];
     bool filterable;
+    const char *header;         /* column titles under the label, lined
+                                   up with the rows; borrowed, or NULL */
     /* Placement, set by the screen before drawing. */
     int y, x, w, h;
 };

@@ -278,6 +278,14 @@ draw_list(const struct tui_widget *w, bool focus)
         y++;
         h--;
     }
+    if (w->header && h > 1) {
+        attron(A_UNDERLINE);
+        mvhline(y, w->x, ' ', w->w);
+        tui_put(y, w->x + 2, w->w - 2, w->header, false);
+        attroff(A_UNDERLINE);
+        y++;
+        h--;
+    }
     if (h <= 0)
         return;
     for (i = 0; i < w->n_rows; i++) {
