@@ -23,7 +23,7 @@ run_to_done()
     tui_wait_gone '[.][.][.]( |[)]|$)|……'
     tmux_keys Enter
     tmux_wait " 8/9 "
-    until [ "$(tmux_screen | grep -o '\[x\]' | wc -l)" -ge 8 ]; do
+    until [ "$(tmux_screen | grep -oE '\[(x|-)\]' | wc -l)" -ge 8 ]; do
         [ $i -lt 600 ] || { tmux_screen >&2; fail "the run never ended"; }
         sleep 0.1
         i=$((i + 1))

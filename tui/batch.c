@@ -239,7 +239,10 @@ print_event_human(struct out *o, const struct x2k_event *ev)
         printf(_("==> %1$s\n"), x2k_stage_label(ev->stage));
         break;
     case X2K_EVENT_STAGE_END:
-        if (ev->status) {
+        if (ev->status == X2K_STAGE_SKIPPED) {
+            clear_status(o);
+            printf(_("    %1$s: skipped\n"), x2k_stage_label(ev->stage));
+        } else if (ev->status) {
             clear_status(o);
             printf(_("    %1$s: failed\n"), x2k_stage_label(ev->stage));
         }
@@ -289,8 +292,10 @@ print_event(const struct x2k_event *ev, void *opaque)
         char *line = x2k_strdup_printf("stage %s %s%s", x2k_stage_id(ev->stage),
                                        ev->kind == X2K_EVENT_STAGE_BEGIN
                                            ? "begin" : "end",
-                                       ev->kind == X2K_EVENT_STAGE_END &&
-                                               ev->status ? " (failed)" : "");
+                                       ev->kind != X2K_EVENT_STAGE_END ? ""
+                                       : ev->status == X2K_STAGE_SKIPPED
+                                       ? " (skipped)"
+                                       : ev->status ? " (failed)" : "");
 
         log_file_line(o, "info", line);
         free(line);

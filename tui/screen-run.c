@@ -17,7 +17,7 @@
 enum { T_JOB = 700 };
 #define MAX_DISKS 8
 
-enum st { ST_PENDING, ST_RUNNING, ST_OK, ST_FAILED };
+enum st { ST_PENDING, ST_RUNNING, ST_OK, ST_FAILED, ST_SKIPPED };
 
 struct disk_progress {
     char *name;
@@ -139,7 +139,8 @@ run_draw(struct tui_ctx *ctx, int top, int rows)
 
     /* Stages: four per row, with ticks. */
     for (i = 0; i < X2K_N_STAGES; i++) {
-        static const char *const marks[] = { "[ ]", "[>]", "[x]", "[!]" };
+        static const char *const marks[] = { "[ ]", "[>]", "[x]", "[!]",
+                                             "[-]" };
         char *s = x2k_strdup_printf("%s %s", marks[stages[i]],
                                     x2k_stage_label((enum x2k_stage)i));
         int attr = stages[i] == ST_OK ? tui_attr(TUI_C_OK)
@@ -195,7 +196,7 @@ run_draw(struct tui_ctx *ctx, int top, int rows)
             frac = (double)all_done / (double)all_total;
         }
         for (i = 0; i < X2K_N_STAGES; i++)
-            ok += stages[i] == ST_OK;
+            ok += stages[i] == ST_OK || stages[i] == ST_SKIPPED;
         if (!all_total)
             frac = (double)ok / X2K_N_STAGES;
         s = x2k_strdup_printf(_("Overall %1$d%%"), (int)(frac * 100));
@@ -339,7 +340,8 @@ run_event(struct tui_ctx *ctx, const struct tui_msg *msg)
         break;
     case X2K_EVENT_STAGE_END:
         if (ev->stage < X2K_N_STAGES)
-            stages[ev->stage] = ev->status == 0 ? ST_OK : ST_FAILED;
+            stages[ev->stage] = ev->status == 0 ? ST_OK
+                : ev->status == X2K_STAGE_SKIPPED ? ST_SKIPPED : ST_FAILED;
         break;
     case X2K_EVENT_PROGRESS:
         if (ev->disk < 0) {

@@ -67,6 +67,9 @@ void x2k_reporter_init(struct x2k_reporter *r, x2k_event_fn fn,
 /* Deliver EV (no-op when R or its fn is NULL). */
 void x2k_report(struct x2k_reporter *r, const struct x2k_event *ev);
 
+/* STATUS of a stage's end: 0 done, X2K_STAGE_SKIPPED when it had
+ * nothing to do (the guest fixes with --no-guest-fixes), < 0 failed. */
+#define X2K_STAGE_SKIPPED 1
 void x2k_report_stage(struct x2k_reporter *r, enum x2k_stage stage,
                       bool begin, int status);
 void x2k_report_log(struct x2k_reporter *r, const char *fmt, ...)

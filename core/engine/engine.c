@@ -290,10 +290,11 @@ tee_event(const struct x2k_event *ev, void *opaque)
                                      ev->kind == X2K_EVENT_STAGE_BEGIN
                                          ? "begin"
                                          : "end",
-                                     ev->kind == X2K_EVENT_STAGE_END &&
-                                             ev->status
-                                         ? " (failed)"
-                                         : "");
+                                     ev->kind != X2K_EVENT_STAGE_END
+                                         ? ""
+                                         : ev->status == X2K_STAGE_SKIPPED
+                                         ? " (skipped)"
+                                         : ev->status ? " (failed)" : "");
         else
             line = x2k_strdup_printf("%s %s %s\n", stamp,
                                      ev->kind == X2K_EVENT_WARNING
@@ -466,7 +467,10 @@ x2k_engine_run(struct x2k_engine *eng, bool only_preflight, x2k_event_fn fn,
             x2k_error_set(&local, X2K_ERR_INTERNAL,
                           "stage %s failed without an error",
                           x2k_stage_id(eng->stage));
-        x2k_report_stage(&eng->reporter, eng->stage, false, rc);
+        /* A stage that had nothing to do ends as skipped, not done. */
+        x2k_report_stage(&eng->reporter, eng->stage, false,
+                         rc == 0 && s == X2K_STAGE_FIX_GUEST &&
+                         eng->guest_skipped ? X2K_STAGE_SKIPPED : rc);
         if (rc < 0 && s < X2K_STAGE_PREFLIGHT &&
             local.code != X2K_ERR_CANCELLED) {
             /* The preflight checks say what is wrong, with a remedy
