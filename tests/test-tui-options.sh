@@ -1,0 +1,58 @@
+#!/bin/bash
+# Batch choices reachable from the wizard (issue 13, item 3, in part):
+# on the Target screen, besides output, pool or directory, format,
+# allocation and verify, the guest fixes on/off, start after define, a
+# new UUID and the number of parallel copies; each reaches the plan and
+# so the replay command on the Summary, and back off again.
+. "${top_srcdir:-..}/tests/functions.sh"
+. "$top_srcdir/tests/tui-lib.sh"
+set -e -x
+requires tmux virsh
+tmpdir
+tui_env C.UTF-8
+
+# The replay command on the Summary, its lines joined.
+replay()
+{
+    tmux_screen | sed -n '/^  Replay command/,/^$/p' | sed 's/^  //' |
+        tr '\n' ' '
+}
+
+tui_open opts 80 24 --demo --vm-name=demo-pv --state-dir="$TMPD/state"
+tmux_wait " 7/9 "
+replay | grep -q -- "--no-guest-fixes" || fail "the demo fixes no guest"
+tmux_keys Escape
+tmux_wait " 6/9 "
+tmux_wait "Parallel copies: < 1 >"
+tmux_wait "[ ] Fix the guest OS   [ ] Start after define   [ ] New UUID"
+# output, URI, pool, NIC kind, network, format, allocation, name,
+# engine, verify: ten Tabs to the parallel copies.
+tmux_keys Tab Tab Tab Tab Tab Tab Tab Tab Tab Tab Right
+tmux_wait "Parallel copies: < 2 >"
+tmux_keys Tab Space Tab Space Tab Space
+tmux_wait "[x] Fix the guest OS   [x] Start after define   [x] New UUID"
+tmux_keys Enter
+tmux_wait " 7/9 "
+tui_wait_gone '[.][.][.]( |[)]|$)'
+cmd=$(replay)
+echo "$cmd"
+for opt in --parallel=2 --start --new-uuid; do
+    case " $cmd " in *" $opt "*) ;; *) fail "no $opt in the replay" ;; esac
+done
+case "$cmd" in *--no-guest-fixes*) fail "the fixes are still off" ;; esac
+# And off again.
+tmux_keys Escape
+tmux_wait " 6/9 "
+# The focus is still on "New UUID": three Shift-Tabs to the copies.
+tmux_keys BTab BTab BTab Left Tab Space Tab Space Tab Space
+tmux_wait "Parallel copies: < 1 >"
+tmux_wait "[ ] Fix the guest OS   [ ] Start after define   [ ] New UUID"
+tmux_keys Enter
+tmux_wait " 7/9 "
+tui_wait_gone '[.][.][.]( |[)]|$)'
+cmd=$(replay)
+echo "$cmd"
+case "$cmd" in *--start*|*--new-uuid*|*--parallel*)
+    fail "an option stayed in the replay" ;; esac
+case "$cmd" in *--no-guest-fixes*) ;; *) fail "the fixes are not off" ;; esac
+tui_quit
