@@ -5,7 +5,8 @@
 # fingerprint exactly as ssh-keygen prints it), then installs the key
 # with the one-time password, which is masked, wiped and never logged;
 # "Test login" then works without a password; the accepted key reaches
-# the replay command, the password does not.  A changed host key shows
+# the replay command, the password does not, and leaves it when the URI
+# names another host.  A changed host key shows
 # its error and ssh-keygen -R remedy whole in a dialog.
 . "${top_srcdir:-..}/tests/functions.sh"
 . "$top_srcdir/tests/tui-lib.sh"
@@ -80,6 +81,28 @@ tmux_keys Enter
 tmux_wait " 7/9 "
 tmux_wait "--accept-host-key=$SSHD_HOSTKEY_FP"
 tmux_screen | grep -qF "$SSHD_PASSWORD" && fail "the password is shown"
+
+# Another URI (another host): the key accepted for 127.0.0.1 leaves the
+# replay command, and the SSH screen shows the new URI's host, user and
+# port (issue 13, item 3).
+for n in 6 5 4 3; do
+    tmux_keys Escape
+    tmux_wait " $n/9 "
+done
+tmux_keys C-u
+tmux_keys -l "xen+ssh://admin@127.0.0.2:2222/"
+tmux_keys Escape
+tmux_wait " 2/9 "
+tmux_wait "Xen host: 127.0.0.2"
+tmux_wait "User: admin"
+tmux_wait "Port: 2222"
+for n in 3 4 5 6 7; do
+    tmux_keys Enter
+    tmux_wait " $n/9 "
+done
+tmux_wait "xen+ssh://admin@127.0.0.2:2222/"
+! tmux_screen | grep -qF -- "--accept-host-key" ||
+    fail "the replay keeps the old host's key"
 tui_quit
 if grep -rqF "$SSHD_PASSWORD" "$TMPD/cache" "$TMPD/state" "$HOME" \
        2>/dev/null; then

@@ -141,9 +141,16 @@ store(struct tui_ctx *ctx)
 static void
 ssh_enter(struct tui_ctx *ctx)
 {
-    if (!loaded) {
+    if (!loaded || ctx->ssh_reload) {
+        if (ctx->ssh_reload) {
+            /* What the old URI implied goes; typed fields are redone. */
+            host.text[0] = user.text[0] = port.text[0] = '\0';
+            free(fingerprint);
+            fingerprint = NULL;
+        }
         load(ctx);
         loaded = true;
+        ctx->ssh_reload = false;
     }
     /* Coming back, Enter goes on again (from the first field). */
     form.focus = 0;

@@ -11,6 +11,7 @@
 
 #include "backend.h"
 #include "base/i18n.h"
+#include "plan/uri.h"
 #include "tui.h"
 
 enum { B_LIST, B_XML };
@@ -57,10 +58,41 @@ uri_enter(struct tui_ctx *ctx)
                                    "on this URI."));
 }
 
+/* The SSH host and port a plan logs in to with URI TEXT (NULL: none). */
+static char *
+ssh_target(const struct x2k_plan *p, const char *text)
+{
+    struct x2k_uri *u = text ? x2k_uri_parse(text, NULL) : NULL;
+    const char *h = p->ssh_host ? p->ssh_host : u ? u->host : NULL;
+    int port = p->ssh_port > 0 ? p->ssh_port : u && u->port ? u->port : 22;
+    char *s = h ? x2k_strdup_printf("%s:%d", h, port) : NULL;
+
+    x2k_uri_free(u);
+    return s;
+}
+
 static void
 uri_leave(struct tui_ctx *ctx, bool forward)
 {
+    struct x2k_plan *p = ctx->plan;
+
     (void)forward;
+    if (!ctx->demo && !x2k_str_equal(p->uri, uri.text[0] ? uri.text
+                                                          : NULL)) {
+        char *before = ssh_target(p, p->uri);
+        char *after = ssh_target(p, uri.text[0] ? uri.text : NULL);
+
+        /* Another host: the host key accepted for the old one is not
+         * its key (the replay command must not carry it), and the SSH
+         * screen shows the new URI's user, host and port. */
+        if (!x2k_str_equal(before, after)) {
+            free(p->accept_host_key);
+            p->accept_host_key = NULL;
+            ctx->ssh_reload = true;
+        }
+        free(before);
+        free(after);
+    }
     if (!ctx->demo)
         x2k_str_replace(&ctx->plan->uri, uri.text[0] ? uri.text : NULL);
     /* Another URI: the guests listed before are not its guests. */

@@ -132,6 +132,9 @@ struct tui_ctx {
     struct tui_vm *vms;
     size_t n_vms;
     bool vms_loaded;
+    /* The URI changed its host: the SSH screen reads its fields from
+     * it again. */
+    bool ssh_reload;
     /* The run's outcome, for the Done screen. */
     int run_rc;                 /* -1 not run, 0 ok, else TUI_EXIT_* */
     char *run_error;
