@@ -94,7 +94,10 @@ for n, line in enumerate(open(sys.argv[1]), 1):
     t = o["type"]
     kinds.add(t)
     if t == "stage":
-        assert o["state"] in ("begin", "end") and o["status"] in (0, -1)
+        # 1: skipped (nothing to do, e.g. --no-guest-fixes).
+        assert o["state"] in ("begin", "end") and o["status"] in (0, 1, -1)
+        if o["status"] == 1:
+            assert o["stage"] == "fix-guest", o
         assert o["stage"] in ("connect", "inspect", "preflight", "copy",
                               "convert", "fix-guest", "define", "report")
     elif t == "progress":
@@ -122,6 +125,7 @@ for n, line in enumerate(open(sys.argv[1]), 1):
         assert listed == warnings, (listed, warnings)
     elif t == "error":
         assert isinstance(o["code"], str) and isinstance(o["message"], str)
+        assert o["run_dir"] is None or os.path.isdir(o["run_dir"]), o
     else:
         raise AssertionError("unknown type %s" % t)
 assert "result" in kinds or "error" in kinds
