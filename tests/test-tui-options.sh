@@ -3,7 +3,8 @@
 # on the Target screen, besides output, pool or directory, format,
 # allocation and verify, the guest fixes on/off, start after define, a
 # new UUID and the number of parallel copies; each reaches the plan and
-# so the replay command on the Summary, and back off again.
+# so the replay command on the Summary, and back off again.  With a
+# failed check, the Summary's Start is disabled and says why.
 . "${top_srcdir:-..}/tests/functions.sh"
 . "$top_srcdir/tests/tui-lib.sh"
 set -e -x
@@ -55,4 +56,20 @@ echo "$cmd"
 case "$cmd" in *--start*|*--new-uuid*|*--parallel*)
     fail "an option stayed in the replay" ;; esac
 case "$cmd" in *--no-guest-fixes*) ;; *) fail "the fixes are not off" ;; esac
+tui_quit
+
+# A failed check (demo-running runs): Start is dimmed with the reason
+# (issue 13, item 6), and Enter on it explains instead of starting.
+tui_open failed 80 24 --demo --vm-name=demo-running \
+    --state-dir="$TMPD/state"
+tmux_wait " 7/9 "
+tmux_wait "[FAIL] The guest 'demo-running' is running."
+tmux_wait "Start is disabled: a preflight check FAILed (see above)."
+tmux_keys Enter
+tmux_wait " Cannot start "
+tmux_keys Enter
+tui_wait_gone " Cannot start "
+tmux_screen | grep -qF " 7/9 " || fail "Enter on a disabled Start went on"
+! grep -q "wizard: run started" "$TMPD/cache/xen2kvm-tui/wizard.log" ||
+    fail "a run started despite the failed check"
 tui_quit

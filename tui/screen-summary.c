@@ -129,7 +129,22 @@ summary_draw(struct tui_ctx *ctx, int top, int rows)
     b_start.x = b_save.x + (int)x2k_mbswidth(_(b_save.label)) + 6;
     b_start.w = COLS - b_start.x - 2;
     tui_nav_place(&b_back, NULL);
+    /* Start is dimmed while the plan cannot run; the reason is on the
+     * row below it (Enter on it says the same in a dialog). */
+    if (invalid || checks_failed)
+        tui_widget_disable(&b_start, NULL);
+    else
+        tui_widget_enable(&b_start);
     tui_paned_draw(&pf, top, 2, rows - 3, w);
+    if (b_start.disabled) {
+        attron(tui_attr(TUI_C_FAIL));
+        tui_put(b_back.y, 2, b_back.x - 4,
+                invalid ? _("Start is disabled: the plan is not complete "
+                            "(see the status line).")
+                : _("Start is disabled: a preflight check FAILed (see "
+                    "above)."), false);
+        attroff(tui_attr(TUI_C_FAIL));
+    }
 }
 
 /* Write the command to the file named in the field, mode 0600. */
@@ -176,7 +191,15 @@ summary_key(struct tui_ctx *ctx, int action, int ch)
             save(ctx);
             return TUI_HANDLED | TUI_REDRAW;
         }
-        flags = tui_form_key(&pf.form, action, ch, &pressed);
+        /* A dimmed Start still answers Enter: with the reason, never by
+         * going on. */
+        if (action == TUI_ACT_ENTER &&
+            pf.form.w[pf.form.focus] == &b_start) {
+            pressed = B_START;
+            flags = TUI_HANDLED;
+        } else {
+            flags = tui_form_key(&pf.form, action, ch, &pressed);
+        }
     }
     if (pressed == B_SAVE) {
         save(ctx);
