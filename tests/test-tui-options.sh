@@ -4,7 +4,8 @@
 # allocation and verify, the guest fixes on/off, start after define, a
 # new UUID and the number of parallel copies; each reaches the plan and
 # so the replay command on the Summary, and back off again.  With a
-# failed check, the Summary's Start is disabled and says why.
+# failed check, the Summary's Start is disabled and says why; its
+# choices are listed in sections (Source, Disks, Target, ...).
 . "${top_srcdir:-..}/tests/functions.sh"
 . "$top_srcdir/tests/tui-lib.sh"
 set -e -x
@@ -19,9 +20,32 @@ replay()
         tr '\n' ' '
 }
 
-tui_open opts 80 24 --demo --vm-name=demo-pv --state-dir="$TMPD/state"
+tui_open opts 80 24 --demo --vm-name=demo-pv --state-dir="$TMPD/state" \
+    --vcpus=2
 tmux_wait " 7/9 "
 replay | grep -q -- "--no-guest-fixes" || fail "the demo fixes no guest"
+# The choices in sections (item 6): Tab Tab is the pane; End shows the
+# last ones, the Hardware and Options sections.
+tui_wait_gone '[.][.][.]( |[)]|$)'
+tmux_keys Tab Tab End
+tmux_wait "[Options]"
+tmux_screen > "$TMPD/sections.txt"
+cat "$TMPD/sections.txt"
+for want in "[Hardware]" "    vcpus: 2" "    engine: builtin" "[Target]"; do
+    grep -qF -- "$want" "$TMPD/sections.txt" || fail "no '$want'"
+done
+i=0
+until tmux_screen | grep -qF "    vm-name: demo-pv"; do
+    [ $i -lt 6 ] || fail "no vm-name in the Source section"
+    tmux_keys PPage
+    sleep 0.2
+    i=$((i + 1))
+done
+# Its title is a line or two above.
+tmux_keys Up Up Up
+sleep 0.2
+tmux_screen | grep -qF "[Source]" || fail "no [Source] section"
+! tmux_screen | grep -q ": -$" || fail "unset choices are listed"
 tmux_keys Escape
 tmux_wait " 6/9 "
 tmux_wait "Parallel copies: < 1 >"
@@ -37,7 +61,7 @@ tmux_wait " 7/9 "
 tui_wait_gone '[.][.][.]( |[)]|$)'
 cmd=$(replay)
 echo "$cmd"
-for opt in --parallel=2 --start --new-uuid; do
+for opt in --parallel=2 --start --new-uuid --vcpus=2; do
     case " $cmd " in *" $opt "*) ;; *) fail "no $opt in the replay" ;; esac
 done
 case "$cmd" in *--no-guest-fixes*) fail "the fixes are still off" ;; esac
@@ -53,7 +77,7 @@ tmux_wait " 7/9 "
 tui_wait_gone '[.][.][.]( |[)]|$)'
 cmd=$(replay)
 echo "$cmd"
-case "$cmd" in *--start*|*--new-uuid*|*--parallel*)
+case "$cmd" in *--start*|*--new-uuid*|*--parallel=*)
     fail "an option stayed in the replay" ;; esac
 case "$cmd" in *--no-guest-fixes*) ;; *) fail "the fixes are not off" ;; esac
 tui_quit

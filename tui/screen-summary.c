@@ -39,6 +39,77 @@ static char *invalid;           /* why the plan cannot run, or NULL */
 static char *checks_text;       /* preflight results, wrapped later */
 static bool checks_failed;
 
+/* The sections of the choices, and which option lines (by the name
+ * before ':' in x2k_plan_dump) each one takes; the rest go to the last,
+ * Options. */
+static const struct {
+    const char *title;
+    const char *const keys[20];
+} sections[] = {
+    { N_("Source"), { "mode", "uri", "vm-name", "demo", "input",
+                      "shutdown-source", "shutdown-timeout", "force-off",
+                      "ssh-host", "ssh-user", "ssh-port", "identity",
+                      "password-file", "known-hosts", "accept-host-key",
+                      "legacy-ssh", "io-timeout", NULL } },
+    { N_("Disks"), { "block-device", "format", "allocation", "verify",
+                     "parallel", NULL } },
+    { N_("Target"), { "output", "target-uri", "pool", "output-dir",
+                      "new-name", "new-uuid", "start", NULL } },
+    { N_("Network"), { "bridge", "network", NULL } },
+    { N_("Hardware"), { "vcpus", "memory", "disk-bus", "nic-model",
+                        NULL } },
+    { N_("Options"), { NULL } },
+};
+
+/* Which section the dump line LINE ("key: value") belongs to. */
+static size_t
+section_of(const char *line)
+{
+    size_t len = strcspn(line, ":"), i, k;
+
+    for (i = 0; i + 1 < X2K_N_ELEMENTS(sections); i++) {
+        for (k = 0; sections[i].keys[k]; k++) {
+            if (strlen(sections[i].keys[k]) == len &&
+                strncmp(sections[i].keys[k], line, len) == 0)
+                return i;
+        }
+    }
+    return X2K_N_ELEMENTS(sections) - 1;
+}
+
+/* DUMP's "key: value" lines under section titles, without the unset
+ * ("-") ones and the replay line (shown first already). */
+static void
+put_sections(struct x2k_buf *b, const char *dump)
+{
+    size_t i;
+
+    for (i = 0; i < X2K_N_ELEMENTS(sections); i++) {
+        const char *s = dump;
+        bool title = false;
+
+        while (s && *s) {
+            const char *nl = strchr(s, '\n');
+            size_t n = nl ? (size_t)(nl - s) : strlen(s);
+            char *line = x2k_xstrndup(s, n);
+
+            s = nl ? nl + 1 : NULL;
+            if (!*line || strncmp(line, "replay:", 7) == 0 ||
+                (n >= 3 && strcmp(line + n - 3, ": -") == 0) ||
+                section_of(line) != i) {
+                free(line);
+                continue;
+            }
+            if (!title) {
+                x2k_buf_printf(b, "\n[%s]\n", _(sections[i].title));
+                title = true;
+            }
+            x2k_buf_printf(b, "  %s\n", line);
+            free(line);
+        }
+    }
+}
+
 /* Rebuild the pane's text for the current plan at width W. */
 static void
 rebuild(struct tui_ctx *ctx, int w)
@@ -57,7 +128,7 @@ rebuild(struct tui_ctx *ctx, int w)
     x2k_buf_puts(&b, checks_text ? checks_text : _("(running...)"));
     x2k_buf_printf(&b, "\n\n%s\n", _("Choices (Tab to here, then arrows "
                                       "and PgUp/PgDn scroll):"));
-    x2k_buf_puts(&b, dump);
+    put_sections(&b, dump);
     text = x2k_buf_steal(&b);
     lines = tui_wrap(text, w - 1, &n);
     tui_pane_clear(&pf.pane);
