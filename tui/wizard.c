@@ -100,8 +100,11 @@ draw_keybar(struct tui_ctx *ctx, bool typing)
     items[n++].label = _("Field");
     items[n].key = "Enter";
     items[n++].label = ctx->cur + 1 < N_SCREENS ? _("Next") : _("Finish");
-    items[n].key = "Esc";
-    items[n++].label = _("Back");
+    /* On Done, Esc only asks to quit, as F10 does: no "Back". */
+    if (ctx->cur + 1 < N_SCREENS) {
+        items[n].key = "Esc";
+        items[n++].label = _("Back");
+    }
     items[n].key = typing ? "F10/^X" : "F10/q";
     items[n++].label = _("Quit");
     move(LINES - 1, 0);
