@@ -76,7 +76,12 @@ static const struct x2k_help entries[] = {
     { "screen-done", N_("Done"),
       PARAS(N_("The new domain is defined but not started. Start it with "
                "'virsh start NAME' and watch it with 'virsh console "
-               "NAME'.")) },
+               "NAME'."),
+            N_("The text scrolls with the arrows, PgUp/PgDn, Home and End; "
+               "the replay command is at its end. \"New migration\" asks "
+               "first, then goes back to the guest list; \"Quit\" (or "
+               "Enter) leaves. Esc asks whether to quit: it never runs the "
+               "migration again.")) },
     { "check-ssh-reachable", N_("SSH server reachable"),
       PARAS(N_("The Xen host must accept SSH connections from this "
                "machine. Check the host name or address, the port "

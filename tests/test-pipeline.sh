@@ -94,8 +94,11 @@ for n, line in enumerate(open(sys.argv[1]), 1):
     t = o["type"]
     kinds.add(t)
     if t == "stage":
-        # status 1: skipped (boot-check without --boot-check).
+        # status 1: skipped (nothing to do: boot-check without
+        # --boot-check, fix-guest with --no-guest-fixes).
         assert o["state"] in ("begin", "end") and o["status"] in (0, -1, 1)
+        if o["status"] == 1:
+            assert o["stage"] in ("fix-guest", "boot-check"), o
         assert o["stage"] in ("connect", "inspect", "preflight", "copy",
                               "convert", "fix-guest", "define",
                               "boot-check", "report")
@@ -130,6 +133,7 @@ for n, line in enumerate(open(sys.argv[1]), 1):
         assert listed == warnings, (listed, warnings)
     elif t == "error":
         assert isinstance(o["code"], str) and isinstance(o["message"], str)
+        assert o["run_dir"] is None or os.path.isdir(o["run_dir"]), o
     else:
         raise AssertionError("unknown type %s" % t)
 assert "result" in kinds or "error" in kinds

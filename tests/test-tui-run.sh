@@ -87,7 +87,7 @@ title=$(sed -n 1p "$TMPD/back.txt")
 # The run finishes normally; the verification of the copy (the demo
 # plan has --verify) is announced while it runs.
 i=0 verifying=
-until [ "$(tmux_screen | grep -o '\[x\]' | wc -l)" -ge 8 ]; do
+until [ "$(tmux_screen | grep -oE '\[(x|-)\]' | wc -l)" -ge 8 ]; do
     [ $i -lt 600 ] || { tmux_screen >&2; fail "the run never ended"; }
     if tmux_screen | grep -q "Verifying the copies (checksums)"; then
         verifying=yes

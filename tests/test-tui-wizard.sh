@@ -61,7 +61,7 @@ walk()
     # A real copy: the disk's bar is seen between 0 and 100 %, then
     # every stage gets its tick.
     i=0 moving=
-    until [ "$(tmux_screen | grep -o '\[x\]' | wc -l)" -ge 8 ]; do
+    until [ "$(tmux_screen | grep -oE '\[(x|-)\]' | wc -l)" -ge 9 ]; do
         [ $i -lt 600 ] || { tmux_screen >&2; fail "the run never ended"; }
         ! tmux_screen | grep -F "$ok" >&2 || fail "the run failed"
         if tmux_screen | grep -qE '^  vda +\[.*[^0-9]([1-9]|[1-9][0-9])%'; then
@@ -71,6 +71,10 @@ walk()
         i=$((i + 1))
     done
     [ -n "$moving" ] || fail "the disk's bar was never seen moving"
+    # The guest fixes (the demo) and the boot check (not asked for) had
+    # nothing to do: skipped, not ticked.
+    [ "$(tmux_screen | grep -o '\[-\]' | wc -l)" = 2 ] ||
+        fail "the skipped guest fixes and boot check are not marked [-]"
     tui_golden "run-$tag"
     tmux_keys Enter
     tmux_wait " 9/9 "
@@ -82,6 +86,8 @@ walk()
         "$TMPD/cache/xen2kvm-tui/demo/images/demo-pv.img"
     rundir=$(ls -d "$TMPD/state-$tag"/runs/*-demo-pv | tail -1)
     grep -q "domain demo-pv defined on test://$TMPD/cache/" "$rundir/log"
+    grep -q "stage fix-guest end (skipped)$" "$rundir/log" ||
+        fail "the log does not say the guest fixes were skipped"
     tmux_keys Enter
     rc=$(tui_wait_exit)
     [ "$rc" = 0 ] || fail "exit status $rc"

@@ -224,13 +224,64 @@ cache_guests(const char *uri, const struct x2k_source_dom *doms, size_t n)
     free(names);
 }
 
+/* Whether URI's disks are on this machine (the demo, test:///). */
+static bool
+is_local_uri(const char *uri)
+{
+    struct x2k_uri *u = x2k_uri_parse(uri, NULL);
+    bool local = u && !x2k_uri_is_remote(u);
+
+    x2k_uri_free(u);
+    return local;
+}
+
+/* What the guest list shows of V: type, vCPUs, memory, its disks (and,
+ * with LOCAL, their total size).  Best effort: a guest whose XML cannot
+ * be read is still listed, without these. */
+static void
+vm_info(struct x2k_source *src, struct tui_vm *v, bool local)
+{
+    struct x2k_error err = X2K_ERROR_INIT;
+    char *xml = x2k_source_dumpxml(src, v->name, &err);
+    struct x2k_inventory *inv = xml ? x2k_inventory_from_xml(xml, &err)
+                                    : NULL;
+    size_t i;
+
+    if (inv) {
+        v->info = true;
+        v->pv = inv->pv;
+        v->vcpus = inv->vcpus;
+        v->memory_kib = inv->memory_kib;
+        for (i = 0; i < inv->n_disks; i++) {
+            if (inv->disks[i].path) {
+                char *p = x2k_demo_map_path(inv->disks[i].path);
+
+                free(inv->disks[i].path);
+                inv->disks[i].path = p;
+            }
+            v->n_disks += x2k_disk_is_copied(&inv->disks[i]);
+        }
+        if (local && x2k_inventory_probe(inv, NULL, &err) == 0) {
+            v->sized = true;
+            for (i = 0; i < inv->n_disks; i++) {
+                if (x2k_disk_is_copied(&inv->disks[i]))
+                    v->disk_bytes += inv->disks[i].size;
+            }
+        }
+    }
+    x2k_error_clear(&err);
+    x2k_inventory_free(inv);
+    free(xml);
+}
+
 int
 tui_backend_list_vms(const char *uri, struct tui_vm **vms, size_t *n,
                      struct x2k_error *err)
 {
     struct x2k_source *src = open_source(uri, err);
     struct x2k_source_dom *doms = NULL;
-    size_t i, count = 0;
+    size_t i, k = 0, count = 0;
+    bool local;
 
     *vms = NULL;
     *n = 0;
@@ -241,16 +292,24 @@ tui_backend_list_vms(const char *uri, struct tui_vm **vms, size_t *n,
         return -1;
     }
     *vms = x2k_xcalloc(count + 1, sizeof **vms);
+    local = is_local_uri(uri);
     for (i = 0; i < count; i++) {
-        (*vms)[i].id = doms[i].id;
-        (*vms)[i].name = x2k_xstrdup(doms[i].name);
-        (*vms)[i].state = x2k_xstrdup(x2k_domstate_name(doms[i].state));
-        (*vms)[i].dstate = doms[i].state;
-        (*vms)[i].running = doms[i].state != X2K_DOM_SHUTOFF &&
+        struct tui_vm *v = &(*vms)[k];
+
+        /* Domain-0 is the Xen host itself, never a guest to move. */
+        if (doms[i].id == 0 || strcmp(doms[i].name, "Domain-0") == 0)
+            continue;
+        v->id = doms[i].id;
+        v->name = x2k_xstrdup(doms[i].name);
+        v->state = x2k_xstrdup(x2k_domstate_name(doms[i].state));
+        v->dstate = doms[i].state;
+        v->running = doms[i].state != X2K_DOM_SHUTOFF &&
             doms[i].state != X2K_DOM_NOSTATE &&
             doms[i].state != X2K_DOM_CRASHED;
+        vm_info(src, v, local);
+        k++;
     }
-    *n = count;
+    *n = k;
     cache_guests(uri, doms, count);
     x2k_source_doms_free(doms, count);
     x2k_source_free(src);

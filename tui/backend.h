@@ -18,6 +18,16 @@ struct tui_vm {
     char *state;                /* as virsh prints it: "shut off" */
     enum x2k_domstate dstate;
     bool running;
+    /* From its domain XML (INFO false when it could not be read). */
+    bool info;
+    bool pv;
+    unsigned vcpus;
+    uint64_t memory_kib;
+    size_t n_disks;             /* the disks that would be copied */
+    /* Their total size, when it can be read here (a local source);
+     * SIZED false otherwise (a remote one needs SSH per disk). */
+    bool sized;
+    uint64_t disk_bytes;
 };
 
 struct tui_disk {

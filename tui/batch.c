@@ -47,6 +47,7 @@ struct out {
      * while holding it. */
     pthread_mutex_t lock;
     bool json;
+    const char *run_dir;        /* named in the JSON error, if any */
     bool tty;
     enum x2k_log_level stderr_level;    /* the lowest level on stderr */
     FILE *log_fp;               /* --log-file, or NULL */
@@ -340,7 +341,23 @@ fail(struct out *o, struct x2k_error *err, int code)
     }
     if (o && o->json) {
         char *line = x2k_json_error(err);
+        size_t len = strlen(line);
 
+        /* The run directory (log, report, XML) where there is one. */
+        if (len && line[len - 1] == '}') {
+            struct x2k_buf b = { 0 };
+
+            line[len - 1] = '\0';
+            x2k_buf_puts(&b, line);
+            x2k_buf_puts(&b, ",\"run_dir\":");
+            if (o->run_dir)
+                x2k_json_string(&b, o->run_dir);
+            else
+                x2k_buf_puts(&b, "null");
+            x2k_buf_puts(&b, "}");
+            free(line);
+            line = x2k_buf_steal(&b);
+        }
         puts(line);
         free(line);
     } else {
@@ -548,6 +565,32 @@ print_padded(const char *s, size_t cols)
         fputc(' ', stdout);
 }
 
+/* The remedy of check ID as a JSON string (its help's paragraphs, one
+ * per line), or null when WANT is false or there is none. */
+static void
+json_remedy(struct x2k_buf *b, const char *id, bool want)
+{
+    const struct x2k_help *h = NULL;
+    struct x2k_buf t = { 0 };
+    char *hid, *text;
+    size_t k;
+
+    if (want) {
+        hid = x2k_check_help_id(id);
+        h = x2k_help_find(hid);
+        free(hid);
+    }
+    if (!h) {
+        x2k_buf_puts(b, "null");
+        return;
+    }
+    for (k = 0; x2k_help_para(h, k); k++)
+        x2k_buf_printf(&t, "%s%s", k ? "\n" : "", x2k_help_para(h, k));
+    text = x2k_buf_steal(&t);
+    x2k_json_string(b, text ? text : "");
+    free(text);
+}
+
 /* --check: run the preflight checks, print the table and the remedies
  * of the checks that did not pass.  Exit 3 when one failed. */
 static int
@@ -558,18 +601,32 @@ run_check(struct x2k_plan *plan, const struct x2k_cli *cli)
     size_t i, j, k;
 
     if (cli->machine_readable) {
+        size_t count[4] = { 0 };
+
         for (i = 0; i < p->n_checks; i++) {
             struct x2k_buf b = { 0 };
+            enum x2k_check_status st = p->checks[i].status;
 
+            if ((unsigned)st < X2K_N_ELEMENTS(count))
+                count[st]++;
             x2k_buf_printf(&b, "{\"type\":\"check\",\"id\":\"%s\","
                            "\"status\":\"%s\",\"message\":",
-                           p->checks[i].id,
-                           x2k_check_status_name(p->checks[i].status));
+                           p->checks[i].id, x2k_check_status_name(st));
             x2k_json_string(&b, p->checks[i].message);
+            /* What to do, for a check that failed or warned (the same
+             * text the table's remedies print); null otherwise. */
+            x2k_buf_puts(&b, ",\"remedy\":");
+            json_remedy(&b, p->checks[i].id,
+                        st == X2K_CHECK_FAIL || st == X2K_CHECK_WARN);
             x2k_buf_puts(&b, "}\n");
             fputs(b.data, stdout);
             x2k_buf_clear(&b);
         }
+        printf("{\"type\":\"summary\",\"passed\":%s,\"checks\":%zu,"
+               "\"ok\":%zu,\"warn\":%zu,\"fail\":%zu,\"skip\":%zu}\n",
+               passed ? "true" : "false", p->n_checks,
+               count[X2K_CHECK_OK], count[X2K_CHECK_WARN],
+               count[X2K_CHECK_FAIL], count[X2K_CHECK_SKIPPED]);
 
     } else {
         /* TRANSLATORS: headings of the preflight table. */
@@ -761,8 +818,10 @@ tui_batch_main(struct x2k_plan *plan, const struct x2k_cli *cli)
             if (strcmp(r.boot_check, "failed") == 0)
                 print_result(&o, eng);
         }
+        o.run_dir = x2k_engine_run_dir(eng);
+        code = fail(&o, &err, code);
         x2k_engine_free(eng);
-        return fail(&o, &err, code);
+        return code;
     }
     print_result(&o, eng);
     x2k_engine_free(eng);

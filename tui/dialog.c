@@ -68,6 +68,12 @@ tui_dialog_help(struct tui_ctx *ctx, const char *help_id)
 }
 
 void
+tui_dialog_text(struct tui_ctx *ctx, const char *title, const char *text)
+{
+    dialog_open(ctx, TUI_DLG_HELP, title, text, NULL);
+}
+
+void
 tui_dialog_close(struct tui_ctx *ctx)
 {
     free(ctx->dlg.title);
@@ -201,6 +207,13 @@ tui_dialog_key(struct tui_ctx *ctx, int action, int ch)
             return TUI_HANDLED | TUI_REDRAW;
         case TUI_ACT_PAGE_UP:
             ctx->dlg.scroll = ctx->dlg.scroll > 5 ? ctx->dlg.scroll - 5 : 0;
+            return TUI_HANDLED | TUI_REDRAW;
+        case TUI_ACT_HOME:
+            ctx->dlg.scroll = 0;
+            return TUI_HANDLED | TUI_REDRAW;
+        case TUI_ACT_END:
+            /* Clamped to the last page when drawn. */
+            ctx->dlg.scroll = 1 << 20;
             return TUI_HANDLED | TUI_REDRAW;
         default:
             break;

@@ -1,23 +1,68 @@
 /* Program entry: locale, options, then one of the two front ends.
- * `xen2kvm' (a link to this program) implies --batch.  Main thread.
+ * `xen2kvm' (a link to this program) implies --batch.  Run from its
+ * build tree, it finds the translations and the demo there.  Main
+ * thread.
  */
 #include <config.h>
 
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "base/i18n.h"
 #include "frontend.h"
 #include "plan/options.h"
+#include "plan/plan.h"
 #include "version.h"
+
+/* Whether this program runs from the build tree it was built in: its
+ * own directory (/proc/self/exe) is the build's tui/ directory, checked
+ * at run time, so an installed copy never looks there. */
+static bool
+in_build_tree(void)
+{
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    char *slash;
+
+    if (n <= 0)
+        return false;
+    self[n] = '\0';
+    slash = strrchr(self, '/');
+    if (!slash)
+        return false;
+    *slash = '\0';
+    return strcmp(self, X2K_BUILD_TUI_DIR) == 0;
+}
+
+/* Run from the build tree: its translations (tui/locale, built with the
+ * program) and the source tree's demo, unless the environment names
+ * others (X2K_LOCALEDIR, X2K_DEMO_DIR) or they are gone. */
+static const char *
+build_tree_dirs(void)
+{
+    static char demo[PATH_MAX];
+    static const char locale[] = X2K_BUILD_TUI_DIR "/locale";
+
+    if (!in_build_tree())
+        return NULL;
+    /* Without "build/.." in the paths shown. */
+    if (realpath(X2K_SOURCE_DIR "/tui/demo", demo) &&
+        access(demo, R_OK) == 0)
+        x2k_demo_set_dir(demo);
+    return access(locale, R_OK) == 0 ? locale : NULL;
+}
 
 static void
 init_locale(void)
 {
     const char *dir = getenv("X2K_LOCALEDIR");
+    const char *build = build_tree_dirs();
 
     setlocale(LC_ALL, "");
-    bindtextdomain(PACKAGE, dir && *dir ? dir : LOCALEDIR);
+    bindtextdomain(PACKAGE, dir && *dir ? dir : build ? build : LOCALEDIR);
     bind_textdomain_codeset(PACKAGE, "UTF-8");
     textdomain(PACKAGE);
 }

@@ -20,7 +20,9 @@ enum { T_DISKS = 400 };
 static struct tui_widget block = {
     .kind = TUI_W_CHECK,
     .label = N_("Block-device mode (--block-device)") };
-static struct tui_widget *widgets[] = { &block };
+static struct tui_widget b_back = TUI_NAV_BUTTON(TUI_NAV_BACK);
+static struct tui_widget b_next = TUI_NAV_BUTTON(TUI_NAV_NEXT);
+static struct tui_widget *widgets[] = { &block, &b_back, &b_next };
 static struct tui_form form = { widgets, X2K_N_ELEMENTS(widgets), 0 };
 static struct tui_disk *disks;
 static size_t n_disks;
@@ -165,6 +167,7 @@ disks_draw(struct tui_ctx *ctx, int top, int rows)
     block.y = y;
     block.x = 2;
     block.w = w;
+    tui_nav_place(&b_back, &b_next);
     tui_form_draw(&form);
     if (auto_block) {
         tui_put_wrapped(y + 1, 6, w - 4, 2,
@@ -190,11 +193,13 @@ disks_draw(struct tui_ctx *ctx, int top, int rows)
 static int
 disks_key(struct tui_ctx *ctx, int action, int ch)
 {
-    int pressed;
+    int pressed, flags;
 
+    if ((flags = tui_nav_key(&form, &action)))
+        return flags;
     if (action == TUI_ACT_ENTER)
         return TUI_HANDLED | TUI_NEXT;
-    if (action == TUI_ACT_TOGGLE)
+    if (action == TUI_ACT_TOGGLE && form.w[form.focus] == &block)
         auto_block = false;
     (void)ctx;
     return tui_form_key(&form, action, ch, &pressed);
@@ -241,4 +246,5 @@ const struct tui_screen screen_disks = {
     .key = disks_key,
     .leave = disks_leave,
     .event = disks_event,
+    .nav = true,
 };

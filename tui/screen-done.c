@@ -1,6 +1,9 @@
 /* Done screen: the result, warnings, where the new domain and the log
  * are, the next commands (virsh start / console) and the replay command
- * again.  UI thread.
+ * again, in a pane that scrolls, and two buttons: "New migration"
+ * (after asking: the finished run is never repeated by a stray key) and
+ * "Quit".  Esc asks to quit; it never goes back into the Run screen.
+ * UI thread.
  */
 #include <config.h>
 
@@ -8,10 +11,22 @@
 #include <stdio.h>
 
 #include "base/i18n.h"
+#include "base/log.h"
 #include "tui.h"
 
-static struct tui_pane pane;
-static int pane_h = 10;
+enum { B_NEW, B_QUIT };
+
+static struct tui_widget b_new = { .kind = TUI_W_BUTTON, .id = B_NEW,
+                                   .label = N_("New migration") };
+static struct tui_widget b_quit = { .kind = TUI_W_BUTTON, .id = B_QUIT,
+                                    .label = N_("Quit") };
+static struct tui_widget *widgets[] = { &b_new, &b_quit };
+/* Focus on "Quit"; PgUp/PgDn scroll the pane from the buttons. */
+static struct tui_paned pf = {
+    .form = { widgets, X2K_N_ELEMENTS(widgets), 1 },
+    .pane_h = 10,
+    .page_keys = true,
+};
 
 static void
 rebuild(struct tui_ctx *ctx, int w)
@@ -97,9 +112,9 @@ rebuild(struct tui_ctx *ctx, int w)
     x2k_buf_printf(&b, "\n\n%s\n%s\n", _("Replay command:"), cmd);
     text = x2k_buf_steal(&b);
     lines = tui_wrap(text, w - 1, &n);
-    tui_pane_clear(&pane);
+    tui_pane_clear(&pf.pane);
     for (i = 0; i < n; i++)
-        tui_pane_add(&pane, lines[i]);
+        tui_pane_add(&pf.pane, lines[i]);
     tui_lines_free(lines, n);
     free(text);
     free(cmd);
@@ -108,28 +123,89 @@ rebuild(struct tui_ctx *ctx, int w)
 static void
 done_enter(struct tui_ctx *ctx)
 {
+    pf.form.focus = 1;
+    pf.pane_focus = false;
+    pf.pane.top = 0;
     rebuild(ctx, COLS - 4);
 }
 
 static void
 done_draw(struct tui_ctx *ctx, int top, int rows)
 {
+    int x = 2;
+    char *more;
+
     rebuild(ctx, COLS - 4);
-    pane_h = rows - 2;
-    tui_pane_draw(&pane, top, 2, pane_h, COLS - 4, false);
-    tui_put(top + rows - 1, 2, COLS - 4,
-            _("Press Enter to leave the wizard."), false);
+    b_new.y = b_quit.y = top + rows - 1;
+    b_new.x = x;
+    b_new.w = (int)x2k_mbswidth(_(b_new.label)) + 4;
+    b_quit.x = b_new.x + b_new.w + 2;
+    b_quit.w = (int)x2k_mbswidth(_(b_quit.label)) + 4;
+    tui_paned_draw(&pf, top, 2, rows - 2, COLS - 4);
+    /* Say that the pane holds more than fits (the replay command is
+     * often below). */
+    if (pf.pane.n > (size_t)pf.pane_h) {
+        more = x2k_strdup_printf(_("Lines %1$zu-%2$zu of %3$zu: "
+                                   "PgUp/PgDn scroll"),
+                                 pf.pane.top + 1,
+                                 pf.pane.top + (size_t)pf.pane_h,
+                                 pf.pane.n);
+        x = b_quit.x + b_quit.w + 3;
+        attron(tui_attr(TUI_C_DIM));
+        tui_put(top + rows - 1, x, COLS - x - 2, more, false);
+        attroff(tui_attr(TUI_C_DIM));
+        free(more);
+    }
+}
+
+/* "New migration", confirmed: back to the guest list with the same
+ * source; the Summary and the Run screen start afresh. */
+static void
+new_answer(struct tui_ctx *ctx, bool yes)
+{
+    if (!yes)
+        return;
+    x2k_log(X2K_LOG_INFO, "wizard: new migration");
+    ctx->run_rc = -1;
+    tui_wizard_goto(ctx, tui_wizard_index("vm"));
 }
 
 static int
 done_key(struct tui_ctx *ctx, int action, int ch)
 {
-    (void)ch;
-    if (action == TUI_ACT_ENTER) {
+    int pressed, flags;
+
+    if (action == TUI_ACT_BACK) {
+        tui_wizard_ask_quit(ctx);
+        return TUI_HANDLED | TUI_REDRAW;
+    }
+    flags = tui_paned_key(&pf, action);
+    if (flags)
+        return flags;
+    if (pf.pane_focus)
+        return 0;
+    /* Up/Down scroll the text; Left/Right move between the buttons. */
+    if (action == TUI_ACT_UP || action == TUI_ACT_DOWN ||
+        action == TUI_ACT_HOME || action == TUI_ACT_END)
+        return tui_pane_key(&pf.pane, action, pf.pane_h);
+    if (action == TUI_ACT_LEFT || action == TUI_ACT_RIGHT) {
+        pf.form.focus = action == TUI_ACT_LEFT ? 0 : 1;
+        return TUI_HANDLED | TUI_REDRAW;
+    }
+    flags = tui_form_key(&pf.form, action, ch, &pressed);
+    if (pressed == B_QUIT) {
         ctx->exit_code = ctx->run_rc < 0 ? TUI_EXIT_FAILED : ctx->run_rc;
         return TUI_HANDLED | TUI_QUIT;
     }
-    return tui_pane_key(&pane, action, pane_h);
+    if (pressed == B_NEW) {
+        tui_dialog_confirm(ctx, _("New migration"),
+                           _("Start over with another guest (or this one "
+                             "again)? The finished run is kept as it is: "
+                             "its disks, its log and its run directory."),
+                           new_answer);
+        return TUI_HANDLED | TUI_REDRAW;
+    }
+    return flags;
 }
 
 const struct tui_screen screen_done = {

@@ -1,6 +1,6 @@
 /* Run screen: the migration on a worker thread, shown live: the stages
  * with ticks, a bar per disk (percent, bytes, rate, ETA), an overall
- * bar and a scrolling log.  Esc cancels after confirmation; keys stay
+ * bar and a log that wraps and scrolls (L shows all of it).  Esc cancels after confirmation; keys stay
  * answered while the copy runs because the engine only ever queues
  * events.  UI thread (the engine runs on its own thread).
  */
@@ -31,8 +31,60 @@ static struct disk_progress disks[MAX_DISKS];
 static struct disk_progress overall;   /* disk -1 events, if any */
 static size_t n_disks;
 static struct tui_pane log_pane = { .follow = true };
+static struct tui_pane raw_log;    /* the log's lines as they came */
+static int log_w = 75;             /* the width LOG_PANE is wrapped to */
 static bool started, finished, cancelling;
 static int log_h = 5;
+
+/* One line of the run's log: kept whole, shown wrapped. */
+static void
+log_add(const char *line)
+{
+    char **lines;
+    size_t n, i;
+
+    tui_pane_add(&raw_log, line);
+    lines = tui_wrap(line, log_w, &n);
+    for (i = 0; i < n; i++)
+        tui_pane_add(&log_pane, lines[i]);
+    tui_lines_free(lines, n);
+}
+
+/* Wrap the whole log again at width W (the terminal was resized). */
+static void
+log_rewrap(int w)
+{
+    bool follow = log_pane.follow;
+    size_t i;
+
+    log_w = w;
+    tui_pane_clear(&log_pane);
+    for (i = 0; i < raw_log.n; i++) {
+        char **lines;
+        size_t n, k;
+
+        lines = tui_wrap(raw_log.lines[i], log_w, &n);
+        for (k = 0; k < n; k++)
+            tui_pane_add(&log_pane, lines[k]);
+        tui_lines_free(lines, n);
+    }
+    log_pane.follow = follow;
+}
+
+/* The whole log in a scrollable dialog. */
+static void
+show_log(struct tui_ctx *ctx)
+{
+    struct x2k_buf b = { 0 };
+    char *text;
+    size_t i;
+
+    for (i = 0; i < raw_log.n; i++)
+        x2k_buf_printf(&b, "%s%s", i ? "\n" : "", raw_log.lines[i]);
+    text = x2k_buf_steal(&b);
+    tui_dialog_text(ctx, _("The run's log"), text ? text : "");
+    free(text);
+}
 
 /* The engine's thread: events reach the UI through the queue. */
 static int
@@ -57,6 +109,7 @@ run_enter(struct tui_ctx *ctx)
     n_disks = 0;
     memset(&overall, 0, sizeof overall);
     tui_pane_clear(&log_pane);
+    tui_pane_clear(&raw_log);
     log_pane.follow = true;
     started = true;
     finished = false;
@@ -70,7 +123,7 @@ run_enter(struct tui_ctx *ctx)
     ctx->run_error = NULL;
     x2k_engine_free(engine);
     engine = x2k_engine_new(ctx->plan);
-    tui_pane_add(&log_pane, _("Starting the conversion..."));
+    log_add(_("Starting the conversion..."));
     x2k_log(X2K_LOG_INFO, "wizard: run started");
     tui_task_start(T_JOB, job_task, engine);
 }
@@ -171,6 +224,8 @@ run_draw(struct tui_ctx *ctx, int top, int rows)
             : _("Log (Esc cancels):"), false);
     attroff(A_BOLD);
     log_h = top + rows - y;
+    if (w - 1 != log_w)
+        log_rewrap(w - 1);
     tui_pane_draw(&log_pane, y, 2, log_h, w, false);
 }
 
@@ -180,7 +235,7 @@ cancel_answer(struct tui_ctx *ctx, bool yes)
     if (yes && !finished) {
         cancelling = true;
         x2k_engine_cancel(engine);
-        tui_pane_add(&log_pane, _("Cancelling at the next safe point..."));
+        log_add(_("Cancelling at the next safe point..."));
         ctx->dirty = true;
     }
 }
@@ -197,7 +252,10 @@ tui_run_cancel(struct tui_ctx *ctx)
 static int
 run_key(struct tui_ctx *ctx, int action, int ch)
 {
-    (void)ch;
+    if (action == TUI_ACT_NONE && (ch == 'l' || ch == 'L')) {
+        show_log(ctx);
+        return TUI_HANDLED | TUI_REDRAW;
+    }
     if (!finished) {
         if (action == TUI_ACT_BACK) {
             tui_dialog_confirm(ctx, _("Cancel the conversion?"),
@@ -210,7 +268,9 @@ run_key(struct tui_ctx *ctx, int action, int ch)
             return TUI_HANDLED;
         return tui_pane_key(&log_pane, action, log_h);
     }
-    if (action == TUI_ACT_ENTER)
+    /* Finished: Esc too goes on to the result, never back towards a
+     * new run. */
+    if (action == TUI_ACT_ENTER || action == TUI_ACT_BACK)
         return TUI_HANDLED | TUI_NEXT;
     return tui_pane_key(&log_pane, action, log_h);
 }
@@ -268,7 +328,7 @@ run_event(struct tui_ctx *ctx, const struct tui_msg *msg)
             x2k_str_replace(&ctx->run_error, msg->err.msg);
             s = x2k_strdup_printf(_("Error: %1$s"),
                                   msg->err.msg ? msg->err.msg : "?");
-            tui_pane_add(&log_pane, s);
+            log_add(s);
             free(s);
             if (ctx->run_rc != TUI_EXIT_CANCELLED)
                 tui_dialog_message(ctx, _("The conversion failed"),
@@ -281,7 +341,7 @@ run_event(struct tui_ctx *ctx, const struct tui_msg *msg)
     case X2K_EVENT_STAGE_BEGIN:
         if (ev->stage < X2K_N_STAGES)
             stages[ev->stage] = ST_RUNNING;
-        tui_pane_add(&log_pane, x2k_stage_label(ev->stage));
+        log_add(x2k_stage_label(ev->stage));
         break;
     case X2K_EVENT_STAGE_END:
         if (ev->stage < X2K_N_STAGES)
@@ -306,12 +366,12 @@ run_event(struct tui_ctx *ctx, const struct tui_msg *msg)
         break;
     case X2K_EVENT_LOG:
         if (ev->text)
-            tui_pane_add(&log_pane, ev->text);
+            log_add(ev->text);
         break;
     case X2K_EVENT_CONSOLE:
         /* The boot check: the console, live, in the log pane. */
         s = x2k_strdup_printf(_("console: %1$s"), ev->text ? ev->text : "");
-        tui_pane_add(&log_pane, s);
+        log_add(s);
         free(s);
         break;
     case X2K_EVENT_WARNING:
@@ -322,7 +382,7 @@ run_event(struct tui_ctx *ctx, const struct tui_msg *msg)
             x2k_xstrdup(ev->text ? ev->text : "");
         ctx->run_warnings[ctx->n_warnings] = NULL;
         s = x2k_strdup_printf(_("Warning: %1$s"), ev->text ? ev->text : "");
-        tui_pane_add(&log_pane, s);
+        log_add(s);
         free(s);
         break;
     }
@@ -338,6 +398,14 @@ run_leave(struct tui_ctx *ctx, bool forward)
         x2k_engine_cancel(engine);
 }
 
+static const char *
+run_hint(struct tui_ctx *ctx)
+{
+    (void)ctx;
+    /* TRANSLATORS: the key bar: L opens the whole log. */
+    return _("L whole log");
+}
+
 const struct tui_screen screen_run = {
     .id = "run",
     .title = N_("Conversion"),
@@ -346,4 +414,5 @@ const struct tui_screen screen_run = {
     .key = run_key,
     .leave = run_leave,
     .event = run_event,
+    .hint = run_hint,
 };

@@ -41,9 +41,11 @@ static struct tui_widget b_install = { .kind = TUI_W_BUTTON,
                                        .label = N_("Install my key") };
 static struct tui_widget b_test = { .kind = TUI_W_BUTTON, .id = B_TEST,
                                     .label = N_("Test login") };
+static struct tui_widget b_back = TUI_NAV_BUTTON(TUI_NAV_BACK);
+static struct tui_widget b_next = TUI_NAV_BUTTON(TUI_NAV_NEXT);
 static struct tui_widget *widgets[] = {
     &host, &user, &port, &ident, &legacy, &password, &b_keygen, &b_install,
-    &b_test,
+    &b_test, &b_back, &b_next,
 };
 static struct tui_form form = { widgets, X2K_N_ELEMENTS(widgets), 0 };
 static bool loaded;
@@ -139,17 +141,26 @@ store(struct tui_ctx *ctx)
 static void
 ssh_enter(struct tui_ctx *ctx)
 {
-    if (!loaded) {
+    if (!loaded || ctx->ssh_reload) {
+        if (ctx->ssh_reload) {
+            /* What the old URI implied goes; typed fields are redone. */
+            host.text[0] = user.text[0] = port.text[0] = '\0';
+            free(fingerprint);
+            fingerprint = NULL;
+        }
         load(ctx);
         loaded = true;
+        ctx->ssh_reload = false;
     }
     /* Coming back, Enter goes on again (from the first field). */
     form.focus = 0;
     if (ctx->demo) {
         size_t i;
 
-        for (i = 0; i < form.n; i++)
+        /* All but Back and Next, which has the focus. */
+        for (i = 0; i + 2 < form.n; i++)
             tui_widget_disable(widgets[i], NULL);
+        form.focus = form.n - 1;
     }
 }
 
@@ -190,6 +201,7 @@ ssh_draw(struct tui_ctx *ctx, int top, int rows)
     b_keygen.w = b_install.w = b_test.w = 24;
     b_install.x = 2 + 2 + (int)x2k_mbswidth(_(b_keygen.label)) + 4 + 2;
     b_test.x = b_install.x + (int)x2k_mbswidth(_(b_install.label)) + 4 + 2;
+    tui_nav_place(&b_back, &b_next);
     tui_form_draw(&form);
     y += 2;
     if (!ctx->demo && y < top + rows) {
@@ -302,10 +314,17 @@ ssh_key(struct tui_ctx *ctx, int action, int ch)
 {
     int pressed, flags;
 
-    if (ctx->demo)
+    if ((flags = tui_nav_key(&form, &action)))
+        return flags;
+    if (ctx->demo) {
+        /* Only Back and Next: Tab moves between them. */
+        if (action == TUI_ACT_NEXT_FIELD || action == TUI_ACT_PREV_FIELD)
+            return tui_form_key(&form, action, ch, &pressed);
         return 0;
+    }
     if (action == TUI_ACT_ENTER &&
-        widgets[form.focus]->kind != TUI_W_BUTTON) {
+        (widgets[form.focus]->kind != TUI_W_BUTTON ||
+         tui_nav_next_focused(&form))) {
         if (!host.text[0]) {
             tui_set_status(ctx, true, "%s",
                            _("Give the Xen host's name or address."));
@@ -381,8 +400,19 @@ ssh_event(struct tui_ctx *ctx, const struct tui_msg *msg)
             tui_dialog_confirm(ctx, _("Unknown host key"), q, accept_key);
             free(q);
         } else {
-            tui_set_status(ctx, true, "%s", msg->err.msg ? msg->err.msg
-                           : _("Failed."));
+            /* The whole message, wrapped, with its remedy (a changed
+             * host key's ssh-keygen -R, a login's methods): the status
+             * line keeps only its start. */
+            const char *m = msg->err.msg ? msg->err.msg : _("Failed.");
+
+            tui_dialog_message(ctx,
+                               msg->err.code == X2K_ERR_SSH_HOSTKEY
+                               ? _("Host key problem")
+                               : msg->err.code == X2K_ERR_SSH_AUTH
+                               ? _("Login failed")
+                               : msg->err.code == X2K_ERR_SSH_CONNECT
+                               ? _("Cannot connect") : _("SSH failed"), m);
+            tui_set_status(ctx, true, "%s", m);
         }
         free(msg->result);
         return TUI_REDRAW;
@@ -422,4 +452,5 @@ const struct tui_screen screen_ssh = {
     .leave = ssh_leave,
     .event = ssh_event,
     .typing = ssh_typing,
+    .nav = true,
 };

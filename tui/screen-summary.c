@@ -26,9 +26,10 @@ static struct tui_widget b_save = { .kind = TUI_W_BUTTON, .id = B_SAVE,
                                     .label = N_("Save") };
 static struct tui_widget b_start = { .kind = TUI_W_BUTTON, .id = B_START,
                                      .label = N_("Start the conversion") };
+static struct tui_widget b_back = TUI_NAV_BUTTON(TUI_NAV_BACK);
 /* The boot check's box (boot.c) above the command's field. */
 static struct tui_widget *widgets[] = { &tui_boot_widget, &path, &b_save,
-                                        &b_start };
+                                        &b_start, &b_back };
 /* Focus on "Start the conversion"; PgUp/PgDn scroll from the form. */
 static struct tui_paned pf = {
     .form = { widgets, X2K_N_ELEMENTS(widgets), 3 },
@@ -39,6 +40,77 @@ static int pane_w = 76;
 static char *invalid;           /* why the plan cannot run, or NULL */
 static char *checks_text;       /* preflight results, wrapped later */
 static bool checks_failed;
+
+/* The sections of the choices, and which option lines (by the name
+ * before ':' in x2k_plan_dump) each one takes; the rest go to the last,
+ * Options. */
+static const struct {
+    const char *title;
+    const char *const keys[20];
+} sections[] = {
+    { N_("Source"), { "mode", "uri", "vm-name", "demo", "input",
+                      "shutdown-source", "shutdown-timeout", "force-off",
+                      "ssh-host", "ssh-user", "ssh-port", "identity",
+                      "password-file", "known-hosts", "accept-host-key",
+                      "legacy-ssh", "io-timeout", NULL } },
+    { N_("Disks"), { "block-device", "format", "allocation", "verify",
+                     "parallel", NULL } },
+    { N_("Target"), { "output", "target-uri", "pool", "output-dir",
+                      "new-name", "new-uuid", "start", NULL } },
+    { N_("Network"), { "bridge", "network", NULL } },
+    { N_("Hardware"), { "vcpus", "memory", "disk-bus", "nic-model",
+                        NULL } },
+    { N_("Options"), { NULL } },
+};
+
+/* Which section the dump line LINE ("key: value") belongs to. */
+static size_t
+section_of(const char *line)
+{
+    size_t len = strcspn(line, ":"), i, k;
+
+    for (i = 0; i + 1 < X2K_N_ELEMENTS(sections); i++) {
+        for (k = 0; sections[i].keys[k]; k++) {
+            if (strlen(sections[i].keys[k]) == len &&
+                strncmp(sections[i].keys[k], line, len) == 0)
+                return i;
+        }
+    }
+    return X2K_N_ELEMENTS(sections) - 1;
+}
+
+/* DUMP's "key: value" lines under section titles, without the unset
+ * ("-") ones and the replay line (shown first already). */
+static void
+put_sections(struct x2k_buf *b, const char *dump)
+{
+    size_t i;
+
+    for (i = 0; i < X2K_N_ELEMENTS(sections); i++) {
+        const char *s = dump;
+        bool title = false;
+
+        while (s && *s) {
+            const char *nl = strchr(s, '\n');
+            size_t n = nl ? (size_t)(nl - s) : strlen(s);
+            char *line = x2k_xstrndup(s, n);
+
+            s = nl ? nl + 1 : NULL;
+            if (!*line || strncmp(line, "replay:", 7) == 0 ||
+                (n >= 3 && strcmp(line + n - 3, ": -") == 0) ||
+                section_of(line) != i) {
+                free(line);
+                continue;
+            }
+            if (!title) {
+                x2k_buf_printf(b, "\n[%s]\n", _(sections[i].title));
+                title = true;
+            }
+            x2k_buf_printf(b, "  %s\n", line);
+            free(line);
+        }
+    }
+}
 
 /* Rebuild the pane's text for the current plan at width W. */
 static void
@@ -58,7 +130,7 @@ rebuild(struct tui_ctx *ctx, int w)
     x2k_buf_puts(&b, checks_text ? checks_text : _("(running...)"));
     x2k_buf_printf(&b, "\n\n%s\n", _("Choices (Tab to here, then arrows "
                                       "and PgUp/PgDn scroll):"));
-    x2k_buf_puts(&b, dump);
+    put_sections(&b, dump);
     text = x2k_buf_steal(&b);
     lines = tui_wrap(text, w - 1, &n);
     tui_pane_clear(&pf.pane);
@@ -133,7 +205,23 @@ summary_draw(struct tui_ctx *ctx, int top, int rows)
     b_save.w = w / 4;
     b_start.x = b_save.x + (int)x2k_mbswidth(_(b_save.label)) + 6;
     b_start.w = COLS - b_start.x - 2;
+    tui_nav_place(&b_back, NULL);
+    /* Start is dimmed while the plan cannot run; the reason is on the
+     * row below it (Enter on it says the same in a dialog). */
+    if (invalid || checks_failed)
+        tui_widget_disable(&b_start, NULL);
+    else
+        tui_widget_enable(&b_start);
     tui_paned_draw(&pf, top, 2, rows - 4, w);
+    if (b_start.disabled) {
+        attron(tui_attr(TUI_C_FAIL));
+        tui_put(b_back.y, 2, b_back.x - 4,
+                invalid ? _("Start is disabled: the plan is not complete "
+                            "(see the status line).")
+                : _("Start is disabled: a preflight check FAILed (see "
+                    "above)."), false);
+        attroff(tui_attr(TUI_C_FAIL));
+    }
 }
 
 /* Write the command to the file named in the field, mode 0600. */
@@ -174,11 +262,21 @@ summary_key(struct tui_ctx *ctx, int action, int ch)
         pressed = B_START;
         flags = TUI_HANDLED;
     } else {
+        if ((flags = tui_nav_key(&pf.form, &action)))
+            return flags;
         if (action == TUI_ACT_ENTER && pf.form.w[pf.form.focus] == &path) {
             save(ctx);
             return TUI_HANDLED | TUI_REDRAW;
         }
-        flags = tui_form_key(&pf.form, action, ch, &pressed);
+        /* A dimmed Start still answers Enter: with the reason, never by
+         * going on. */
+        if (action == TUI_ACT_ENTER &&
+            pf.form.w[pf.form.focus] == &b_start) {
+            pressed = B_START;
+            flags = TUI_HANDLED;
+        } else {
+            flags = tui_form_key(&pf.form, action, ch, &pressed);
+        }
         if (tui_boot_widget_apply(ctx)) {
             /* The replay command shows the choice at once. */
             rebuild(ctx, pane_w);
@@ -240,4 +338,5 @@ const struct tui_screen screen_summary = {
     .key = summary_key,
     .event = summary_event,
     .typing = summary_typing,
+    .nav = true,
 };

@@ -51,6 +51,16 @@ static struct tui_widget engine = { .kind = TUI_W_CHOICE,
 static struct tui_widget verify = { .kind = TUI_W_CHECK,
                                     .label = N_("Verify the copies "
                                                 "(checksums)") };
+static struct tui_widget fixes = { .kind = TUI_W_CHECK,
+                                   .label = N_("Fix the guest OS") };
+static struct tui_widget start = { .kind = TUI_W_CHECK,
+                                   .label = N_("Start after define") };
+static struct tui_widget uuid = { .kind = TUI_W_CHECK,
+                                  .label = N_("New UUID") };
+static const char *const parallels[] = { "1", "2", "3", "4" };
+static struct tui_widget par = { .kind = TUI_W_CHOICE,
+                                 .label = N_("Parallel copies:"),
+                                 .options = parallels, .n_options = 4 };
 static struct tui_widget nicf[MAX_NIC_FIELDS];
 static char *nic_src[MAX_NIC_FIELDS];  /* whole keys, never truncated */
 static char *nic_label[MAX_NIC_FIELDS];
@@ -58,9 +68,30 @@ static size_t n_nicf;
 static char *nics_vm;           /* the guest NIC_SRC belong to */
 static struct tui_widget *base[] = {
     &output, &turi, &pool, &netkind, &net, &format, &alloc, &newname,
-    &engine, &verify,
+    &engine, &verify, &par, &fixes, &start, &uuid,
 };
-static struct tui_widget *widgets[X2K_N_ELEMENTS(base) + MAX_NIC_FIELDS];
+
+/* Widgets drawn on the row of the one before them (after it). */
+static bool
+inline_widget(const struct tui_widget *w)
+{
+    return w == &par || w == &start || w == &uuid;
+}
+
+/* The columns a check box or choice takes as drawn. */
+static int
+widget_cols(const struct tui_widget *w)
+{
+    int n = (int)x2k_mbswidth(_(w->label)) + 4;
+
+    if (w->kind == TUI_W_CHOICE && w->n_options)
+        n += (int)x2k_mbswidth(_(w->options[w->sel])) + 1;
+    return n;
+}
+static struct tui_widget b_back = TUI_NAV_BUTTON(TUI_NAV_BACK);
+static struct tui_widget b_next = TUI_NAV_BUTTON(TUI_NAV_NEXT);
+static struct tui_widget *widgets[X2K_N_ELEMENTS(base) + MAX_NIC_FIELDS +
+                                  2];
 static struct tui_form form = { widgets, X2K_N_ELEMENTS(base), 0 };
 
 /* The form's widgets: the base ones with the per-NIC fields after the
@@ -77,6 +108,8 @@ build_form(void)
                 widgets[n++] = &nicf[k];
         }
     }
+    widgets[n++] = &b_back;
+    widgets[n++] = &b_next;
     form.n = n;
     if (form.focus >= n)
         form.focus = 0;
@@ -109,6 +142,11 @@ load(struct tui_ctx *ctx)
     tui_field_set(&newname, p->new_name);
     engine.sel = p->engine == X2K_ENGINE_VIRT_V2V;
     verify.on = p->verify;
+    par.sel = p->parallel >= 1 && (size_t)p->parallel <= par.n_options
+        ? (size_t)p->parallel - 1 : 0;
+    fixes.on = !p->no_guest_fixes;
+    start.on = p->start;
+    uuid.on = p->new_uuid;
 }
 
 static int
@@ -248,6 +286,10 @@ target_leave(struct tui_ctx *ctx, bool forward)
     x2k_str_replace(&p->new_name, newname.text[0] ? newname.text : NULL);
     p->engine = engine.sel ? X2K_ENGINE_VIRT_V2V : X2K_ENGINE_BUILTIN;
     p->verify = verify.on;
+    p->parallel = (int)par.sel + 1;
+    p->no_guest_fixes = !fixes.on;
+    p->start = start.on;
+    p->new_uuid = uuid.on;
 }
 
 static void
@@ -256,7 +298,15 @@ target_draw(struct tui_ctx *ctx, int top, int rows)
     int w = COLS - 4, y = top;
     size_t i;
 
-    for (i = 0; i < form.n; i++) {
+    for (i = 0; i + 2 < form.n; i++) {
+        if (i > 0 && inline_widget(widgets[i])) {
+            const struct tui_widget *prev = widgets[i - 1];
+
+            widgets[i]->x = prev->x + widget_cols(prev) + 3;
+            widgets[i]->w = 2 + w - widgets[i]->x;
+            widgets[i]->y = prev->y;
+            continue;
+        }
         widgets[i]->x = 2;
         widgets[i]->w = w;
         widgets[i]->y = y++;
@@ -287,15 +337,18 @@ target_draw(struct tui_ctx *ctx, int top, int rows)
         tui_put_wrapped(y + 1, 2, w, top + rows - y - 1,
                         _("Space or arrows change a choice. An empty "
                           "new name keeps the guest's name."));
+    tui_nav_place(&b_back, &b_next);
     tui_form_draw(&form);
 }
 
 static int
 target_key(struct tui_ctx *ctx, int action, int ch)
 {
-    int pressed;
+    int pressed, flags;
 
     (void)ctx;
+    if ((flags = tui_nav_key(&form, &action)))
+        return flags;
     if (action == TUI_ACT_ENTER)
         return TUI_HANDLED | TUI_NEXT;
     return tui_form_key(&form, action, ch, &pressed);
@@ -367,4 +420,5 @@ const struct tui_screen screen_target = {
     .leave = target_leave,
     .event = target_event,
     .typing = target_typing,
+    .nav = true,
 };

@@ -11,6 +11,7 @@
 
 #include "backend.h"
 #include "base/i18n.h"
+#include "plan/uri.h"
 #include "tui.h"
 
 enum { B_LIST, B_XML };
@@ -22,7 +23,11 @@ static struct tui_widget b_list = { .kind = TUI_W_BUTTON, .id = B_LIST,
                                     .label = N_("Test (list --all)") };
 static struct tui_widget b_xml = { .kind = TUI_W_BUTTON, .id = B_XML,
                                    .label = N_("Show dumpxml") };
-static struct tui_widget *widgets[] = { &uri, &b_list, &b_xml };
+static struct tui_widget b_back = TUI_NAV_BUTTON(TUI_NAV_BACK);
+static struct tui_widget b_next = TUI_NAV_BUTTON(TUI_NAV_NEXT);
+static struct tui_widget *widgets[] = {
+    &uri, &b_list, &b_xml, &b_back, &b_next,
+};
 static struct tui_paned pf = {
     .form = { widgets, X2K_N_ELEMENTS(widgets), 0 },
     .pane_h = 10,
@@ -56,10 +61,41 @@ uri_enter(struct tui_ctx *ctx)
                                    "over SSH (xl mode)."));
 }
 
+/* The SSH host and port a plan logs in to with URI TEXT (NULL: none). */
+static char *
+ssh_target(const struct x2k_plan *p, const char *text)
+{
+    struct x2k_uri *u = text ? x2k_uri_parse(text, NULL) : NULL;
+    const char *h = p->ssh_host ? p->ssh_host : u ? u->host : NULL;
+    int port = p->ssh_port > 0 ? p->ssh_port : u && u->port ? u->port : 22;
+    char *s = h ? x2k_strdup_printf("%s:%d", h, port) : NULL;
+
+    x2k_uri_free(u);
+    return s;
+}
+
 static void
 uri_leave(struct tui_ctx *ctx, bool forward)
 {
+    struct x2k_plan *p = ctx->plan;
+
     (void)forward;
+    if (!ctx->demo && !x2k_str_equal(p->uri, uri.text[0] ? uri.text
+                                                          : NULL)) {
+        char *before = ssh_target(p, p->uri);
+        char *after = ssh_target(p, uri.text[0] ? uri.text : NULL);
+
+        /* Another host: the host key accepted for the old one is not
+         * its key (the replay command must not carry it), and the SSH
+         * screen shows the new URI's user, host and port. */
+        if (!x2k_str_equal(before, after)) {
+            free(p->accept_host_key);
+            p->accept_host_key = NULL;
+            ctx->ssh_reload = true;
+        }
+        free(before);
+        free(after);
+    }
     if (!ctx->demo) {
         x2k_str_replace(&ctx->plan->uri, uri.text[0] ? uri.text : NULL);
         /* ssh://USER@HOST: a Xen host without libvirtd, read with its
@@ -93,6 +129,7 @@ uri_draw(struct tui_ctx *ctx, int top, int rows)
     attron(A_BOLD);
     tui_draw_hline(y - 1, 2, w);
     attroff(A_BOLD);
+    tui_nav_place(&b_back, &b_next);
     tui_paned_draw(&pf, y, 2, top + rows - y, w);
     (void)ctx;
 }
@@ -156,8 +193,11 @@ uri_key(struct tui_ctx *ctx, int action, int ch)
     /* Enter in the pane is the wizard's: it goes on. */
     if (flags || pf.pane_focus)
         return flags;
+    if ((flags = tui_nav_key(&pf.form, &action)))
+        return flags;
     if (action == TUI_ACT_ENTER &&
-        widgets[pf.form.focus]->kind != TUI_W_BUTTON) {
+        (widgets[pf.form.focus]->kind != TUI_W_BUTTON ||
+         tui_nav_next_focused(&pf.form))) {
         if (!uri.text[0]) {
             tui_set_status(ctx, true, "%s", _("Give a libvirt URI."));
             return TUI_HANDLED | TUI_REDRAW;
@@ -267,4 +307,5 @@ const struct tui_screen screen_uri = {
     .leave = uri_leave,
     .event = uri_event,
     .typing = uri_typing,
+    .nav = true,
 };

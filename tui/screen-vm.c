@@ -19,11 +19,37 @@ static struct tui_widget list = { .kind = TUI_W_LIST, .filterable = true,
                                   .label = N_("Guests (type to filter)") };
 static struct tui_widget name = { .kind = TUI_W_FIELD,
                                   .label = N_("Guest name:") };
-static struct tui_widget *widgets[] = { &list, &name };
+static struct tui_widget b_back = TUI_NAV_BUTTON(TUI_NAV_BACK);
+static struct tui_widget b_next = TUI_NAV_BUTTON(TUI_NAV_NEXT);
+static struct tui_widget *widgets[] = { &list, &name, &b_back, &b_next };
 static struct tui_form form = { widgets, X2K_N_ELEMENTS(widgets), 0 };
 static char *list_error;
 static bool busy;
 static double shutdown_start;
+
+/* The width of the name column: the longest name, 12 to 32. */
+static int name_w = 24;
+
+/* One row of the guest list: name, state, PV/HVM, vCPUs, memory, the
+ * number and total size of the disks (columns as in the header). */
+static char *
+vm_row(const struct tui_vm *v)
+{
+    char mem[32], size[32], *disks, *row;
+
+    if (!v->info)
+        return x2k_strdup_printf("%-*s %-10s", name_w, v->name, v->state);
+    x2k_format_bytes(v->memory_kib * 1024, mem, sizeof mem);
+    if (v->sized)
+        x2k_format_bytes(v->disk_bytes, size, sizeof size);
+    disks = x2k_strdup_printf("%zu, %s", v->n_disks,
+                              v->sized ? size : "?");
+    row = x2k_strdup_printf("%-*s %-10s %-4s %5u %10s  %s", name_w,
+                            v->name, v->state, v->pv ? "PV" : "HVM",
+                            v->vcpus, mem, disks);
+    free(disks);
+    return row;
+}
 
 static void
 fill_rows(struct tui_ctx *ctx)
@@ -32,10 +58,16 @@ fill_rows(struct tui_ctx *ctx)
     char **keys = x2k_xcalloc(ctx->n_vms + 1, sizeof *keys);
     size_t i;
 
+    name_w = 12;
+    for (i = 0; i < ctx->n_vms; i++) {
+        int l = (int)x2k_mbswidth(ctx->vms[i].name);
+
+        if (l > name_w)
+            name_w = l > 32 ? 32 : l;
+    }
     for (i = 0; i < ctx->n_vms; i++) {
         keys[i] = x2k_xstrdup(ctx->vms[i].name);
-        rows[i] = x2k_strdup_printf("%-32s %s", ctx->vms[i].name,
-                                    ctx->vms[i].state);
+        rows[i] = vm_row(&ctx->vms[i]);
         if (x2k_str_equal(ctx->vms[i].name, ctx->plan->vm_name))
             list.sel = i;
     }
@@ -92,7 +124,9 @@ chosen(struct tui_ctx *ctx, const struct tui_vm **vm)
     long i = ctx->vms_loaded ? tui_list_selected(&list) : -1;
 
     *vm = NULL;
-    if (form.focus == 0 && i >= 0 && (size_t)i < ctx->n_vms) {
+    /* The list's guest unless the name field has the focus (the list
+     * or the Next button: the one selected). */
+    if (form.focus != 1 && i >= 0 && (size_t)i < ctx->n_vms) {
         *vm = &ctx->vms[i];
         return ctx->vms[i].name;
     }
@@ -112,10 +146,51 @@ vm_leave(struct tui_ctx *ctx, bool forward)
     }
 }
 
+/* S padded with spaces to COLS display columns (or, with RIGHT,
+ * right-aligned in them) onto B. */
+static void
+pad(struct x2k_buf *b, const char *s, int cols, bool right)
+{
+    int n = cols - (int)x2k_mbswidth(s);
+
+    if (!right)
+        x2k_buf_puts(b, s);
+    for (; n > 0; n--)
+        x2k_buf_puts(b, " ");
+    if (right)
+        x2k_buf_puts(b, s);
+}
+
+/* The column titles for the rows of vm_row. */
+static char *
+vm_header(void)
+{
+    struct x2k_buf b = { 0 };
+
+    pad(&b, _("Name"), name_w, false);
+    x2k_buf_puts(&b, " ");
+    pad(&b, _("State"), 10, false);
+    x2k_buf_puts(&b, " ");
+    pad(&b, _("Type"), 4, false);
+    x2k_buf_puts(&b, " ");
+    /* TRANSLATORS: column titles of the guest list; keep them short. */
+    pad(&b, _("vCPUs"), 5, true);
+    x2k_buf_puts(&b, " ");
+    pad(&b, _("Memory"), 10, true);
+    x2k_buf_puts(&b, "  ");
+    x2k_buf_puts(&b, _("Disks, size"));
+    return x2k_buf_steal(&b);
+}
+
 static void
 vm_draw(struct tui_ctx *ctx, int top, int rows)
 {
+    static char *header;
     int w = COLS - 4, y = top;
+
+    free(header);
+    header = ctx->vms_loaded ? vm_header() : NULL;
+    list.header = header;
 
     list.y = y;
     list.x = 2;
@@ -152,12 +227,11 @@ vm_draw(struct tui_ctx *ctx, int top, int rows)
         free(s);
         ctx->tick = true;       /* keep the indicator moving */
     }
-    if (ctx->vms_loaded)
-        tui_form_draw(&form);
-    else {
+    tui_nav_place(&b_back, &b_next);
+    /* Without a list, the name field (or Back / Next) has the focus. */
+    if (!ctx->vms_loaded && form.focus == 0)
         form.focus = 1;
-        tui_form_draw(&form);
-    }
+    tui_form_draw(&form);
 }
 
 struct shutdown_arg {
@@ -204,8 +278,10 @@ shutdown_answer(struct tui_ctx *ctx, bool yes)
 static int
 vm_key(struct tui_ctx *ctx, int action, int ch)
 {
-    int pressed;
+    int pressed, flags;
 
+    if ((flags = tui_nav_key(&form, &action)))
+        return flags;
     if (action == TUI_ACT_ENTER) {
         const struct tui_vm *vm;
         const char *n = chosen(ctx, &vm);
@@ -235,8 +311,13 @@ vm_key(struct tui_ctx *ctx, int action, int ch)
         return TUI_HANDLED | TUI_NEXT;
     }
     if (!ctx->vms_loaded && (action == TUI_ACT_NEXT_FIELD ||
-                             action == TUI_ACT_PREV_FIELD))
-        return TUI_HANDLED;
+                             action == TUI_ACT_PREV_FIELD)) {
+        /* No list to focus: between the name, Back and Next. */
+        flags = tui_form_key(&form, action, ch, &pressed);
+        if (form.focus == 0)
+            flags = tui_form_key(&form, action, ch, &pressed);
+        return flags;
+    }
     return tui_form_key(&form, action, ch, &pressed);
 }
 
@@ -314,5 +395,6 @@ const struct tui_screen screen_vm = {
     .leave = vm_leave,
     .event = vm_event,
     .typing = vm_typing,
+    .nav = true,
     .hint = vm_hint,
 };

@@ -42,6 +42,9 @@ struct tui_screen {
     const char *(*hint)(struct tui_ctx *ctx);
     /* Whether the focused widget takes typed text (q, ? are text). */
     bool (*typing)(struct tui_ctx *ctx);
+    /* A form screen with Back / Next buttons on the row above the
+     * status line (the screen gets one row fewer). */
+    bool nav;
 };
 
 extern const struct tui_screen screen_welcome;
@@ -129,6 +132,9 @@ struct tui_ctx {
     struct tui_vm *vms;
     size_t n_vms;
     bool vms_loaded;
+    /* The URI changed its host: the SSH screen reads its fields from
+     * it again. */
+    bool ssh_reload;
     /* The run's outcome, for the Done screen. */
     int run_rc;                 /* -1 not run, 0 ok, else TUI_EXIT_* */
     char *run_error;
@@ -166,6 +172,8 @@ bool tui_screen_typing(struct tui_ctx *ctx);
 /* Go to screen INDEX (leave/enter hooks run). */
 void tui_wizard_goto(struct tui_ctx *ctx, size_t index);
 size_t tui_wizard_index(const char *id);
+/* Ask whether to quit (and cancel a running conversion). */
+void tui_wizard_ask_quit(struct tui_ctx *ctx);
 
 void tui_set_status(struct tui_ctx *ctx, bool error, const char *fmt, ...)
     X2K_PRINTF(3, 4);
@@ -175,6 +183,9 @@ void tui_dialog_message(struct tui_ctx *ctx, const char *title,
 void tui_dialog_confirm(struct tui_ctx *ctx, const char *title,
                         const char *text, tui_dialog_fn fn);
 void tui_dialog_help(struct tui_ctx *ctx, const char *help_id);
+/* A long text (a log) in the help viewer: it wraps and scrolls. */
+void tui_dialog_text(struct tui_ctx *ctx, const char *title,
+                     const char *text);
 void tui_dialog_close(struct tui_ctx *ctx);
 void tui_dialog_draw(struct tui_ctx *ctx);
 /* Feed a key to the open dialog; returns TUI_* flags. */
@@ -257,6 +268,8 @@ struct tui_widget {
     size_t top;
     char filter[64];
     bool filterable;
+    const char *header;         /* column titles under the label, lined
+                                   up with the rows; borrowed, or NULL */
     /* Placement, set by the screen before drawing. */
     int y, x, w, h;
 };
@@ -288,6 +301,22 @@ long tui_list_selected(const struct tui_widget *w);
 bool tui_list_visible(const struct tui_widget *w, size_t i);
 void tui_widget_disable(struct tui_widget *w, const char *reason);
 void tui_widget_enable(struct tui_widget *w);
+
+/* The Back / Next buttons of a form screen, as nmtui and dialog have:
+ * widgets of the screen's form (after its own), placed by
+ * tui_nav_place at the right of the row above the status line.  NEXT
+ * may be NULL (the Summary's Start goes on). */
+enum { TUI_NAV_BACK = 900, TUI_NAV_NEXT = 901 };
+#define TUI_NAV_BUTTON(ID) { .kind = TUI_W_BUTTON, .id = (ID) }
+void tui_nav_place(struct tui_widget *back, struct tui_widget *next);
+/* Enter or Space on a focused nav button: TUI_HANDLED | TUI_BACK for
+ * Back (the focus moves on to Next, so that Enter goes on when the
+ * screen is shown again); for Next, *ACTION becomes TUI_ACT_ENTER (the
+ * screen's own Enter checks run) and 0 is returned, as for any other
+ * key. */
+int tui_nav_key(struct tui_form *f, int *action);
+/* Whether the focused widget is the Next button. */
+bool tui_nav_next_focused(const struct tui_form *f);
 
 /* A scrollable text pane (log, dumpxml). */
 struct tui_pane {

@@ -278,6 +278,14 @@ draw_list(const struct tui_widget *w, bool focus)
         y++;
         h--;
     }
+    if (w->header && h > 1) {
+        attron(A_UNDERLINE);
+        mvhline(y, w->x, ' ', w->w);
+        tui_put(y, w->x + 2, w->w - 2, w->header, false);
+        attroff(A_UNDERLINE);
+        y++;
+        h--;
+    }
     if (h <= 0)
         return;
     for (i = 0; i < w->n_rows; i++) {
@@ -530,6 +538,62 @@ tui_form_key(struct tui_form *f, int action, int ch, int *pressed)
         return TUI_HANDLED | TUI_REDRAW;
     }
     return 0;
+}
+
+/* ---- Back / Next ------------------------------------------------- */
+
+static const char *const nav_labels[] = { N_("< Back"), N_("Next >") };
+
+void
+tui_nav_place(struct tui_widget *back, struct tui_widget *next)
+{
+    int y = LINES - 3, x;
+
+    back->label = nav_labels[0];
+    back->w = (int)x2k_mbswidth(_(back->label)) + 4;
+    x = COLS - 2 - back->w;
+    if (next) {
+        next->label = nav_labels[1];
+        next->w = (int)x2k_mbswidth(_(next->label)) + 4;
+        x -= next->w + 2;
+        next->y = y;
+        next->x = x + back->w + 2;
+    }
+    back->y = y;
+    back->x = x;
+}
+
+int
+tui_nav_key(struct tui_form *f, int *action)
+{
+    const struct tui_widget *w;
+
+    if (f->focus >= f->n)
+        return 0;
+    w = f->w[f->focus];
+    if (w->kind != TUI_W_BUTTON || w->disabled ||
+        (*action != TUI_ACT_ENTER && *action != TUI_ACT_TOGGLE))
+        return 0;
+    if (w->id == TUI_NAV_BACK) {
+        /* Coming back to this screen, Enter goes on again: the focus
+         * moves to Next (or, without one, to the button before). */
+        if (f->focus + 1 < f->n &&
+            f->w[f->focus + 1]->id == TUI_NAV_NEXT)
+            f->focus++;
+        else if (f->focus > 0)
+            f->focus--;
+        return TUI_HANDLED | TUI_BACK;
+    }
+    if (w->id == TUI_NAV_NEXT)
+        *action = TUI_ACT_ENTER;
+    return 0;
+}
+
+bool
+tui_nav_next_focused(const struct tui_form *f)
+{
+    return f->focus < f->n && f->w[f->focus]->kind == TUI_W_BUTTON &&
+        f->w[f->focus]->id == TUI_NAV_NEXT;
 }
 
 /* ---- Panes ------------------------------------------------------- */

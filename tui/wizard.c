@@ -100,8 +100,11 @@ draw_keybar(struct tui_ctx *ctx, bool typing)
     items[n++].label = _("Field");
     items[n].key = "Enter";
     items[n++].label = ctx->cur + 1 < N_SCREENS ? _("Next") : _("Finish");
-    items[n].key = "Esc";
-    items[n++].label = _("Back");
+    /* On Done, Esc only asks to quit, as F10 does: no "Back". */
+    if (ctx->cur + 1 < N_SCREENS) {
+        items[n].key = "Esc";
+        items[n++].label = _("Back");
+    }
     items[n].key = typing ? "F10/^X" : "F10/q";
     items[n++].label = _("Quit");
     move(LINES - 1, 0);
@@ -147,6 +150,13 @@ draw_frame(struct tui_ctx *ctx)
 /* Whether the current screen has a text field focused. */
 static bool typing_now;
 
+/* Whether the current screen has the Back / Next row. */
+static bool
+s_nav(const struct tui_ctx *ctx)
+{
+    return screens[ctx->cur]->nav;
+}
+
 static void
 draw(struct tui_ctx *ctx)
 {
@@ -163,7 +173,7 @@ draw(struct tui_ctx *ctx)
     draw_frame(ctx);
     draw_keybar(ctx, typing_now);
     /* The screen draws last so its cursor placement wins. */
-    screens[ctx->cur]->draw(ctx, 2, LINES - 4);
+    screens[ctx->cur]->draw(ctx, 2, LINES - 4 - (s_nav(ctx) ? 1 : 0));
     if (ctx->dlg.kind != TUI_DLG_NONE)
         tui_dialog_draw(ctx);
     refresh();
@@ -188,8 +198,8 @@ quit_answer(struct tui_ctx *ctx, bool yes)
     }
 }
 
-static void
-ask_quit(struct tui_ctx *ctx)
+void
+tui_wizard_ask_quit(struct tui_ctx *ctx)
 {
     tui_dialog_confirm(ctx, _("Quit"),
                        ctx->running
@@ -209,7 +219,7 @@ static void
 handle_signal(struct tui_ctx *ctx, int sig)
 {
     if (sig == SIGINT && ctx->running && !ctx->stop_signal) {
-        ask_quit(ctx);
+        tui_wizard_ask_quit(ctx);
         return;
     }
     x2k_log(X2K_LOG_INFO, "wizard: signal %d%s", sig,
@@ -236,7 +246,7 @@ apply(struct tui_ctx *ctx, int flags)
         if (ctx->cur > 0)
             tui_wizard_goto(ctx, ctx->cur - 1);
         else
-            ask_quit(ctx);
+            tui_wizard_ask_quit(ctx);
     }
 }
 
@@ -276,7 +286,7 @@ handle_key(struct tui_ctx *ctx, int ch, bool is_code)
         break;
     }
     case TUI_ACT_QUIT:
-        ask_quit(ctx);
+        tui_wizard_ask_quit(ctx);
         break;
     case TUI_ACT_BACK:
         apply(ctx, TUI_BACK);

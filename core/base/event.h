@@ -41,7 +41,7 @@ enum x2k_event_kind {
 };
 
 /* STAGE_END status of a stage that had nothing to do (the boot check
- * without --boot-check). */
+ * without --boot-check, the guest fixes with --no-guest-fixes). */
 #define X2K_STAGE_SKIPPED 1
 
 struct x2k_event {

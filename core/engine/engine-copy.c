@@ -279,6 +279,21 @@ copy_group(struct x2k_engine *eng, bool byte_copy, struct x2k_error *err)
         x2k_transfer_result_clear(&d->res);
         d->res = res[i];
         d->seconds = x2k_now() - t0;
+        /* Only a disk whose copy ended is reported as copied; a
+         * cancelled or failed one says so (and whether it resumes). */
+        if (d->res.error.code != X2K_ERR_NONE) {
+            x2k_report_log(&eng->reporter,
+                           "not copied %s -> %s: %llu of %llu bytes "
+                           "(%s)%s", d->source, d->label,
+                           (unsigned long long)(d->res.resumed_from +
+                                                d->res.bytes_copied),
+                           (unsigned long long)d->res.size,
+                           d->res.error.code == X2K_ERR_CANCELLED
+                           ? "cancelled" : "failed",
+                           d->res.partial_kept
+                           ? ", kept for a resume" : "");
+            continue;
+        }
         x2k_report_log(&eng->reporter,
                        "copied %s -> %s: %llu bytes, %llu data bytes "
                        "(%s%s%s)", d->source, d->label,

@@ -531,6 +531,9 @@ x2k_engine_run(struct x2k_engine *eng, bool only_preflight, x2k_event_fn fn,
             x2k_error_set(&local, X2K_ERR_INTERNAL,
                           "stage %s failed without an error",
                           x2k_stage_id(eng->stage));
+        /* A stage that had nothing to do ends as skipped, not done. */
+        if (rc == 0 && s == X2K_STAGE_FIX_GUEST && eng->guest_skipped)
+            rc = X2K_STAGE_SKIPPED;
         x2k_report_stage_end(&eng->reporter, eng->stage, rc,
                              eng->stage_secs[s]);
         if (rc == X2K_STAGE_SKIPPED)

@@ -621,12 +621,22 @@ x2k_plan_validate(const struct x2k_plan *plan, struct x2k_error *err)
     return 0;
 }
 
+static const char *demo_dir_given;
+
+void
+x2k_demo_set_dir(const char *dir)
+{
+    demo_dir_given = dir;
+}
+
 const char *
 x2k_demo_dir(void)
 {
     const char *d = getenv("X2K_DEMO_DIR");
 
-    return d && *d ? d : DEMODIR;
+    if (d && *d)
+        return d;
+    return demo_dir_given ? demo_dir_given : DEMODIR;
 }
 
 char *

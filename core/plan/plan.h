@@ -221,8 +221,12 @@ int x2k_plan_validate(const struct x2k_plan *plan, struct x2k_error *err)
 /* The source URI to open: the plan's, or the demo host's. */
 char *x2k_plan_source_uri(const struct x2k_plan *plan) X2K_NONNULL(1);
 
-/* Directory of the bundled demo (X2K_DEMO_DIR overrides). */
+/* Directory of the bundled demo: X2K_DEMO_DIR, else the one given to
+ * x2k_demo_set_dir (the program run from its build tree), else the
+ * installed DEMODIR. */
 const char *x2k_demo_dir(void);
+/* DIR (kept, not copied; NULL forgets it) instead of DEMODIR. */
+void x2k_demo_set_dir(const char *dir);
 
 /* Names of enum values as used on the command line. */
 const char *x2k_mode_name(enum x2k_mode m);
