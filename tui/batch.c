@@ -596,7 +596,8 @@ json_remedy(struct x2k_buf *b, const char *id, bool want)
 static int
 run_check(struct x2k_plan *plan, const struct x2k_cli *cli)
 {
-    struct x2k_preflight *p = x2k_preflight_run(plan, NULL);
+    struct x2k_engine *eng = x2k_engine_new(plan);
+    struct x2k_preflight *p = x2k_engine_check(eng, NULL, NULL);
     bool passed = x2k_preflight_passed(p);
     size_t i, j, k;
 
@@ -669,6 +670,7 @@ run_check(struct x2k_plan *plan, const struct x2k_cli *cli)
                                     "migration cannot run."));
     }
     x2k_preflight_free(p);
+    x2k_engine_free(eng);
     return passed ? TUI_EXIT_OK : TUI_EXIT_PREFLIGHT;
 }
 

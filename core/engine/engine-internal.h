@@ -88,6 +88,7 @@ struct x2k_engine {
     size_t n_boot;
     int *lock_fds;              /* run locks held (preflight-dest.c) */
     size_t n_lock_fds;
+    bool check_only;            /* x2k_engine_check: nothing written */
     const char **disk_labels;   /* for x2k_engine_get_result */
     /* convert */
     struct x2k_xmlconv_result *conv;

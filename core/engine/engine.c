@@ -197,7 +197,8 @@ stage_inspect(struct x2k_engine *eng, struct x2k_error *err)
     }
     if (!eng->orig_xml)
         return -1;
-    if (x2k_rundir_write(eng->run_dir, "original.xml", eng->orig_xml,
+    if (eng->run_dir &&
+        x2k_rundir_write(eng->run_dir, "original.xml", eng->orig_xml,
                          strlen(eng->orig_xml), err) < 0)
         return -1;
     /* The demo host's disk paths stand for images in the cache: the
@@ -491,6 +492,32 @@ open_run_dir(struct x2k_engine *eng, struct x2k_error *err)
     }
     free(log);
     return 0;
+}
+
+struct x2k_preflight *
+x2k_engine_check(struct x2k_engine *eng, x2k_event_fn fn, void *opaque)
+{
+    struct x2k_preflight_opts o = { 0 };
+    struct x2k_error err = X2K_ERROR_INIT;
+    struct x2k_preflight *p;
+
+    /* No run directory, no lock kept, no file left behind: what fails
+     * here the preflight checks below report with their remedies. */
+    eng->user_fn = fn;
+    eng->user_opaque = opaque;
+    eng->check_only = true;
+    if (stage_connect(eng, &err) == 0)
+        (void)stage_inspect(eng, &err);
+    x2k_error_clear(&err);
+    o.password = eng->password;
+    o.reporter = &eng->reporter;
+    o.ssh = eng->ssh;
+    o.source = eng->src;
+    o.xml = eng->orig_xml;
+    p = x2k_preflight_run(&eng->plan, &o);
+    eng_preflight_dest(eng, p);
+    eng_unlock(eng);
+    return p;
 }
 
 int

@@ -33,6 +33,15 @@ int x2k_engine_run(struct x2k_engine *eng, bool only_preflight,
     X2K_NONNULL(1);
 
 /* Stop at the next safe point.  Any thread, also a signal handler. */
+/* The preflight checks of x2k_preflight_run plus the destination checks
+ * (run-lock, output-dir, dest-not-source, dest-exists), as the run makes
+ * them but read-only: no run directory, no lock kept.  For --check and
+ * the wizard's Summary.  Never NULL; free with x2k_preflight_free. */
+struct x2k_preflight;
+struct x2k_preflight *x2k_engine_check(struct x2k_engine *eng,
+                                       x2k_event_fn fn, void *opaque)
+    X2K_NONNULL(1);
+
 void x2k_engine_cancel(struct x2k_engine *eng) X2K_NONNULL(1);
 
 /* What a finished run produced (borrowed from ENG until it is freed;
