@@ -249,7 +249,17 @@ eng_stage_fix_guest(struct x2k_engine *eng, struct x2k_error *err)
     }
     for (i = 0; i < eng->n_disks; i++) {
         struct eng_disk *d = &eng->disks[i];
+        size_t k;
+        bool seen = false;
 
+        /* The volumes of an assembled disk share its file: the
+         * appliance gets it once, named as the disk (vda). */
+        for (k = 0; k < n && d->partition && d->dest_path; k++)
+            seen = seen || x2k_str_equal(paths[k], d->dest_path);
+        if (seen)
+            continue;
+        if (d->partition)
+            o.assembled = true;
         if (d->dest_path)
             paths[n] = x2k_xstrdup(d->dest_path);
         else if (!(paths[n] = x2k_target_volume_path(eng->tgt, d->pool,

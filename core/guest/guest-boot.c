@@ -570,3 +570,81 @@ guest_fix_consoles(struct guest_fixer *f, struct x2k_error *err)
         return -1;
     return 0;
 }
+
+/* ---- The MBR of an assembled disk ---------------------------------- */
+
+/* The appliance's whole disk that holds the partition DEV
+ * ("/dev/sda2" -> "/dev/sda"); caller frees. */
+static char *
+whole_disk_of(const char *dev)
+{
+    size_t n = strlen(dev);
+
+    while (n > 0 && dev[n - 1] >= '0' && dev[n - 1] <= '9')
+        n--;
+    return x2k_xstrndup(dev, n);
+}
+
+int
+guest_install_bootloader(struct guest_fixer *f, struct x2k_error *err)
+{
+    static const char *const install[] = {
+        "/usr/sbin/grub-install", "/sbin/grub-install",
+        "/usr/sbin/grub2-install", "/sbin/grub2-install", NULL,
+    };
+    static const char *const mkconfig[] = {
+        "/usr/sbin/grub-mkconfig", "/sbin/grub-mkconfig",
+        "/usr/sbin/grub2-mkconfig", "/sbin/grub2-mkconfig", NULL,
+    };
+    const struct x2k_guest_info *info = &f->g->info;
+    const char *inst, *mk, *cfg;
+    X2K_AUTOFREE char *disk = NULL;
+    X2K_AUTOFREE char *old_cfg = NULL;
+    X2K_AUTOFREE char *new_cfg = NULL;
+    X2K_AUTOFREE char *what = NULL;
+
+    if (!f->opts->assembled)
+        return 0;
+    inst = guest_find_tool(f, install);
+    mk = guest_find_tool(f, mkconfig);
+    if (!inst || !mk || !guest_exists(f->g, "/usr/lib/grub/i386-pc") ||
+        !info->root) {
+        x2k_error_set(err, X2K_ERR_UNSUPPORTED,
+                      _("the guest has no GRUB for BIOS of its own "
+                        "(grub-install, grub-mkconfig and "
+                        "/usr/lib/grub/i386-pc, package grub-pc), so its "
+                        "assembled disk cannot boot by itself: run it again "
+                        "with --layout=keep, which boots it with the Xen "
+                        "host's kernel, or install grub-pc in the Xen guest "
+                        "first"));
+        return -1;
+    }
+    disk = whole_disk_of(info->root);
+    cfg = strstr(mk, "grub2-") ? "/boot/grub2/grub.cfg"
+                               : "/boot/grub/grub.cfg";
+    {
+        const char *argv[] = { inst, "--target=i386-pc", disk, NULL };
+
+        if (guest_command(f, argv, err) < 0)
+            return -1;
+    }
+    what = x2k_strdup_printf("GRUB (%s --target=i386-pc)", inst);
+    x2k_guest_report_add(f->rep, "boot sector of the assembled disk", NULL,
+                         what);
+    if (f->opts->no_grub_regen && guest_is_file(f->g, cfg))
+        return 0;
+    old_cfg = guest_read_text(f->g, cfg);
+    {
+        const char *argv[] = { mk, "-o", cfg, NULL };
+
+        if (guest_command(f, argv, err) < 0)
+            return -1;
+    }
+    new_cfg = guest_read_text(f->g, cfg);
+    if (!old_cfg)
+        x2k_guest_report_add(f->rep, cfg, NULL,
+                             "(new, written by grub-mkconfig)");
+    else if (new_cfg)
+        x2k_guest_report_diff(f->rep, cfg, old_cfg, new_cfg);
+    return 0;
+}
