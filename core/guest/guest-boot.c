@@ -322,7 +322,7 @@ guest_fix_bootloader(struct guest_fixer *f, struct x2k_error *err)
         free(seen[i]);
     if (rc == 0 && fix_grub2(f, err) < 0)
         rc = -1;
-    if (rc == 0 && f->opts->root && !found)
+    if (rc == 0 && f->opts->root && !found && !f->opts->assembled)
         x2k_guest_report_warn(f->rep,
                               _("the guest has no grub configuration, so "
                                 "the root=%1$s that Xen gave it was not "
@@ -602,6 +602,7 @@ guest_install_bootloader(struct guest_fixer *f, struct x2k_error *err)
     X2K_AUTOFREE char *old_cfg = NULL;
     X2K_AUTOFREE char *new_cfg = NULL;
     X2K_AUTOFREE char *what = NULL;
+    X2K_AUTOFREE char *defgrub = NULL;
 
     if (!f->opts->assembled)
         return 0;
@@ -634,13 +635,42 @@ guest_install_bootloader(struct guest_fixer *f, struct x2k_error *err)
     if (f->opts->no_grub_regen && guest_is_file(f->g, cfg))
         return 0;
     old_cfg = guest_read_text(f->g, cfg);
+    /* Xen's disk and console names out of /etc/default/grub first (no
+     * grub.cfg, so guest_fix_bootloader did not touch it). */
+    if ((defgrub = guest_read_text(f->g, "/etc/default/grub")) != NULL) {
+        char *n = x2k_guest_rewrite_default_grub(defgrub, f->opts->map, -1);
+        int r = guest_write_if_changed(f, "/etc/default/grub", defgrub, n,
+                                       err);
+
+        free(n);
+        if (r < 0)
+            return -1;
+    }
     {
         const char *argv[] = { mk, "-o", cfg, NULL };
 
         if (guest_command(f, argv, err) < 0)
             return -1;
     }
-    new_cfg = guest_read_text(f->g, cfg);
+    /* What the guest's tool wrote: the appliance's /dev/sdX as KVM
+     * names them, root= and consoles as for any GRUB 2 guest. */
+    if ((new_cfg = guest_read_text(f->g, cfg)) != NULL) {
+        char *fixed = x2k_guest_rewrite_grub2_cfg(
+            new_cfg, (const char *const *)f->g->appliance_map);
+        char *fixed2 = do_grub2_cfg(fixed, (void *)f->opts);
+
+        if (guestfs_write(f->g->g, cfg, fixed2, strlen(fixed2)) < 0) {
+            x2k_error_from_guestfs(err, f->g->g,
+                                   _("cannot write '%1$s' in the guest"),
+                                   cfg);
+            free(fixed);
+            free(fixed2);
+            return -1;
+        }
+        free(new_cfg);
+        free(fixed);
+        new_cfg = fixed2;
+    }
     if (!old_cfg)
         x2k_guest_report_add(f->rep, cfg, NULL,
                              "(new, written by grub-mkconfig)");
