@@ -37,6 +37,15 @@ tar -C "$root" -xpf "$tarball"
 kver=$(ls "$root/lib/modules")
 
 cat > "$root/etc/init.d/x2k-boot-marker" <<'MARK'
+#!/bin/sh
+### BEGIN INIT INFO
+# Provides:          x2k-boot-marker
+# Required-Start:    $all
+# Required-Stop:
+# Default-Start:     2 3 4 5
+# Default-Stop:
+# Short-Description: print the xen2kvm-tui boot marker on the serial consoles
+### END INIT INFO
 case "$1" in
 start)
     msg="X2K-BOOT-OK-$(cat /etc/x2k-guest) root=$(findmnt -no SOURCE /)"
