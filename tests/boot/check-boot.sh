@@ -21,11 +21,16 @@
 #    started by the test (tests/functions.sh libvirtd_start), its NIC
 #    as --network xenbr0:user, and booted by the tool's own boot check
 #    (--boot-check: default regex, a login prompt on ttyS0).
-# 6. A table: guest, conversion time, boot time, result.
+# 6. xt: a xen-tools guest (build-xentools.sh, its own cache key): swap
+#    and root as two volumes without a partition table (xvda1, xvda2,
+#    loop block devices), booted by Xen with the dom0's kernel; migrated
+#    with --layout=assemble, it must boot from its one disk by the GRUB
+#    the guest fixes installed (no <kernel>), root=/dev/vda2.
+# 7. A table: guest, conversion time, boot time, result.
 #
 # Environment: X2K_BOOT_CACHE (image cache), X2K_BOOT_TIMEOUT (seconds
 # per boot, default 480), X2K_BOOT_FORCE_TCG=1, X2K_BOOT_GUESTS (default
-# "pv blk hvm"), X2K_BOOT_TABLE (also write the table there),
+# "pv blk hvm pv-check xt"), X2K_BOOT_TABLE (also write the table there),
 # X2K_BOOT_NEGATIVE_TIMEOUT (seconds the unconverted disk is watched).
 # X2K_BOOT_GUESTS also selects pv-check (not in the default list's
 # three: "pv blk hvm pv-check" is the whole suite, as make check-boot
