@@ -213,9 +213,9 @@ eng_stage_fix_guest(struct x2k_engine *eng, struct x2k_error *err)
 {
     struct x2k_guest_disk *gd;
     const char **map;
-    char **paths;
+    char **paths, **owned;
     struct x2k_guest_fix_opts o = { 0 };
-    size_t i, n = 0, m = 0;
+    size_t i, n = 0, m = 0, n_owned = 0;
     int rc = -1;
 
     if (eng_is_v2v(eng)) {
@@ -239,17 +239,32 @@ eng_stage_fix_guest(struct x2k_engine *eng, struct x2k_error *err)
     gd = x2k_xcalloc(eng->n_disks + 1, sizeof *gd);
     paths = x2k_xcalloc(eng->n_disks + 1, sizeof *paths);
     map = x2k_xcalloc(2 * eng->conv->n_disks + 1, sizeof *map);
+    owned = x2k_xcalloc(eng->conv->n_disks + 1, sizeof *owned);
     for (i = 0; i < eng->conv->n_disks; i++) {
         const struct x2k_xmlconv_disk *d = &eng->conv->disks[i];
 
         if (d->old_target && d->new_target) {
             map[m++] = d->old_target;
-            map[m++] = d->new_target;
+            /* An assembled volume: partition N of its new disk. */
+            map[m++] = d->partition
+                           ? (owned[n_owned++] = x2k_strdup_printf(
+                                  "%s%d", d->new_target, d->partition))
+                           : d->new_target;
         }
     }
     for (i = 0; i < eng->n_disks; i++) {
         struct eng_disk *d = &eng->disks[i];
+        size_t k;
+        bool seen = false;
 
+        /* The volumes of an assembled disk share its file: the
+         * appliance gets it once, named as the disk (vda). */
+        for (k = 0; k < n && d->partition && d->dest_path; k++)
+            seen = seen || x2k_str_equal(paths[k], d->dest_path);
+        if (seen)
+            continue;
+        if (d->partition)
+            o.assembled = true;
         if (d->dest_path)
             paths[n] = x2k_xstrdup(d->dest_path);
         else if (!(paths[n] = x2k_target_volume_path(eng->tgt, d->pool,
@@ -289,5 +304,8 @@ out:
     free(paths);
     free(gd);
     free(map);
+    for (i = 0; i < n_owned; i++)
+        free(owned[i]);
+    free(owned);
     return rc;
 }

@@ -140,17 +140,19 @@ stage_connect(struct x2k_engine *eng, struct x2k_error *err)
 }
 
 /* --layout for this guest's disks (convert/layout.h).  Assembling
- * (one new disk, each volume streamed into its partition) is run only
- * when asked with --no-guest-fixes: this version installs no bootloader
- * into the new disk yet.  Asked with guest fixes, it stops the run
- * before anything is copied; by default the disks are kept, and said
- * so. */
+ * (one new disk, each volume streamed into its partition) boots the
+ * guest from that disk: the guest fixes install the guest's own GRUB
+ * in it (core/guest), and stop the run with a message naming
+ * --layout=keep when the guest has none.  By default the disks are
+ * kept, and said so: most xen-tools guests have no bootloader, and
+ * whether this one has is known only once its disk is copied. */
 static int
 check_layout(struct x2k_engine *eng, struct x2k_error *err)
 {
     X2K_AUTOFREE const char **targets = NULL;
     size_t i, n = 0;
 
+    (void)err;
     targets = x2k_xcalloc(eng->inv->n_disks + 1, sizeof *targets);
     for (i = 0; i < eng->inv->n_disks; i++) {
         if (eng->inv->disks[i].device == X2K_DEV_DISK)
@@ -159,13 +161,8 @@ check_layout(struct x2k_engine *eng, struct x2k_error *err)
     if (x2k_layout_resolve(eng->plan.layout, targets, n) !=
         X2K_LAYOUT_ASSEMBLE)
         return 0;
-    if (eng->plan.layout == X2K_LAYOUT_ASSEMBLE && eng->plan.no_guest_fixes)
+    if (eng->plan.layout == X2K_LAYOUT_ASSEMBLE)
         return 0;
-    if (eng->plan.layout == X2K_LAYOUT_ASSEMBLE) {
-        x2k_error_set(err, X2K_ERR_UNSUPPORTED,
-                      _("This version cannot install a bootloader into an assembled disk yet (--layout=assemble): run it again with --layout=keep, which copies one disk per volume and boots the guest with the Xen host's kernel, or add --no-guest-fixes to get the assembled disk without a bootloader."));
-        return -1;
-    }
     x2k_report_warning_id(&eng->reporter, "layout-keep",
                           _("The disks of this guest are partitions of one Xen disk (%1$s and more): each becomes a disk of its own, booted with the Xen host's kernel (--layout=keep)."),
                           targets[0] ? targets[0] : "?");

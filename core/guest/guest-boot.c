@@ -322,7 +322,7 @@ guest_fix_bootloader(struct guest_fixer *f, struct x2k_error *err)
         free(seen[i]);
     if (rc == 0 && fix_grub2(f, err) < 0)
         rc = -1;
-    if (rc == 0 && f->opts->root && !found)
+    if (rc == 0 && f->opts->root && !found && !f->opts->assembled)
         x2k_guest_report_warn(f->rep,
                               _("the guest has no grub configuration, so "
                                 "the root=%1$s that Xen gave it was not "
@@ -568,5 +568,113 @@ guest_fix_consoles(struct guest_fixer *f, struct x2k_error *err)
         fix_getty_links(f, err) < 0 ||
         guest_fix_file(f, "/etc/securetty", do_securetty, NULL, err) < 0)
         return -1;
+    return 0;
+}
+
+/* ---- The MBR of an assembled disk ---------------------------------- */
+
+/* The appliance's whole disk that holds the partition DEV
+ * ("/dev/sda2" -> "/dev/sda"); caller frees. */
+static char *
+whole_disk_of(const char *dev)
+{
+    size_t n = strlen(dev);
+
+    while (n > 0 && dev[n - 1] >= '0' && dev[n - 1] <= '9')
+        n--;
+    return x2k_xstrndup(dev, n);
+}
+
+int
+guest_install_bootloader(struct guest_fixer *f, struct x2k_error *err)
+{
+    static const char *const install[] = {
+        "/usr/sbin/grub-install", "/sbin/grub-install",
+        "/usr/sbin/grub2-install", "/sbin/grub2-install", NULL,
+    };
+    static const char *const mkconfig[] = {
+        "/usr/sbin/grub-mkconfig", "/sbin/grub-mkconfig",
+        "/usr/sbin/grub2-mkconfig", "/sbin/grub2-mkconfig", NULL,
+    };
+    const struct x2k_guest_info *info = &f->g->info;
+    const char *inst, *mk, *cfg;
+    X2K_AUTOFREE char *disk = NULL;
+    X2K_AUTOFREE char *old_cfg = NULL;
+    X2K_AUTOFREE char *new_cfg = NULL;
+    X2K_AUTOFREE char *what = NULL;
+    X2K_AUTOFREE char *defgrub = NULL;
+
+    if (!f->opts->assembled)
+        return 0;
+    inst = guest_find_tool(f, install);
+    mk = guest_find_tool(f, mkconfig);
+    if (!inst || !mk || !guest_exists(f->g, "/usr/lib/grub/i386-pc") ||
+        !info->root) {
+        x2k_error_set(err, X2K_ERR_UNSUPPORTED,
+                      _("the guest has no GRUB for BIOS of its own "
+                        "(grub-install, grub-mkconfig and "
+                        "/usr/lib/grub/i386-pc, package grub-pc), so its "
+                        "assembled disk cannot boot by itself: run it again "
+                        "with --layout=keep, which boots it with the Xen "
+                        "host's kernel, or install grub-pc in the Xen guest "
+                        "first"));
+        return -1;
+    }
+    disk = whole_disk_of(info->root);
+    cfg = strstr(mk, "grub2-") ? "/boot/grub2/grub.cfg"
+                               : "/boot/grub/grub.cfg";
+    {
+        const char *argv[] = { inst, "--target=i386-pc", disk, NULL };
+
+        if (guest_command(f, argv, err) < 0)
+            return -1;
+    }
+    what = x2k_strdup_printf("GRUB (%s --target=i386-pc)", inst);
+    x2k_guest_report_add(f->rep, "boot sector of the assembled disk", NULL,
+                         what);
+    if (f->opts->no_grub_regen && guest_is_file(f->g, cfg))
+        return 0;
+    old_cfg = guest_read_text(f->g, cfg);
+    /* Xen's disk and console names out of /etc/default/grub first (no
+     * grub.cfg, so guest_fix_bootloader did not touch it). */
+    if ((defgrub = guest_read_text(f->g, "/etc/default/grub")) != NULL) {
+        char *n = x2k_guest_rewrite_default_grub(defgrub, f->opts->map, -1);
+        int r = guest_write_if_changed(f, "/etc/default/grub", defgrub, n,
+                                       err);
+
+        free(n);
+        if (r < 0)
+            return -1;
+    }
+    {
+        const char *argv[] = { mk, "-o", cfg, NULL };
+
+        if (guest_command(f, argv, err) < 0)
+            return -1;
+    }
+    /* What the guest's tool wrote: the appliance's /dev/sdX as KVM
+     * names them, root= and consoles as for any GRUB 2 guest. */
+    if ((new_cfg = guest_read_text(f->g, cfg)) != NULL) {
+        char *fixed = x2k_guest_rewrite_grub2_cfg(
+            new_cfg, (const char *const *)f->g->appliance_map);
+        char *fixed2 = do_grub2_cfg(fixed, (void *)f->opts);
+
+        if (guestfs_write(f->g->g, cfg, fixed2, strlen(fixed2)) < 0) {
+            x2k_error_from_guestfs(err, f->g->g,
+                                   _("cannot write '%1$s' in the guest"),
+                                   cfg);
+            free(fixed);
+            free(fixed2);
+            return -1;
+        }
+        free(new_cfg);
+        free(fixed);
+        new_cfg = fixed2;
+    }
+    if (!old_cfg)
+        x2k_guest_report_add(f->rep, cfg, NULL,
+                             "(new, written by grub-mkconfig)");
+    else if (new_cfg)
+        x2k_guest_report_diff(f->rep, cfg, old_cfg, new_cfg);
     return 0;
 }

@@ -103,4 +103,11 @@ int guest_fix_initrds(struct guest_fixer *f, struct x2k_error *err);
 /* Login consoles: inittab, systemd getty links, securetty. */
 int guest_fix_consoles(struct guest_fixer *f, struct x2k_error *err);
 
+/* An assembled disk (opts->assembled): the guest's own GRUB (grub-pc)
+ * into the first disk's MBR, its configuration regenerated inside the
+ * guest.  0 when not assembled; -1 with ERR (X2K_ERR_UNSUPPORTED, says
+ * to use --layout=keep) when the guest has no GRUB or kernel of its
+ * own. */
+int guest_install_bootloader(struct guest_fixer *f, struct x2k_error *err);
+
 #endif /* X2K_GUEST_INTERNAL_H */

@@ -498,7 +498,7 @@ x2k_guest_fix(struct x2k_guest *g, const struct x2k_guest_fix_opts *opts,
     static const struct x2k_guest_fix_opts defaults = { 0 };
     static int (*const steps[])(struct guest_fixer *, struct x2k_error *) = {
         fix_fstab, guest_fix_bootloader, fix_module_lists, guest_fix_initrds,
-        guest_fix_consoles,
+        guest_fix_consoles, guest_install_bootloader,
     };
     struct guest_fixer f = { g, opts ? opts : &defaults, rep, false };
     const struct x2k_guest_info *info;

@@ -115,6 +115,10 @@ struct x2k_guest_fix_opts {
     const char *root;           /* root= for every boot entry (the one
                                  * Xen's command line gave a pygrub
                                  * guest, on KVM's disk names), or NULL */
+    bool assembled;             /* the first disk was assembled from
+                                 * per-partition volumes (--layout=
+                                 * assemble) and boots from its own MBR:
+                                 * the guest's GRUB is installed in it */
 };
 
 /* Check (x2k_guest_check), then apply every fix, recording each change

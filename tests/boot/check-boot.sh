@@ -21,11 +21,16 @@
 #    started by the test (tests/functions.sh libvirtd_start), its NIC
 #    as --network xenbr0:user, and booted by the tool's own boot check
 #    (--boot-check: default regex, a login prompt on ttyS0).
-# 6. A table: guest, conversion time, boot time, result.
+# 6. xt: a xen-tools guest (build-xentools.sh, its own cache key): swap
+#    and root as two volumes without a partition table (xvda1, xvda2,
+#    loop block devices), booted by Xen with the dom0's kernel; migrated
+#    with --layout=assemble, it must boot from its one disk by the GRUB
+#    the guest fixes installed (no <kernel>), root=/dev/vda2.
+# 7. A table: guest, conversion time, boot time, result.
 #
 # Environment: X2K_BOOT_CACHE (image cache), X2K_BOOT_TIMEOUT (seconds
 # per boot, default 480), X2K_BOOT_FORCE_TCG=1, X2K_BOOT_GUESTS (default
-# "pv blk hvm"), X2K_BOOT_TABLE (also write the table there),
+# "pv blk hvm pv-check xt"), X2K_BOOT_TABLE (also write the table there),
 # X2K_BOOT_NEGATIVE_TIMEOUT (seconds the unconverted disk is watched).
 # X2K_BOOT_GUESTS also selects pv-check (not in the default list's
 # three: "pv blk hvm pv-check" is the whole suite, as make check-boot
@@ -43,7 +48,7 @@ export LC_ALL=C.UTF-8 LANGUAGE=
 unset SSH_AUTH_SOCK
 suite_t0=$(date +%s)
 timeout_s=${X2K_BOOT_TIMEOUT:-480}
-guests=${X2K_BOOT_GUESTS:-pv blk hvm pv-check}
+guests=${X2K_BOOT_GUESTS:-pv blk hvm pv-check xt}
 tmpdir
 T=$TMPD
 chmod 755 "$T"
@@ -51,8 +56,15 @@ chmod 755 "$T"
 # ---- Images ------------------------------------------------------------
 t0=$(date +%s)
 boot_images
-build_s=$(( $(date +%s) - t0 ))
 I=$BOOT_IMAGES
+case " $guests " in
+*" xt "*)
+    boot_xentools_images
+    XT=$BOOT_XT_IMAGES
+    BOOT_CACHE="$BOOT_CACHE; xen-tools guest $BOOT_XT_CACHE"
+    ;;
+esac
+build_s=$(( $(date +%s) - t0 ))
 
 # ---- KVM or TCG (probed) -----------------------------------------------
 if boot_kvm_usable; then
@@ -72,6 +84,49 @@ ln -s "$I/pv.img" "$XEN/pv.img"
 ln -s "$I/hvm.img" "$XEN/hvm.img"
 blkdev=$(loop_attach "$I/blk.img" -r) || fail "no loop device for blk.img"
 sshd_own_device "$blkdev"
+# The xen-tools guest (xt): its swap and root volumes as the Xen host's
+# block devices, xvda1 and xvda2 with no whole xvda, and the kernel and
+# initrd in the dom0's /boot that Xen boots it with.
+xt_domain=
+if [ -n "${XT:-}" ]; then
+    xt_swap=$(loop_attach "$XT/xt-swap.img" -r) || fail "no loop device for xt-swap.img"
+    xt_root=$(loop_attach "$XT/xt-root.img" -r) || fail "no loop device for xt-root.img"
+    sshd_own_device "$xt_swap"
+    sshd_own_device "$xt_root"
+    mkdir -p "$XEN/boot"
+    ln -s "$XT/xt-vmlinuz" "$XEN/boot/vmlinuz-xt"
+    ln -s "$XT/xt-initrd" "$XEN/boot/initrd.img-xt"
+    xt_domain="
+  <domain type='xen'>
+    <name>x2k-boot-xt</name>
+    <uuid>6b1c1a0e-0b0a-4c1e-9a00-000000000004</uuid>
+    <memory unit='MiB'>512</memory>
+    <vcpu>1</vcpu>
+    <os><type arch='x86_64' machine='xenpv'>linux</type>
+      <kernel>$XEN/boot/vmlinuz-xt</kernel>
+      <initrd>$XEN/boot/initrd.img-xt</initrd>
+      <cmdline>root=/dev/xvda2 ro console=hvc0</cmdline></os>
+    <devices>
+      <disk type='block' device='disk'>
+        <driver name='phy'/>
+        <source dev='$xt_swap'/>
+        <target dev='xvda1' bus='xen'/>
+      </disk>
+      <disk type='block' device='disk'>
+        <driver name='phy'/>
+        <source dev='$xt_root'/>
+        <target dev='xvda2' bus='xen'/>
+      </disk>
+      <interface type='bridge'>
+        <mac address='00:16:3e:10:00:04'/>
+        <source bridge='xenbr0'/>
+        <script path='vif-bridge'/>
+      </interface>
+      <console type='pty'><target type='xen' port='0'/></console>
+    </devices>
+    <test:runstate>5</test:runstate>
+  </domain>"
+fi
 chown -R "$SSHD_USER:" "$XEN"
 
 cat > "$T/xenhost.xml" <<XML
@@ -152,7 +207,7 @@ cat > "$T/xenhost.xml" <<XML
       <graphics type='vnc' port='-1' autoport='yes'/>
     </devices>
     <test:runstate>5</test:runstate>
-  </domain>
+  </domain>$xt_domain
 </node>
 XML
 
@@ -188,6 +243,9 @@ convert()
 {
     local g=$1 extra=() rc=0 t0 rd
     [ "$g" = blk ] && extra=(--block-device)
+    # xt: the xen-tools guest, its volumes assembled into one disk
+    # that boots by the guest's own GRUB (installed by the guest fixes).
+    [ "$g" = xt ] && extra=(--block-device --layout=assemble)
     t0=$(date +%s)
     x2k "${base[@]}" --vm-name "x2k-boot-$g" "${extra[@]}" \
         > "$T/conv-$g.out" 2> "$T/conv-$g.err" || rc=$?
@@ -330,10 +388,20 @@ for g in $guests; do
     fi
     cp "$CONV_XML" "$T/converted-$g.xml"
     [ "$g" = pv ] && pv_xml=$T/converted-pv.xml
+    want=/dev/vda1 how=
+    if [ "$g" = xt ]; then
+        want=/dev/vda2 how=", own GRUB, no <kernel>"
+        if grep -q '<kernel>' "$T/converted-$g.xml" ||
+            [ "$(grep -c '<disk ' "$T/converted-$g.xml")" != 1 ]; then
+            row "$g" "${CONV_S}s" - "FAIL: not one assembled disk booting by itself"
+            failed=1
+            continue
+        fi
+    fi
     if boot "$g" "$T/converted-$g.xml" "X2K-BOOT-OK-$g" "$timeout_s"; then
-        grep -aF "X2K-BOOT-OK-$g" "$BOOT_LOGS/serial-$g.log" | grep -q 'root=/dev/vda1' ||
-            { row "$g" "${CONV_S}s" "${BOOT_S}s" "FAIL: marker without root=/dev/vda1"; failed=1; continue; }
-        row "$g" "${CONV_S}s" "${BOOT_S}s" "PASS: X2K-BOOT-OK-$g, root=/dev/vda1"
+        grep -aF "X2K-BOOT-OK-$g" "$BOOT_LOGS/serial-$g.log" | grep -q "root=$want" ||
+            { row "$g" "${CONV_S}s" "${BOOT_S}s" "FAIL: marker without root=$want"; failed=1; continue; }
+        row "$g" "${CONV_S}s" "${BOOT_S}s" "PASS: X2K-BOOT-OK-$g, root=$want$how"
     else
         row "$g" "${CONV_S}s" "-" "FAIL: $BOOT_WHY after ${BOOT_WAITED}s$(boot_hint "$g")"
         failed=1

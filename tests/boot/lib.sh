@@ -5,6 +5,10 @@
 #   boot_images               build or reuse the guest images; sets
 #                             BOOT_IMAGES (directory) and BOOT_CACHE
 #                             (warm, or cold with what was built)
+#   boot_xentools_images      the same for build-xentools.sh (its own
+#                             key and directory xentools-KEY, from the
+#                             debootstrap tree boot_images cached); sets
+#                             BOOT_XT_IMAGES and BOOT_XT_CACHE
 #   boot_kvm_usable           0 if QEMU really runs a guest with KVM here
 #   boot_run NAME XML LOG MARKER SECS
 #                             boot domain XML (as boot-xml.py left it)
@@ -70,6 +74,37 @@ boot_images()
         rm -f "$dir/built-by-this-run"
     fi
     BOOT_IMAGES=$dir
+}
+
+boot_xentools_images()
+{
+    local cache key dir d tar
+    cache=$(boot_cache_dir)
+    key=$(sha256sum "$boot_dir/build-xentools.sh" | cut -c1-16)
+    dir=$cache/xentools-$key
+    BOOT_XT_CACHE=warm
+    tar=$(ls -t "$cache"/rootfs-*.tar | head -1)
+    [ -f "$tar" ] || fail "no debootstrap tree in $cache (boot_images first)"
+    (
+        flock -w 2400 9 || fail "timed out waiting for $cache/.lock"
+        if [ ! -f "$dir/ok" ]; then
+            rm -rf "$dir"
+            for d in "$cache"/xentools-*; do
+                [ -d "$d" ] && [ "$d" != "$dir" ] && rm -rf "$d"
+            done
+            nice -n 10 "$boot_dir/build-xentools.sh" "$dir" "$tar" \
+                > "$cache/build-xentools.log" 2>&1 ||
+                { tail -60 "$cache/build-xentools.log" >&2; fail "building the xen-tools guest failed ($cache/build-xentools.log)"; }
+            echo cold > "$dir/built-by-this-run"
+        fi
+        chmod 755 "$cache" "$dir"
+        chmod 644 "$dir"/*.img "$dir"/xt-vmlinuz "$dir"/xt-initrd
+    ) 9> "$cache/.lock"
+    if [ -f "$dir/built-by-this-run" ]; then
+        BOOT_XT_CACHE="cold (built from the cached debootstrap tree)"
+        rm -f "$dir/built-by-this-run"
+    fi
+    BOOT_XT_IMAGES=$dir
 }
 
 # A real probe: boot the host's kernel under QEMU with -accel kvm, with
