@@ -186,6 +186,11 @@ stage_inspect(struct x2k_engine *eng, struct x2k_error *err)
     } else if (eng->plan.mode == X2K_MODE_XL && eng->plan.input_xml) {
         eng->orig_xml = x2k_xlcfg_file_to_xml(eng->plan.input_xml,
                                               &eng->reporter, err);
+    } else if (eng->plan.mode == X2K_MODE_IMAGE) {
+        /* Images qemu-img must read are staged as raw files in the
+         * run directory first. */
+        eng->orig_xml = x2k_image_domain_xml(&eng->plan, eng->run_dir,
+                                             &eng->reporter, err);
     } else {
         if (!eng->plan.vm_name) {
             x2k_error_set(err, X2K_ERR_INVALID,

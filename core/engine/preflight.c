@@ -484,6 +484,12 @@ check_disks(struct x2k_preflight *p, const struct x2k_plan *plan)
                       "is %4$s. Correct the disk's <driver type='...'/> in "
                       "the guest's XML on the Xen host."), dev, d->path,
                     d->declared_format, real);
+            else if (!raw && strcmp(real, "qcow2") != 0 &&
+                     plan->mode == X2K_MODE_IMAGE)
+                add(p, "disk-readable", X2K_CHECK_OK,
+                    _("The disk %1$s (%2$s) is a %3$s image of %4$s: it is "
+                      "converted to raw by qemu-img at the start of the "
+                      "run."), dev, d->path, real, sz);
             else if (!raw && strcmp(real, "qcow2") != 0)
                 add(p, "disk-readable", X2K_CHECK_FAIL,
                     _("The disk %1$s (%2$s) is a %3$s image, which is not "
@@ -568,6 +574,13 @@ x2k_preflight_run(const struct x2k_plan *plan,
     } else if (plan->mode == X2K_MODE_XL && plan->input_xml) {
         /* The configuration file's warnings come at inspect. */
         xml = x2k_xlcfg_file_to_xml(plan->input_xml, NULL, &err);
+        if (!xml)
+            add_err(p, "vm-exists", &err);
+    } else if (plan->mode == X2K_MODE_IMAGE) {
+        /* The images named by --image, the domain from the options
+         * (the run's own XML names its staged copies). */
+        xml = o && o->xml ? x2k_xstrdup(o->xml)
+                          : x2k_image_domain_xml(plan, NULL, NULL, &err);
         if (!xml)
             add_err(p, "vm-exists", &err);
     } else if (!uri) {

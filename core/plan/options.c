@@ -20,6 +20,7 @@ enum opt_kind {
     K_INT,                      /* int in the plan */
     K_ENUM,                     /* enum in the plan, names in `values' */
     K_NET,                      /* --bridge / --network */
+    K_STRLIST,                  /* repeatable string: plan->images */
     K_SIZE,                     /* uint64_t KiB in the plan (--memory) */
     K_DEVMAP,                   /* struct x2k_devchoices, [KEY=]VALUE */
     K_BOOTCHECK,                /* --boot-check[=REGEX]: bool + char * */
@@ -52,7 +53,8 @@ struct optdef {
 };
 
 static const char *const mode_values[] = { "xen", "libvirtxml", "xl",
-                                            NULL };
+                                            "image", NULL };
+static const char *const firmware_values[] = { "bios", "uefi", NULL };
 static const char *const format_values[] = { "raw", "qcow2", NULL };
 static const char *const alloc_values[] = { "sparse", "preallocated", NULL };
 static const char *const engine_values[] = { "builtin", "virt-v2v", NULL };
@@ -70,9 +72,10 @@ static const struct optdef defs[] = {
     /* Source. */
     { "mode", 0, K_ENUM, G_SOURCE, P(mode), mode_values, 0, 0, 0, false,
       N_("Input mode: xen (a libvirt source such as xen+ssh://), "
-         "libvirtxml (a local domain XML file) or xl (a Xen guest "
-         "configuration file of xl or xm)"),
-      N_("xen|libvirtxml|xl") },
+         "libvirtxml (a local domain XML file), xl (a Xen guest "
+         "configuration file of xl or xm) or image (disk images of "
+         "another hypervisor)"),
+      N_("xen|libvirtxml|xl|image") },
     { "uri", 0, K_STR, G_SOURCE, P(uri), NULL, 0, 0, 0, false,
       N_("libvirt URI of the Xen host, e.g. xen+ssh://root@xen.example.com"),
       N_("URI") },
@@ -92,6 +95,14 @@ static const struct optdef defs[] = {
       N_("The guest's configuration file on the Xen host (xl mode; default: "
          "the file in /etc/xen whose name = is --vm-name)"),
       N_("PATH") },
+    { "image", 0, K_STRLIST, G_SOURCE, P(images), NULL, 0, 0, 0, false,
+      N_("A disk image to convert (image mode; vmdk, vdi, vhd, vhdx, qcow2 "
+         "or raw; repeat for each disk and each extent of a split vmdk)"),
+      N_("PATH") },
+    { "firmware", 0, K_ENUM, G_SOURCE, P(firmware), firmware_values, 0, 0,
+      0, false,
+      N_("Firmware of the new domain (image mode; default bios)"),
+      N_("bios|uefi") },
     { "demo", 0, K_BOOL, G_SOURCE, P(demo), NULL, 0, 0, 0, false,
       N_("Use the bundled demo Xen host instead of a real one"), NULL },
     { "shutdown-source", 0, K_BOOL, G_SOURCE, P(shutdown_source), NULL, 0,
@@ -348,6 +359,14 @@ apply(struct parse_state *st, const struct optdef *d, const char *arg)
                              arg);
         }
         break;
+    case K_STRLIST:
+        if (!*arg) {
+            x2k_error_set(st->err, X2K_ERR_INVALID,
+                          _("--%1$s needs a path"), d->name);
+            return;
+        }
+        x2k_plan_add_image(st->plan, arg);
+        break;
     case K_SIZE:
         if (!x2k_memory_parse(arg, &kib)) {
             x2k_error_set(st->err, X2K_ERR_INVALID,
@@ -418,7 +437,7 @@ takes_arg(const struct optdef *d)
 {
     return d->kind == K_STR || d->kind == K_INT || d->kind == K_ENUM ||
            d->kind == K_NET || d->kind == K_SIZE || d->kind == K_DEVMAP ||
-           d->kind == K_CLI_STR;
+           d->kind == K_STRLIST || d->kind == K_CLI_STR;
 }
 
 /* Build the popt tables: one sub-table per group, each starting with
@@ -727,6 +746,12 @@ x2k_plan_to_argv(const struct x2k_plan *plan)
             }
             continue;
         }
+        if (d->kind == K_STRLIST) {
+            for (j = 0; j < plan->n_images; j++)
+                push(&argv, &n, x2k_strdup_printf("--%s=%s", d->name,
+                                                  plan->images[j]));
+            continue;
+        }
         if (d->kind == K_BOOTCHECK) {
             if (plan->boot_check)
                 push(&argv, &n,
@@ -789,6 +814,11 @@ x2k_plan_dump(const struct x2k_plan *plan)
 
         if (d->kind >= K_CLI_BOOL)
             continue;
+        /* The image mode's own options only in that mode. */
+        if (plan->mode != X2K_MODE_IMAGE &&
+            (d->kind == K_STRLIST ||
+             d->off == offsetof(struct x2k_plan, firmware)))
+            continue;
         if (d->kind == K_NET) {
             for (j = 0; j < plan->n_nets; j++) {
                 if ((int)plan->nets[j].kind != d->net_kind)
@@ -807,6 +837,14 @@ x2k_plan_dump(const struct x2k_plan *plan)
                 X2K_AUTOFREE char *c = devchoice_string(d, plan, j);
                 /* A valid choice is one word the shell leaves as it is. */
                 X2K_AUTOFREE char *q = x2k_shell_quote(c);
+
+                x2k_buf_printf(&b, "%s: %s\n", d->name, q);
+            }
+            continue;
+        }
+        if (d->kind == K_STRLIST) {
+            for (j = 0; j < plan->n_images; j++) {
+                X2K_AUTOFREE char *q = x2k_shell_quote(plan->images[j]);
 
                 x2k_buf_printf(&b, "%s: %s\n", d->name, q);
             }
