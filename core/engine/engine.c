@@ -480,7 +480,9 @@ x2k_engine_run_dir(const struct x2k_engine *eng)
 static int
 open_run_dir(struct x2k_engine *eng, struct x2k_error *err)
 {
-    const char *name = eng->plan.vm_name ? eng->plan.vm_name : "guest";
+    const char *name = eng->plan.vm_name    ? eng->plan.vm_name
+                       : eng->plan.new_name ? eng->plan.new_name
+                                            : "guest";
     char *log;
 
     eng->run_dir = x2k_rundir_create(&eng->plan, name, err);
