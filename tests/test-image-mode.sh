@@ -104,16 +104,22 @@ case $rd in */runs/*-imgvm) ;; *) fail "run directory $rd";; esac
 virt-xml-validate "$rd/converted.xml" domain
 assert_contains "$rd/converted.xml" '<source bridge="br0"/>'
 assert_contains "$rd/converted.xml" '<source network="default"/>'
-# Staged raw copies of the images qemu-img had to read are private.
-for f in "$rd"/image-*.raw; do
-    [ "$(stat -c %a "$f")" = 600 ] || fail "$f is not 0600"
-done
+# The raw copies staged for the images qemu-img had to read are gone.
+assert_contains "$TMPD/run" "image $I/a.vdi (vdi): qemu-img convert to $rd/image-4.raw"
+assert_contains "$TMPD/run" "staged image $rd/image-4.raw removed"
+! ls "$rd"/image-*.raw 2>/dev/null || fail "staged images left behind"
 [ "$(cat "$I"/* | md5sum)" = "$sum_before" ] || fail "an image changed"
 
 # Refusals.
 x2k_expect 1 "$TMPD/r1" --batch --mode image --image "$I/two.vmdk" \
     --image "$I/two-f001.vmdk" --new-name x --print-source
 assert_contains "$TMPD/r1.err" "its extent $I/two-f002.vmdk is not given: give every extent with --image too"
+# An extent that does not exist at all: refused before qemu-img opens it.
+sed 's|"two-f001|"img/two-f001|; s|two-f002|gone-f002|' "$I/two.vmdk" \
+    > "$TMPD/gone.vmdk"
+x2k_expect 1 "$TMPD/r8" --batch --mode image --image "$TMPD/gone.vmdk" \
+    --image "$I/two-f001.vmdk" --new-name x --print-source
+assert_contains "$TMPD/r8.err" "its extent $TMPD/gone-f002.vmdk is not given"
 qemu-img create -q -f qcow2 -b "$I/a.qcow2" -F qcow2 "$TMPD/over.qcow2"
 x2k_expect 1 "$TMPD/r2" --batch --mode image --image "$TMPD/over.qcow2" \
     --new-name x --print-source

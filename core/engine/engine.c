@@ -500,6 +500,24 @@ open_run_dir(struct x2k_engine *eng, struct x2k_error *err)
     return 0;
 }
 
+/* Image mode: the raw copies inspect staged in the run directory
+ * (x2k_image_domain_xml) are not kept once the run is over. */
+static void
+drop_staged_images(struct x2k_engine *eng)
+{
+    size_t i;
+
+    if (eng->plan.mode != X2K_MODE_IMAGE || !eng->run_dir)
+        return;
+    for (i = 0; i < eng->plan.n_images; i++) {
+        X2K_AUTOFREE char *f = x2k_strdup_printf("%s/image-%zu.raw",
+                                                 eng->run_dir, i);
+
+        if (unlink(f) == 0)
+            x2k_report_log(&eng->reporter, "staged image %s removed", f);
+    }
+}
+
 int
 x2k_engine_run(struct x2k_engine *eng, bool only_preflight, x2k_event_fn fn,
                void *opaque, struct x2k_error *err)
@@ -561,6 +579,7 @@ x2k_engine_run(struct x2k_engine *eng, bool only_preflight, x2k_event_fn fn,
         }
     }
     x2k_error_clear(&early);
+    drop_staged_images(eng);
     if (rc < 0 && eng->log_fd >= 0) {
         char *text = x2k_error_format(&local);
         char *line = x2k_strdup_printf("error %s\n", text);

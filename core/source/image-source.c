@@ -272,8 +272,9 @@ strv_free(char **v)
     free(v);
 }
 
-/* Every extent of each vmdk descriptor must be one of the images; those
- * are marked as extents (they are no disks of their own). */
+/* Every extent of each vmdk text descriptor must be one of the images
+ * (checked before qemu-img opens them); those are marked as extents
+ * (they are no disks of their own). */
 static int
 check_extents(struct image *im, size_t n, struct x2k_error *err)
 {
@@ -282,8 +283,6 @@ check_extents(struct image *im, size_t n, struct x2k_error *err)
     for (i = 0; i < n; i++) {
         char **ext;
 
-        if (strcmp(im[i].format, "vmdk") != 0)
-            continue;
         ext = vmdk_extents(im[i].path);
         for (k = 0; ext && ext[k]; k++) {
             char real[PATH_MAX];
@@ -491,12 +490,12 @@ x2k_image_domain_xml(const struct x2k_plan *plan, const char *stage_dir,
             }
         }
     }
+    if (check_extents(im, n, err) < 0)
+        goto out;
     for (i = 0; i < n; i++) {
         if (probe_image(&im[i], err) < 0)
             goto out;
     }
-    if (check_extents(im, n, err) < 0)
-        goto out;
     if (stage_dir) {
         paths = x2k_xcalloc(n + 1, sizeof *paths);
         for (i = 0; i < n; i++) {
