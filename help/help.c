@@ -118,6 +118,14 @@ static const struct x2k_help entries[] = {
                "libvirtd runs on the Xen host and that the user may "
                "connect to it; for a key that is not a default one, add "
                "?keyfile=/path/to/key to the URI.")) },
+    { "check-xl-host", N_("Xen host (xl)"),
+      PARAS(N_("In xl mode the Xen host is read over SSH with its own "
+               "toolstack: 'xl' (or the older 'xm') must run there for the "
+               "SSH user, as 'xl list' does, and the guests' configuration "
+               "files in /etc/xen must be readable."),
+            N_("If the SSH checks pass but this one fails, log in and run "
+               "'xl list' as that user (xl needs root), and check that "
+               "the file --xl-config names exists there.")) },
     { "check-vm-exists", N_("Guest exists"),
       PARAS(N_("The guest named with --vm-name must appear in 'virsh list "
                "--all' on the Xen host. Names are case-sensitive; copy the "

@@ -72,7 +72,9 @@ want --format=qcow2
 comp xen2kvm-tui --engine v
 want virt-v2v
 comp xen2kvm-tui --mode =
-want libvirtxml xen xl
+want image libvirtxml xen xl
+comp xen2kvm-tui --firmware=
+want --firmware=bios --firmware=uefi
 
 # Files and directories.
 mkdir "$TMPD/dir one" "$TMPD/dir2"

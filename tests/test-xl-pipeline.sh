@@ -65,6 +65,10 @@ x2k_expect 3 "$TMPD/pre" --batch --mode xl --uri "$URI" "${SSH[@]}" \
     --target-uri "test://$TMPD/kvmhost.xml" --bridge br0 \
     --state-dir "$TMPD/state" --no-guest-fixes --check
 assert_contains "$TMPD/pre" "vm-shutoff"
+# The source check is the xl host's own, not libvirt's.
+grep -E '^xl-host +ok +The Xen host ssh://.* answers with its toolstack over SSH' \
+    "$TMPD/pre" || fail "no xl-host check"
+assert_not_contains "$TMPD/pre" "libvirt-uri"
 
 x2k_expect 0 "$TMPD/pv" --batch --mode xl --uri "$URI" "${SSH[@]}" \
     --xl-config "$XEN/etc/deb12-pv.cfg" --vm-name deb12-pv \
@@ -164,3 +168,7 @@ rm "$XLBIN/xm"
 x2k_expect 1 "$TMPD/none" --batch --mode xl --uri "$URI" "${SSH[@]}" \
     --vm-name x --print-source
 assert_contains "$TMPD/none.err" "has neither the xl nor the xm command"
+x2k_expect 3 "$TMPD/nonec" --batch --mode xl --uri "$URI" "${SSH[@]}" \
+    --vm-name x --target-uri "test://$TMPD/kvmhost.xml" --bridge br0 \
+    --state-dir "$TMPD/state" --no-guest-fixes --check
+grep -E '^xl-host +FAIL' "$TMPD/nonec" || fail "xl-host did not fail"

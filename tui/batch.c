@@ -450,6 +450,8 @@ read_source_xml(const struct x2k_plan *plan, struct x2k_error *err)
         if (!plan->input_xml)
             return read_xl_host_xml(plan, &r, err);
         return x2k_xlcfg_file_to_xml(plan->input_xml, &r, err);
+    case X2K_MODE_IMAGE:
+        return x2k_image_domain_xml(plan, NULL, NULL, err);
     default:
         break;
     }
@@ -477,7 +479,8 @@ print_source(const struct x2k_plan *plan)
     if (!xml)
         return fail(NULL, &err,
                     err.code == X2K_ERR_INVALID &&
-                            plan->mode != X2K_MODE_XL
+                            plan->mode != X2K_MODE_XL &&
+                            plan->mode != X2K_MODE_IMAGE
                         ? TUI_EXIT_USAGE : TUI_EXIT_FAILED);
     clean = x2k_text_printable(xml, true);
     fputs(clean, stdout);
@@ -496,7 +499,8 @@ print_xml(const struct x2k_plan *plan)
     X2K_AUTOFREE char *xml = NULL;
     size_t len = 0, i;
 
-    if (plan->mode != X2K_MODE_LIBVIRTXML && plan->mode != X2K_MODE_XL) {
+    if (plan->mode != X2K_MODE_LIBVIRTXML && plan->mode != X2K_MODE_XL &&
+        plan->mode != X2K_MODE_IMAGE) {
         x2k_error_set(&err, X2K_ERR_UNSUPPORTED,
                       _("--print-xml needs --mode libvirtxml or --mode xl "
                         "with --input FILE in this build"));

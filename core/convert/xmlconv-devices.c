@@ -23,6 +23,11 @@ find_netmap(const struct x2k_plan *plan, const char *in)
         if (x2k_str_equal(plan->nets[i].in, in))
             return &plan->nets[i];
     }
+    /* Image mode makes one NIC on each --bridge/--network OUT given. */
+    for (i = 0; in && i < plan->n_nets; i++) {
+        if (!plan->nets[i].in && x2k_str_equal(plan->nets[i].out, in))
+            return &plan->nets[i];
+    }
     for (i = 0; i < plan->n_nets; i++) {
         if (!plan->nets[i].in)
             return &plan->nets[i];

@@ -183,6 +183,11 @@ stage_inspect(struct x2k_engine *eng, struct x2k_error *err)
     } else if (eng->plan.mode == X2K_MODE_XL && eng->plan.input_xml) {
         eng->orig_xml = x2k_xlcfg_file_to_xml(eng->plan.input_xml,
                                               &eng->reporter, err);
+    } else if (eng->plan.mode == X2K_MODE_IMAGE) {
+        /* Images qemu-img must read are staged as raw files in the
+         * run directory first. */
+        eng->orig_xml = x2k_image_domain_xml(&eng->plan, eng->run_dir,
+                                             &eng->reporter, err);
     } else {
         if (!eng->plan.vm_name) {
             x2k_error_set(err, X2K_ERR_INVALID,
@@ -473,7 +478,9 @@ x2k_engine_run_dir(const struct x2k_engine *eng)
 static int
 open_run_dir(struct x2k_engine *eng, struct x2k_error *err)
 {
-    const char *name = eng->plan.vm_name ? eng->plan.vm_name : "guest";
+    const char *name = eng->plan.vm_name    ? eng->plan.vm_name
+                       : eng->plan.new_name ? eng->plan.new_name
+                                            : "guest";
     char *log;
 
     eng->run_dir = x2k_rundir_create(&eng->plan, name, err);
@@ -515,6 +522,24 @@ x2k_engine_check(struct x2k_engine *eng, x2k_event_fn fn, void *opaque)
     eng_preflight_dest(eng, p);
     eng_unlock(eng);
     return p;
+}
+
+/* Image mode: the raw copies inspect staged in the run directory
+ * (x2k_image_domain_xml) are not kept once the run is over. */
+static void
+drop_staged_images(struct x2k_engine *eng)
+{
+    size_t i;
+
+    if (eng->plan.mode != X2K_MODE_IMAGE || !eng->run_dir)
+        return;
+    for (i = 0; i < eng->plan.n_images; i++) {
+        X2K_AUTOFREE char *f = x2k_strdup_printf("%s/image-%zu.raw",
+                                                 eng->run_dir, i);
+
+        if (unlink(f) == 0)
+            x2k_report_log(&eng->reporter, "staged image %s removed", f);
+    }
 }
 
 int
@@ -581,6 +606,7 @@ x2k_engine_run(struct x2k_engine *eng, bool only_preflight, x2k_event_fn fn,
         }
     }
     x2k_error_clear(&early);
+    drop_staged_images(eng);
     if (rc < 0 && eng->log_fd >= 0) {
         char *text = x2k_error_format(&local);
         char *line = x2k_strdup_printf("error %s\n", text);

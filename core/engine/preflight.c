@@ -23,8 +23,8 @@
 #include "target/target.h"
 
 static const char *const check_ids[] = {
-    "ssh-reachable", "ssh-hostkey", "ssh-auth", "libvirt-uri", "vm-exists",
-    "vm-shutoff", "block-device", "disk-readable", "target-uri", "pool",
+    "ssh-reachable", "ssh-hostkey", "ssh-auth", "libvirt-uri", "xl-host",
+    "vm-exists", "vm-shutoff", "block-device", "disk-readable", "target-uri", "pool",
     "space", "network", "target-name", "virt-v2v", "libguestfs",
     "output-dir", "run-lock", "dest-not-source", "dest-exists", NULL,
 };
@@ -484,6 +484,12 @@ check_disks(struct x2k_preflight *p, const struct x2k_plan *plan)
                       "is %4$s. Correct the disk's <driver type='...'/> in "
                       "the guest's XML on the Xen host."), dev, d->path,
                     d->declared_format, real);
+            else if (!raw && strcmp(real, "qcow2") != 0 &&
+                     plan->mode == X2K_MODE_IMAGE)
+                add(p, "disk-readable", X2K_CHECK_OK,
+                    _("The disk %1$s (%2$s) is a %3$s image of %4$s: it is "
+                      "converted to raw by qemu-img at the start of the "
+                      "run."), dev, d->path, real, sz);
             else if (!raw && strcmp(real, "qcow2") != 0)
                 add(p, "disk-readable", X2K_CHECK_FAIL,
                     _("The disk %1$s (%2$s) is a %3$s image, which is not "
@@ -570,14 +576,23 @@ x2k_preflight_run(const struct x2k_plan *plan,
         xml = x2k_xlcfg_file_to_xml(plan->input_xml, NULL, &err);
         if (!xml)
             add_err(p, "vm-exists", &err);
+    } else if (plan->mode == X2K_MODE_IMAGE) {
+        /* The images named by --image, the domain from the options
+         * (the run's own XML names its staged copies). */
+        xml = o && o->xml ? x2k_xstrdup(o->xml)
+                          : x2k_image_domain_xml(plan, NULL, NULL, &err);
+        if (!xml)
+            add_err(p, "vm-exists", &err);
     } else if (!uri) {
         add(p, "libvirt-uri", X2K_CHECK_FAIL,
             _("No libvirt URI given (option --uri)."));
     } else if (plan->mode == X2K_MODE_XL && !(o && o->source) && !s) {
         /* The xl toolstack is reached over SSH only. */
-        skip(p, "libvirt-uri", "ssh-auth");
+        skip(p, "xl-host", "ssh-auth");
     } else {
         X2K_AUTOFREE char *ni = x2k_uri_noninteractive(uri);
+        const char *src_id = plan->mode == X2K_MODE_XL ? "xl-host"
+                                                       : "libvirt-uri";
         struct x2k_source *s0 =
             o && o->source ? o->source
             : plan->mode == X2K_MODE_XL
@@ -587,17 +602,22 @@ x2k_preflight_run(const struct x2k_plan *plan,
         if (s0 && s0 != (o ? o->source : NULL))
             src = s0;
         if (!s0) {
-            add_err(p, "libvirt-uri", &err);
+            add_err(p, src_id, &err);
         } else {
             struct x2k_source_dom *doms = NULL;
             size_t n = 0;
             if (x2k_source_list(s0, &doms, &n, &err) < 0) {
-                add_err(p, "libvirt-uri", &err);
+                add_err(p, src_id, &err);
             } else {
                 use = s0;
-                add(p, "libvirt-uri", X2K_CHECK_OK,
-                    _("The libvirt URI %1$s opens without a prompt and "
-                      "lists %2$zu guests."), uri, n);
+                if (plan->mode == X2K_MODE_XL)
+                    add(p, src_id, X2K_CHECK_OK,
+                        _("The Xen host %1$s answers with its toolstack "
+                          "over SSH and lists %2$zu guests."), uri, n);
+                else
+                    add(p, src_id, X2K_CHECK_OK,
+                        _("The libvirt URI %1$s opens without a prompt and "
+                          "lists %2$zu guests."), uri, n);
                 uri_ok = true;
                 x2k_source_doms_free(doms, n);
             }
@@ -614,9 +634,10 @@ x2k_preflight_run(const struct x2k_plan *plan,
             if (!xml)
                 add_err(p, "vm-exists", &err);
         }
-    } else if (plan->mode == X2K_MODE_XEN ||
-               (plan->mode == X2K_MODE_XL && !plan->input_xml)) {
+    } else if (plan->mode == X2K_MODE_XEN) {
         skip(p, "vm-exists", "libvirt-uri");
+    } else if (plan->mode == X2K_MODE_XL && !plan->input_xml) {
+        skip(p, "vm-exists", "xl-host");
     }
     if (xml) {
         p->inv = x2k_inventory_from_xml(xml, &err);

@@ -1,8 +1,8 @@
-/* The option table (one for both front ends) and plan <-> argv.  Each
- * entry of `defs' describes one option and, for plan options, the plan
- * field it sets; parsing, --help, the replay argv, --dump-plan and
- * --long-options are all generated from it, so they cannot disagree.
- * Runs on the main thread.
+/* The option table (one for both front ends) and argv -> plan.  Each
+ * entry of `x2k_optdefs' describes one option and, for plan options,
+ * the plan field it sets; parsing, --help and --long-options are
+ * generated from it here, the replay argv and --dump-plan in
+ * options-argv.c, so they cannot disagree.  Runs on the main thread.
  */
 #include <config.h>
 
@@ -12,47 +12,11 @@
 
 #include "base/i18n.h"
 #include "base/shquote.h"
-#include "plan/options.h"
-
-enum opt_kind {
-    K_STR,                      /* char * in the plan */
-    K_BOOL,                     /* bool in the plan */
-    K_INT,                      /* int in the plan */
-    K_ENUM,                     /* enum in the plan, names in `values' */
-    K_NET,                      /* --bridge / --network */
-    K_SIZE,                     /* uint64_t KiB in the plan (--memory) */
-    K_DEVMAP,                   /* struct x2k_devchoices, [KEY=]VALUE */
-    K_BOOTCHECK,                /* --boot-check[=REGEX]: bool + char * */
-    K_CLI_BOOL,                 /* bool in struct x2k_cli */
-    K_CLI_STR,                  /* char * in struct x2k_cli */
-    K_CLI_COUNT,                /* int in struct x2k_cli, counted */
-};
-
-enum opt_group {
-    G_SOURCE,
-    G_SSH,
-    G_TARGET,
-    G_HARDWARE,
-    G_PROGRAM,
-    G_N,
-};
-
-struct optdef {
-    const char *name;
-    char shortname;
-    enum opt_kind kind;
-    enum opt_group group;
-    size_t off;
-    const char *const *values;  /* K_ENUM, K_DEVMAP: index = enum value */
-    int lo, hi;                 /* K_INT range */
-    int net_kind;               /* K_NET */
-    bool hidden;
-    const char *descrip;        /* N_() */
-    const char *argdescrip;     /* N_() */
-};
+#include "plan/options-internal.h"
 
 static const char *const mode_values[] = { "xen", "libvirtxml", "xl",
-                                            NULL };
+                                            "image", NULL };
+static const char *const firmware_values[] = { "bios", "uefi", NULL };
 static const char *const format_values[] = { "raw", "qcow2", NULL };
 static const char *const alloc_values[] = { "sparse", "preallocated", NULL };
 static const char *const engine_values[] = { "builtin", "virt-v2v", NULL };
@@ -66,13 +30,14 @@ static const char *const nic_values[] = { "virtio", "e1000", "rtl8139",
 #define P(f) offsetof(struct x2k_plan, f)
 #define C(f) offsetof(struct x2k_cli, f)
 
-static const struct optdef defs[] = {
+const struct optdef x2k_optdefs[] = {
     /* Source. */
     { "mode", 0, K_ENUM, G_SOURCE, P(mode), mode_values, 0, 0, 0, false,
       N_("Input mode: xen (a libvirt source such as xen+ssh://), "
-         "libvirtxml (a local domain XML file) or xl (a Xen guest "
-         "configuration file of xl or xm)"),
-      N_("xen|libvirtxml|xl") },
+         "libvirtxml (a local domain XML file), xl (a Xen guest "
+         "configuration file of xl or xm) or image (disk images of "
+         "another hypervisor)"),
+      N_("xen|libvirtxml|xl|image") },
     { "uri", 0, K_STR, G_SOURCE, P(uri), NULL, 0, 0, 0, false,
       N_("libvirt URI of the Xen host, e.g. xen+ssh://root@xen.example.com"),
       N_("URI") },
@@ -92,6 +57,14 @@ static const struct optdef defs[] = {
       N_("The guest's configuration file on the Xen host (xl mode; default: "
          "the file in /etc/xen whose name = is --vm-name)"),
       N_("PATH") },
+    { "image", 0, K_STRLIST, G_SOURCE, P(images), NULL, 0, 0, 0, false,
+      N_("A disk image to convert (image mode; vmdk, vdi, vhd, vhdx, qcow2 "
+         "or raw; repeat for each disk and each extent of a split vmdk)"),
+      N_("PATH") },
+    { "firmware", 0, K_ENUM, G_SOURCE, P(firmware), firmware_values, 0, 0,
+      0, false,
+      N_("Firmware of the new domain (image mode; default bios)"),
+      N_("bios|uefi") },
     { "demo", 0, K_BOOL, G_SOURCE, P(demo), NULL, 0, 0, 0, false,
       N_("Use the bundled demo Xen host instead of a real one"), NULL },
     { "shutdown-source", 0, K_BOOL, G_SOURCE, P(shutdown_source), NULL, 0,
@@ -266,6 +239,8 @@ static const struct optdef defs[] = {
 #undef P
 #undef C
 
+const size_t x2k_n_optdefs = X2K_N_ELEMENTS(x2k_optdefs);
+
 static const char *const group_titles[G_N] = {
     N_("Source (the Xen host and the guest):"),
     N_("SSH to the Xen host:"),
@@ -280,8 +255,6 @@ struct parse_state {
     struct x2k_error *err;
     bool output_given;
 };
-
-#define FIELD(base, off, type) ((type *)((char *)(base) + (off)))
 
 static const char *
 value_list(const char *const *values, char *buf, size_t len)
@@ -348,6 +321,14 @@ apply(struct parse_state *st, const struct optdef *d, const char *arg)
                              arg);
         }
         break;
+    case K_STRLIST:
+        if (!*arg) {
+            x2k_error_set(st->err, X2K_ERR_INVALID,
+                          _("--%1$s needs a path"), d->name);
+            return;
+        }
+        x2k_plan_add_image(st->plan, arg);
+        break;
     case K_SIZE:
         if (!x2k_memory_parse(arg, &kib)) {
             x2k_error_set(st->err, X2K_ERR_INVALID,
@@ -410,7 +391,7 @@ option_cb(poptContext con, enum poptCallbackReason reason,
     if (reason != POPT_CALLBACK_REASON_OPTION || !opt || opt->val <= 0 ||
         x2k_error_is_set(st->err))
         return;
-    apply(st, &defs[opt->val - 1], arg ? arg : "");
+    apply(st, &x2k_optdefs[opt->val - 1], arg ? arg : "");
 }
 
 static bool
@@ -418,7 +399,7 @@ takes_arg(const struct optdef *d)
 {
     return d->kind == K_STR || d->kind == K_INT || d->kind == K_ENUM ||
            d->kind == K_NET || d->kind == K_SIZE || d->kind == K_DEVMAP ||
-           d->kind == K_CLI_STR;
+           d->kind == K_STRLIST || d->kind == K_CLI_STR;
 }
 
 /* Build the popt tables: one sub-table per group, each starting with
@@ -426,7 +407,7 @@ takes_arg(const struct optdef *d)
 static struct poptOption *
 build_table(struct parse_state *st)
 {
-    size_t n = X2K_N_ELEMENTS(defs), i, g, k = 0, nsub = 0;
+    size_t n = X2K_N_ELEMENTS(x2k_optdefs), i, g, k = 0, nsub = 0;
     struct poptOption *top, *sub;
 
     top = x2k_xcalloc(G_N + 1, sizeof *top);
@@ -440,7 +421,7 @@ build_table(struct parse_state *st)
         sub[k++] = (struct poptOption){ NULL, '\0', POPT_ARG_INTL_DOMAIN,
                                         (void *)PACKAGE, 0, NULL, NULL };
         for (i = 0; i < n; i++) {
-            const struct optdef *d = &defs[i];
+            const struct optdef *d = &x2k_optdefs[i];
 
             if (d->group != g)
                 continue;
@@ -578,12 +559,12 @@ x2k_options_usage(void)
 const char *const *
 x2k_options_long_names(void)
 {
-    static const char *names[X2K_N_ELEMENTS(defs) + 1];
+    static const char *names[X2K_N_ELEMENTS(x2k_optdefs) + 1];
     size_t i;
 
     if (!names[0]) {
-        for (i = 0; i < X2K_N_ELEMENTS(defs); i++)
-            names[i] = defs[i].name;
+        for (i = 0; i < X2K_N_ELEMENTS(x2k_optdefs); i++)
+            names[i] = x2k_optdefs[i].name;
     }
     return names;
 }
@@ -593,246 +574,10 @@ x2k_options_info(size_t i, struct x2k_optinfo *info)
 {
     const struct optdef *d;
 
-    if (i >= X2K_N_ELEMENTS(defs))
+    if (i >= X2K_N_ELEMENTS(x2k_optdefs))
         return false;
-    d = &defs[i];
+    d = &x2k_optdefs[i];
     *info = (struct x2k_optinfo){ d->name, d->shortname, takes_arg(d),
                                   d->hidden, d->values, d->argdescrip };
     return true;
-}
-
-/* Is D's field in PLAN different from the default plan DEF? */
-static bool
-differs(const struct optdef *d, const struct x2k_plan *plan,
-        const struct x2k_plan *def)
-{
-    switch (d->kind) {
-    case K_STR:
-        return !x2k_str_equal(*FIELD(plan, d->off, char *),
-                              *FIELD(def, d->off, char *));
-    case K_BOOL:
-        return *FIELD(plan, d->off, bool) != *FIELD(def, d->off, bool);
-    case K_INT:
-    case K_ENUM:
-        return *FIELD(plan, d->off, int) != *FIELD(def, d->off, int);
-    case K_SIZE:
-        return *FIELD(plan, d->off, uint64_t) !=
-               *FIELD(def, d->off, uint64_t);
-    default:
-        return false;
-    }
-}
-
-/* Choice J of the K_DEVMAP option D as "KEY=VALUE" or "VALUE". */
-static char *
-devchoice_string(const struct optdef *d, const struct x2k_plan *plan,
-                 size_t j)
-{
-    const struct x2k_devchoices *ch =
-        FIELD(plan, d->off, struct x2k_devchoices);
-    const struct x2k_devchoice *c = &ch->v[j];
-    const char *v = "?";
-    int k;
-
-    for (k = 0; d->values[k]; k++) {
-        if (k == c->value)
-            v = d->values[k];
-    }
-
-    return c->key ? x2k_strdup_printf("%s=%s", c->key, v) : x2k_xstrdup(v);
-}
-
-static void
-push(char ***argv, size_t *n, char *s)
-{
-    *argv = x2k_xreallocarray(*argv, *n + 2, sizeof **argv);
-    (*argv)[(*n)++] = s;
-    (*argv)[*n] = NULL;
-}
-
-/* The value of plan option D as it appears after "--name=". */
-static char *
-value_string(const struct optdef *d, const struct x2k_plan *plan)
-{
-    switch (d->kind) {
-    case K_STR:
-        return x2k_xstrdup(*FIELD(plan, d->off, char *));
-    case K_INT:
-        /* 0 below the option's range means "not set" (--ssh-port). */
-        if (*FIELD(plan, d->off, int) < d->lo)
-            return NULL;
-        return x2k_strdup_printf("%d", *FIELD(plan, d->off, int));
-    case K_ENUM: {
-        int k, v = *FIELD(plan, d->off, int);
-
-        /* A value past the names is "not chosen" (--layout's auto). */
-        for (k = 0; d->values[k]; k++) {
-            if (k == v)
-                return x2k_xstrdup(d->values[k]);
-        }
-        return NULL;
-    }
-    case K_BOOL:
-        return x2k_xstrdup(*FIELD(plan, d->off, bool) ? "yes" : "no");
-    case K_SIZE:
-        if (*FIELD(plan, d->off, uint64_t) == 0)
-            return NULL;
-        return x2k_memory_string(*FIELD(plan, d->off, uint64_t));
-    default:
-        return NULL;
-    }
-}
-
-char **
-x2k_plan_to_argv(const struct x2k_plan *plan)
-{
-    struct x2k_plan def;
-    char **argv = NULL;
-    size_t n = 0, i, j;
-    bool nets_done = false;
-
-    x2k_plan_init(&def);
-    push(&argv, &n, x2k_xstrdup(X2K_PROGRAM));
-    push(&argv, &n, x2k_xstrdup("--batch"));
-    for (i = 0; i < X2K_N_ELEMENTS(defs); i++) {
-        const struct optdef *d = &defs[i];
-        char *v;
-
-        if (d->kind == K_NET) {
-            /* All mappings at the first K_NET entry, in plan order, so
-             * that the round trip keeps their order. */
-            if (nets_done)
-                continue;
-            nets_done = true;
-            for (j = 0; j < plan->n_nets; j++) {
-                const struct x2k_netmap *m = &plan->nets[j];
-                const char *name = m->kind == X2K_NET_BRIDGE ? "bridge"
-                                                             : "network";
-
-                push(&argv, &n,
-                     m->in ? x2k_strdup_printf("--%s=%s:%s", name, m->in,
-                                               m->out)
-                           : x2k_strdup_printf("--%s=%s", name, m->out));
-            }
-            continue;
-        }
-        if (d->kind == K_DEVMAP) {
-            const struct x2k_devchoices *ch =
-                FIELD(plan, d->off, struct x2k_devchoices);
-
-            for (j = 0; j < ch->n; j++) {
-                X2K_AUTOFREE char *c = devchoice_string(d, plan, j);
-
-                push(&argv, &n, x2k_strdup_printf("--%s=%s", d->name, c));
-            }
-            continue;
-        }
-        if (d->kind == K_BOOTCHECK) {
-            if (plan->boot_check)
-                push(&argv, &n,
-                     plan->boot_regex
-                         ? x2k_strdup_printf("--%s=%s", d->name,
-                                             plan->boot_regex)
-                         : x2k_strdup_printf("--%s", d->name));
-            continue;
-        }
-        if (d->kind >= K_CLI_BOOL || !differs(d, plan, &def))
-            continue;
-        /* --output=local is implied by --output-dir. */
-        if (d->off == offsetof(struct x2k_plan, output) && plan->output_dir)
-            continue;
-        if (d->kind == K_BOOL) {
-            push(&argv, &n, x2k_strdup_printf("--%s", d->name));
-            continue;
-        }
-        v = value_string(d, plan);
-        push(&argv, &n, x2k_strdup_printf("--%s=%s", d->name, v ? v : ""));
-        free(v);
-    }
-    x2k_plan_clear(&def);
-    free(def.target_uri);
-    free(def.pool);
-    return argv;
-}
-
-void
-x2k_argv_free(char **argv)
-{
-    size_t i;
-
-    if (!argv)
-        return;
-    for (i = 0; argv[i]; i++)
-        free(argv[i]);
-    free(argv);
-}
-
-char *
-x2k_plan_to_command(const struct x2k_plan *plan)
-{
-    char **argv = x2k_plan_to_argv(plan);
-    char *cmd = x2k_shell_join((const char *const *)argv);
-
-    x2k_argv_free(argv);
-    return cmd;
-}
-
-char *
-x2k_plan_dump(const struct x2k_plan *plan)
-{
-    struct x2k_buf b = { 0 };
-    size_t i, j;
-
-    for (i = 0; i < X2K_N_ELEMENTS(defs); i++) {
-        const struct optdef *d = &defs[i];
-        char *v;
-
-        if (d->kind >= K_CLI_BOOL)
-            continue;
-        if (d->kind == K_NET) {
-            for (j = 0; j < plan->n_nets; j++) {
-                if ((int)plan->nets[j].kind != d->net_kind)
-                    continue;
-                x2k_buf_printf(&b, "%s: %s:%s\n", d->name,
-                               plan->nets[j].in ? plan->nets[j].in : "*",
-                               plan->nets[j].out);
-            }
-            continue;
-        }
-        if (d->kind == K_DEVMAP) {
-            const struct x2k_devchoices *ch =
-                FIELD(plan, d->off, struct x2k_devchoices);
-
-            for (j = 0; j < ch->n; j++) {
-                X2K_AUTOFREE char *c = devchoice_string(d, plan, j);
-                /* A valid choice is one word the shell leaves as it is. */
-                X2K_AUTOFREE char *q = x2k_shell_quote(c);
-
-                x2k_buf_printf(&b, "%s: %s\n", d->name, q);
-            }
-            continue;
-        }
-        if (d->kind == K_BOOTCHECK) {
-            v = !plan->boot_check ? x2k_xstrdup("no")
-                : plan->boot_regex ? x2k_shell_quote(plan->boot_regex)
-                                   : x2k_xstrdup("yes");
-            x2k_buf_printf(&b, "%s: %s\n", d->name, v);
-            free(v);
-            continue;
-        }
-        v = value_string(d, plan);
-        if (!v) {
-            x2k_buf_printf(&b, "%s: -\n", d->name);
-            continue;
-        }
-        if (x2k_str_has_control(v)) {
-            char *q = x2k_shell_quote(v);
-
-            free(v);
-            v = q;
-        }
-        x2k_buf_printf(&b, "%s: %s\n", d->name, v);
-        free(v);
-    }
-    return x2k_buf_steal(&b);
 }

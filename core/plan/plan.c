@@ -42,6 +42,18 @@ free_nets(struct x2k_plan *plan)
     plan->n_nets = 0;
 }
 
+static void
+free_images(struct x2k_plan *plan)
+{
+    size_t i;
+
+    for (i = 0; i < plan->n_images; i++)
+        free(plan->images[i]);
+    free(plan->images);
+    plan->images = NULL;
+    plan->n_images = 0;
+}
+
 void
 x2k_plan_clear(struct x2k_plan *plan)
 {
@@ -64,6 +76,7 @@ x2k_plan_clear(struct x2k_plan *plan)
     free(plan->new_name);
     free(plan->boot_regex);
     free_nets(plan);
+    free_images(plan);
     x2k_devchoices_clear(&plan->disk_buses);
     x2k_devchoices_clear(&plan->nic_models);
     x2k_plan_init(plan);
@@ -114,6 +127,10 @@ x2k_plan_copy(struct x2k_plan *dst, const struct x2k_plan *src)
     dst->state_dir = x2k_xstrdup(src->state_dir);
     dst->new_name = x2k_xstrdup(src->new_name);
     dst->boot_regex = x2k_xstrdup(src->boot_regex);
+    dst->images = NULL;
+    dst->n_images = 0;
+    for (i = 0; i < src->n_images; i++)
+        x2k_plan_add_image(dst, src->images[i]);
     dst->nets = NULL;
     dst->n_nets = 0;
     for (i = 0; i < src->n_nets; i++)
@@ -155,7 +172,8 @@ x2k_plan_equal(const struct x2k_plan *a, const struct x2k_plan *b)
 #define SAME(f) (a->f == b->f)
     if (!(SAME(mode) && SAME_STR(uri) && SAME_STR(vm_name) &&
           SAME(block_device) && SAME_STR(input_xml) &&
-          SAME_STR(xl_config) && SAME(demo) &&
+          SAME_STR(xl_config) && SAME(demo) && SAME(n_images) &&
+          SAME(firmware) &&
           SAME_STR(ssh_host) && SAME_STR(ssh_user) && SAME(ssh_port) &&
           SAME_STR(identity) && SAME_STR(password_file) &&
           SAME_STR(known_hosts) && SAME_STR(accept_host_key) &&
@@ -173,6 +191,10 @@ x2k_plan_equal(const struct x2k_plan *a, const struct x2k_plan *b)
           devchoices_equal(&a->disk_buses, &b->disk_buses) &&
           devchoices_equal(&a->nic_models, &b->nic_models)))
         return false;
+    for (i = 0; i < a->n_images; i++) {
+        if (!x2k_str_equal(a->images[i], b->images[i]))
+            return false;
+    }
     for (i = 0; i < a->n_nets; i++) {
         if (a->nets[i].kind != b->nets[i].kind ||
             !x2k_str_equal(a->nets[i].in, b->nets[i].in) ||
@@ -182,6 +204,14 @@ x2k_plan_equal(const struct x2k_plan *a, const struct x2k_plan *b)
 #undef SAME
 #undef SAME_STR
     return true;
+}
+
+void
+x2k_plan_add_image(struct x2k_plan *plan, const char *path)
+{
+    plan->images = x2k_xreallocarray(plan->images, plan->n_images + 1,
+                                     sizeof *plan->images);
+    plan->images[plan->n_images++] = x2k_xstrdup(path);
 }
 
 void
@@ -469,11 +499,48 @@ x2k_plan_validate(const struct x2k_plan *plan, struct x2k_error *err)
             return -1;
         }
         break;
+    case X2K_MODE_IMAGE:
+        if (plan->n_images == 0) {
+            x2k_error_set(err, X2K_ERR_INVALID,
+                          _("--mode image needs --image PATH, once per "
+                            "disk image (and every extent of a split "
+                            "vmdk)"));
+            return -1;
+        }
+        if (x2k_str_is_empty(plan->new_name)) {
+            x2k_error_set(err, X2K_ERR_INVALID,
+                          _("--mode image needs --new-name NAME: disk "
+                            "images carry no domain name"));
+            return -1;
+        }
+        if (plan->input_xml || plan->vm_name || plan->xl_config ||
+            plan->demo || plan->block_device) {
+            x2k_error_set(err, X2K_ERR_INVALID,
+                          _("--mode image takes the domain from options: "
+                            "leave out --input, --vm-name, --xl-config, "
+                            "--demo and --block-device"));
+            return -1;
+        }
+        if (plan->engine == X2K_ENGINE_VIRT_V2V) {
+            x2k_error_set(err, X2K_ERR_INVALID,
+                          _("--engine virt-v2v cannot read disk images "
+                            "here; leave --engine out to use the builtin "
+                            "engine"));
+            return -1;
+        }
+        break;
     default:
         x2k_error_set(err, X2K_ERR_INVALID, _("unknown --mode"));
         return -1;
     }
 
+    if (plan->mode != X2K_MODE_IMAGE &&
+        (plan->n_images || plan->firmware != X2K_FIRMWARE_BIOS)) {
+        x2k_error_set(err, X2K_ERR_INVALID,
+                      _("--image and --firmware are only used with --mode "
+                        "image"));
+        return -1;
+    }
     if (plan->mode == X2K_MODE_XL && plan->engine == X2K_ENGINE_VIRT_V2V) {
         x2k_error_set(err, X2K_ERR_INVALID,
                       _("--engine virt-v2v cannot read xl configurations; "
@@ -592,6 +659,17 @@ x2k_plan_validate(const struct x2k_plan *plan, struct x2k_error *err)
                           opt);
             return -1;
         }
+        if (plan->mode == X2K_MODE_IMAGE) {
+            /* Each mapping is a new NIC on OUT. */
+            if (m->in) {
+                x2k_error_set(err, X2K_ERR_INVALID,
+                              _("%1$s takes OUT alone in image mode (a new "
+                                "NIC on OUT), not '%2$s:%3$s'"),
+                              opt, m->in, m->out);
+                return -1;
+            }
+            continue;
+        }
         for (j = 0; j < i; j++) {
             if (x2k_str_equal(plan->nets[j].in, m->in)) {
                 x2k_error_set(err, X2K_ERR_INVALID,
@@ -654,6 +732,7 @@ x2k_mode_name(enum x2k_mode m)
 {
     return m == X2K_MODE_LIBVIRTXML ? "libvirtxml"
            : m == X2K_MODE_XL       ? "xl"
+           : m == X2K_MODE_IMAGE    ? "image"
                                     : "xen";
 }
 

@@ -13,6 +13,13 @@ enum x2k_mode {
     X2K_MODE_XEN,               /* a libvirt source (xen+ssh://, test://...) */
     X2K_MODE_LIBVIRTXML,        /* a local domain XML file (offline) */
     X2K_MODE_XL,                /* a Xen guest configuration (xl, xm) */
+    X2K_MODE_IMAGE,             /* disk images, the domain from options */
+};
+
+/* --firmware (image mode): what the new domain boots with. */
+enum x2k_firmware {
+    X2K_FIRMWARE_BIOS,
+    X2K_FIRMWARE_UEFI,
 };
 
 enum x2k_format {
@@ -112,6 +119,9 @@ struct x2k_plan {
     char *xl_config;            /* mode xl: the configuration file on the
                                    Xen host, instead of looking for it */
     bool demo;                  /* use the bundled fake Xen host */
+    char **images;              /* mode image: --image, in option order */
+    size_t n_images;
+    enum x2k_firmware firmware; /* mode image: --firmware */
 
     /* SSH to the Xen host for the data path.  NULL/0: taken from the
      * URI; no host at all means the disks are local. */
@@ -186,6 +196,10 @@ void x2k_plan_copy(struct x2k_plan *dst, const struct x2k_plan *src)
     X2K_NONNULL(1, 2);
 
 bool x2k_plan_equal(const struct x2k_plan *a, const struct x2k_plan *b)
+    X2K_NONNULL(1, 2);
+
+/* Append an --image path (copies it). */
+void x2k_plan_add_image(struct x2k_plan *plan, const char *path)
     X2K_NONNULL(1, 2);
 
 /* Append a network mapping (copies the strings). */

@@ -2,6 +2,7 @@
 libx2k_la_SOURCES += \
 	%reldir%/demo.c \
 	%reldir%/demo.h \
+	%reldir%/image-source.c \
 	%reldir%/inventory.c \
 	%reldir%/inventory.h \
 	%reldir%/listcache.c \

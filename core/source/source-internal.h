@@ -30,4 +30,18 @@ struct x2k_source {
 /* Sort DOMS as virsh list --all does (active by id, then by name). */
 void x2k_source_sort(struct x2k_source_dom *doms, size_t n);
 
+/* A JSON document as a tree (xl-running.c's bounded reader): NULL when
+ * TEXT is not one JSON value.  Members and items are borrowed from the
+ * tree; atoms are strings, numbers and booleans as written, null is
+ * NULL. */
+struct x2k_jnode;
+struct x2k_jnode *x2k_jnode_parse(const char *text);
+void x2k_jnode_free(struct x2k_jnode *n);
+const struct x2k_jnode *x2k_jnode_member(const struct x2k_jnode *n,
+                                         const char *key);
+const char *x2k_jnode_atom(const struct x2k_jnode *n);
+size_t x2k_jnode_len(const struct x2k_jnode *n);    /* 0 unless a list */
+const struct x2k_jnode *x2k_jnode_item(const struct x2k_jnode *n,
+                                       size_t i);
+
 #endif /* X2K_SOURCE_INTERNAL_H */

@@ -88,6 +88,19 @@ struct x2k_source *x2k_source_open_xl_owning(struct x2k_ssh *ssh,
                                              struct x2k_error *err)
     X2K_NONNULL(1, 2);
 
+/* Image mode: the Xen HVM domain XML of PLAN's --image files (formats
+ * probed with qemu-img; a backing file or a missing vmdk extent is
+ * refused) and its domain options (--new-name, --vcpus, --memory,
+ * --firmware, one NIC per --bridge/--network).  With STAGE_DIR, every
+ * image but raw and qcow2 is first converted into a new raw file there
+ * (0600, never replacing one) and the XML names that; without, it names
+ * the images as they are (--print-source, --check).  R (may be NULL)
+ * gets the log lines.  Caller frees; NULL with ERR. */
+struct x2k_plan;
+char *x2k_image_domain_xml(const struct x2k_plan *plan,
+                           const char *stage_dir, struct x2k_reporter *r,
+                           struct x2k_error *err) X2K_NONNULL(1);
+
 /* State of NAME.  -1 with X2K_ERR_NOT_FOUND if there is no such
  * domain. */
 int x2k_source_state(struct x2k_source *s, const char *name,

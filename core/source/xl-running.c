@@ -13,21 +13,22 @@
 
 #include "base/i18n.h"
 #include "base/util.h"
+#include "source/source-internal.h"
 #include "source/xl-cfg.h"
 
 #define MAX_DEPTH 64
 
 /* One node of either notation: a JSON value or an S-expression. */
-struct node {
+struct x2k_jnode {
     enum { N_ATOM, N_LIST, N_OBJECT } kind;   /* string/number/bool: atom */
     char *s;                        /* ATOM */
     char **keys;                    /* OBJECT: keys[i] names kids[i] */
-    struct node *kids;
+    struct x2k_jnode *kids;
     size_t n;
 };
 
 static void
-node_clear(struct node *n)
+node_clear(struct x2k_jnode *n)
 {
     size_t i;
 
@@ -55,7 +56,7 @@ skip_ws(struct rd *r)
 }
 
 static void
-push(struct node *n, struct node *kid, char *key)
+push(struct x2k_jnode *n, struct x2k_jnode *kid, char *key)
 {
     n->kids = x2k_xreallocarray(n->kids, n->n + 1, sizeof *n->kids);
     if (n->kind == N_OBJECT) {
@@ -130,7 +131,7 @@ json_string(struct rd *r)
 }
 
 static bool
-json_value(struct rd *r, struct node *n)
+json_value(struct rd *r, struct x2k_jnode *n)
 {
     skip_ws(r);
     memset(n, 0, sizeof *n);
@@ -148,7 +149,7 @@ json_value(struct rd *r, struct node *n)
             return true;
         }
         for (;;) {
-            struct node kid;
+            struct x2k_jnode kid;
             char *key = NULL;
 
             skip_ws(r);
@@ -198,7 +199,7 @@ json_value(struct rd *r, struct node *n)
 
 /* An S-expression: ( atom... ) with atoms bare or in quotes. */
 static bool
-sexpr_value(struct rd *r, struct node *n)
+sexpr_value(struct rd *r, struct x2k_jnode *n)
 {
     skip_ws(r);
     memset(n, 0, sizeof *n);
@@ -208,7 +209,7 @@ sexpr_value(struct rd *r, struct node *n)
         n->kind = N_LIST;
         r->p++;
         for (;;) {
-            struct node kid;
+            struct x2k_jnode kid;
 
             skip_ws(r);
             if (r->p < r->end && *r->p == ')') {
@@ -248,8 +249,8 @@ sexpr_value(struct rd *r, struct node *n)
 }
 
 /* JSON: the member KEY of object N. */
-static const struct node *
-member(const struct node *n, const char *key)
+static const struct x2k_jnode *
+member(const struct x2k_jnode *n, const char *key)
 {
     size_t i;
 
@@ -263,21 +264,21 @@ member(const struct node *n, const char *key)
 }
 
 static const char *
-atom(const struct node *n)
+atom(const struct x2k_jnode *n)
 {
     return n && n->kind == N_ATOM && strcmp(n->s, "null") != 0 ? n->s : NULL;
 }
 
 /* S-expression: the first (KEY ...) list inside N, from index 1. */
-static const struct node *
-sfind(const struct node *n, const char *key)
+static const struct x2k_jnode *
+sfind(const struct x2k_jnode *n, const char *key)
 {
     size_t i;
 
     if (!n || n->kind != N_LIST)
         return NULL;
     for (i = 1; i < n->n; i++) {
-        const struct node *k = &n->kids[i];
+        const struct x2k_jnode *k = &n->kids[i];
 
         if (k->kind == N_LIST && k->n > 0 && k->kids[0].kind == N_ATOM &&
             strcmp(k->kids[0].s, key) == 0)
@@ -288,9 +289,9 @@ sfind(const struct node *n, const char *key)
 
 /* The value of (KEY VALUE) inside N. */
 static const char *
-sval(const struct node *n, const char *key)
+sval(const struct x2k_jnode *n, const char *key)
 {
-    const struct node *k = sfind(n, key);
+    const struct x2k_jnode *k = sfind(n, key);
 
     return k && k->n >= 2 ? atom(&k->kids[1]) : NULL;
 }
@@ -340,13 +341,13 @@ put_kib(struct x2k_buf *b, const char *key, const char *kib)
 
 /* `xl list -l' JSON of the domain NAME as xl.cfg text. */
 static bool
-json_to_cfg(const struct node *root, const char *name, struct x2k_buf *b)
+json_to_cfg(const struct x2k_jnode *root, const char *name, struct x2k_buf *b)
 {
-    const struct node *dom = NULL, *cfg, *ci, *bi, *list, *pv;
+    const struct x2k_jnode *dom = NULL, *cfg, *ci, *bi, *list, *pv;
     size_t i;
 
     for (i = 0; root->kind == N_LIST && i < root->n && !dom; i++) {
-        const struct node *c = member(member(&root->kids[i], "config"),
+        const struct x2k_jnode *c = member(member(&root->kids[i], "config"),
                                       "c_info");
 
         if (x2k_str_equal(atom(member(c, "name")), name))
@@ -380,7 +381,7 @@ json_to_cfg(const struct node *root, const char *name, struct x2k_buf *b)
     list = member(cfg, "disks");
     x2k_buf_puts(b, "disk = [\n");
     for (i = 0; list && list->kind == N_LIST && i < list->n; i++) {
-        const struct node *d = &list->kids[i];
+        const struct x2k_jnode *d = &list->kids[i];
         const char *rw = atom(member(d, "readwrite"));
         const char *cd = atom(member(d, "is_cdrom"));
         const char *path = atom(member(d, "pdev_path"));
@@ -427,9 +428,9 @@ json_to_cfg(const struct node *root, const char *name, struct x2k_buf *b)
 
 /* `xm list -l' S-expression (domain ...) of NAME as xl.cfg text. */
 static bool
-sexpr_to_cfg(const struct node *root, const char *name, struct x2k_buf *b)
+sexpr_to_cfg(const struct x2k_jnode *root, const char *name, struct x2k_buf *b)
 {
-    const struct node *image, *kind = NULL;
+    const struct x2k_jnode *image, *kind = NULL;
     size_t i;
 
     if (!x2k_str_equal(root->kind == N_LIST && root->n > 0
@@ -459,7 +460,7 @@ sexpr_to_cfg(const struct node *root, const char *name, struct x2k_buf *b)
     }
     x2k_buf_puts(b, "disk = [\n");
     for (i = 1; i < root->n; i++) {
-        const struct node *dev = &root->kids[i], *vbd;
+        const struct x2k_jnode *dev = &root->kids[i], *vbd;
         const char *uname, *d;
 
         if (dev->kind != N_LIST || dev->n < 2 ||
@@ -483,7 +484,7 @@ sexpr_to_cfg(const struct node *root, const char *name, struct x2k_buf *b)
     }
     x2k_buf_puts(b, "]\nvif = [\n");
     for (i = 1; i < root->n; i++) {
-        const struct node *dev = &root->kids[i], *vif;
+        const struct x2k_jnode *dev = &root->kids[i], *vif;
         static const char *const keys[] = { "mac", "bridge", "model",
                                             "script", "ip", "vifname" };
         struct x2k_buf v = { 0 };
@@ -521,7 +522,7 @@ x2k_xl_running_to_cfg(const char *text, bool sexpr, const char *name,
     bool found = false;
 
     for (;;) {
-        struct node root;
+        struct x2k_jnode root;
         bool ok;
 
         skip_ws(&r);
@@ -548,4 +549,52 @@ x2k_xl_running_to_cfg(const char *text, bool sexpr, const char *name,
         return NULL;
     }
     return x2k_buf_steal(&b);
+}
+
+/* The JSON reader for the other readers of core/source
+ * (source-internal.h). */
+struct x2k_jnode *
+x2k_jnode_parse(const char *text)
+{
+    struct rd r = { text, text + strlen(text), 0 };
+    struct x2k_jnode *n = x2k_xcalloc(1, sizeof *n);
+
+    if (!json_value(&r, n)) {
+        x2k_jnode_free(n);
+        return NULL;
+    }
+    return n;
+}
+
+void
+x2k_jnode_free(struct x2k_jnode *n)
+{
+    if (!n)
+        return;
+    node_clear(n);
+    free(n);
+}
+
+const struct x2k_jnode *
+x2k_jnode_member(const struct x2k_jnode *n, const char *key)
+{
+    return member(n, key);
+}
+
+const char *
+x2k_jnode_atom(const struct x2k_jnode *n)
+{
+    return atom(n);
+}
+
+size_t
+x2k_jnode_len(const struct x2k_jnode *n)
+{
+    return n && n->kind == N_LIST ? n->n : 0;
+}
+
+const struct x2k_jnode *
+x2k_jnode_item(const struct x2k_jnode *n, size_t i)
+{
+    return n && n->kind == N_LIST && i < n->n ? &n->kids[i] : NULL;
 }
