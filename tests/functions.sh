@@ -113,8 +113,9 @@ tmpdir()
     # The run locks live in $XDG_RUNTIME_DIR: each test its own, so
     # that tests running side by side (make -j) never meet each other's
     # (two tests' private /var/lib/libvirt/boot have the same paths).
-    mkdir -m 0700 "$TMPD/xdg-run"
-    export XDG_RUNTIME_DIR=$TMPD/xdg-run
+    XDG_RUNTIME_DIR=$(mktemp -d "${TMPDIR:-/tmp}/x2k-run.XXXXXX")
+    cleanup_fn rm -rf "$XDG_RUNTIME_DIR"
+    export XDG_RUNTIME_DIR
 }
 
 # An empty $HOME in $TMPD (made first if the test has none) and no
