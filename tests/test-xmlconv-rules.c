@@ -567,6 +567,17 @@ test_pygrub_root(void **state)
     assert_true(has_warning(a, "bootloader-args"));
     x2k_xmlconv_result_free(a);
 
+    /* Repeated elements (found by fuzz-xmlconv): the last one counts,
+     * nothing leaks (the unit tests also run under ASan). */
+    a = convert_with("<bootloader>/usr/bin/pygrub</bootloader>"
+                     "<bootloader>/usr/lib/xen/bin/pygrub</bootloader>"
+                     "<bootloader_args>--entry 0</bootloader_args>"
+                     "<bootloader_args>--entry 2</bootloader_args>"
+                     "<os><type arch='x86_64'>linux</type></os>",
+                     &plan, NULL);
+    assert_true(has_warning(a, "bootloader-args"));
+    x2k_xmlconv_result_free(a);
+
     /* No root= given: nothing to carry, nothing to say. */
     a = convert_with("<bootloader>/usr/bin/pygrub</bootloader>"
                      "<os><type arch='x86_64'>linux</type></os>",

@@ -558,15 +558,17 @@ print_xml(const struct x2k_plan *plan)
     return TUI_EXIT_OK;
 }
 
-/* Print S padded with spaces to COLS display columns. */
+/* Print S padded with spaces to COLS display columns, and at least one
+ * space after it (dest-not-source is as wide as the column). */
 static void
 print_padded(const char *s, size_t cols)
 {
     size_t w = x2k_mbswidth(s);
 
     fputs(s, stdout);
-    for (; w < cols; w++)
+    do
         fputc(' ', stdout);
+    while (++w < cols);
 }
 
 /* The remedy of check ID as a JSON string (its help's paragraphs, one

@@ -163,10 +163,13 @@ convert_top_level(struct conv *c)
                     (const char *)n->name);
             xc_remove_node(n);
         } else if (xc_is_elem(n, "bootloader")) {
+            /* A repeated element: the last one counts, as in libvirt. */
             c->bootloader = true;
+            free(c->bootloader_path);
             c->bootloader_path = xc_get_text(n);
             xc_remove_node(n);
         } else if (xc_is_elem(n, "bootloader_args")) {
+            free(c->bootloader_args);
             c->bootloader_args = xc_get_text(n);
             xc_remove_node(n);
         } else if (xc_is_elem(n, "idmap")) {
