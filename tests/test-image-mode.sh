@@ -101,9 +101,10 @@ for src in a.vmdk two.vmdk a.vdi a.vhd a.qcow2 a.vhdx; do
     dev=vd$(printf "\\x$(printf %x $((97 + n)))")
     qemu-img compare -F raw "$I/$src" "$POOL/imgvm-$dev.raw" ||
         fail "$src differs from $dev"
-    # (A qcow2 source's raw result is made by core/transfer's qemu-img
-    # step, not here; its mode is that code's.)
-    [ "$src" = a.qcow2 ] || [ "$(stat -c %a "$POOL/imgvm-$dev.raw")" = 600 ]
+    # Private, also the qcow2 source's raw result (core/transfer's
+    # qemu-img step).
+    [ "$(stat -c %a "$POOL/imgvm-$dev.raw")" = 600 ] ||
+        fail "$dev is not 0600"
     n=$((n + 1))
 done
 rd=$(sed -n 's/^The report and the log are in \(.*\)\.$/\1/p' "$TMPD/run")

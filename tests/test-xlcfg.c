@@ -328,6 +328,20 @@ test_xml(void **state)
     assert_non_null(strstr(xml, "<vcpu placement='static'>2</vcpu>"));
     assert_non_null(strstr(xml, "machine='xenpv'>linux</type>"));
     assert_non_null(strstr(xml, "<cmdline>root=/dev/xvda1 ro quiet"));
+    free(xml);
+    /* Bytes that are not UTF-8 cannot go into a domain XML: said with
+     * the file's name (found by fuzz-xlcfg). */
+    xml = to_xml("name = 'a'\nmemory = 256\nkernel = '/k\xe0\x8b\x9e'\n", &s,
+                 &err);
+    assert_null(xml);
+    assert_non_null(strstr(err.msg, "not UTF-8"));
+    x2k_error_clear(&err);
+    xml = to_xml("name = 'a<b>&\"c'\nmemory = 256\nvcpus = 2\n"
+                 "kernel = '/k'\nroot = '/dev/xvda1 ro'\nextra = 'quiet'\n"
+                 "disk = [ 'phy:/dev/vg/a,xvda1,w' ]\n"
+                 "vif = [ 'mac=00:16:3E:AA:BB:CC,bridge=br0' ]\n"
+                 "frob = 1\nfrob = 2\ncpus = '0-3'\n",
+                 &s, &err);
     assert_non_null(strstr(xml, "<source dev='/dev/vg/a'/>"));
     assert_non_null(strstr(xml, "<target dev='xvda1' bus='xen'/>"));
     assert_non_null(strstr(xml, "<mac address='00:16:3e:aa:bb:cc'/>"));
@@ -412,6 +426,21 @@ test_running(void **state)
                         "phy:/dev/sr0,hdc:cdrom,r");
     x2k_xlcfg_free(cfg);
     free(text);
+
+    /* A count that is not a number is left out, never written as
+     * xl.cfg text (found by fuzz-xlcfg: "#2" became a comment). */
+    text = x2k_xl_running_to_cfg(
+        "[ { \"domid\": 3, \"config\": { \"c_info\": { \"type\": "
+        "\"pv\", \"name\": \"n\" }, \"b_info\": { \"max_vcpus\":#2 "
+        "} } } ]", false, "n", &err);
+    if (text) {
+        cfg = x2k_xlcfg_parse(text, strlen(text), "gen.cfg", &err);
+        assert_non_null(cfg);
+        assert_null(x2k_xlcfg_get(cfg, "vcpus"));
+        x2k_xlcfg_free(cfg);
+        free(text);
+    }
+    x2k_error_clear(&err);
 
     /* Not there, or not JSON / S-expressions at all. */
     assert_null(x2k_xl_running_to_cfg("[]", false, "a", &err));

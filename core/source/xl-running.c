@@ -330,6 +330,17 @@ put_item(struct x2k_buf *b, const char *value)
     free(s);
 }
 
+/* KEY = N for a count the dump gave as text: only a number is written
+ * (the dump is remote text; anything else would be xl.cfg syntax). */
+static void
+put_count(struct x2k_buf *b, const char *key, const char *n)
+{
+    long v;
+
+    if (n && x2k_parse_long(n, 0, 1L << 20, &v))
+        x2k_buf_printf(b, "%s = %ld\n", key, v);
+}
+
 static void
 put_kib(struct x2k_buf *b, const char *key, const char *kib)
 {
@@ -366,10 +377,9 @@ json_to_cfg(const struct x2k_jnode *root, const char *name, struct x2k_buf *b)
     list = member(bi, "avail_vcpus");
     if (list && list->kind == N_LIST && list->n > 0)
         x2k_buf_printf(b, "vcpus = %zu\n", list->n);
-    else if (atom(member(bi, "max_vcpus")))
-        x2k_buf_printf(b, "vcpus = %s\n", atom(member(bi, "max_vcpus")));
-    if (atom(member(bi, "max_vcpus")))
-        x2k_buf_printf(b, "maxvcpus = %s\n", atom(member(bi, "max_vcpus")));
+    else
+        put_count(b, "vcpus", atom(member(bi, "max_vcpus")));
+    put_count(b, "maxvcpus", atom(member(bi, "max_vcpus")));
     put_setting(b, "kernel", atom(member(bi, "kernel")));
     put_setting(b, "ramdisk", atom(member(bi, "ramdisk")));
     put_setting(b, "cmdline", atom(member(bi, "cmdline")));

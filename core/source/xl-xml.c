@@ -15,6 +15,7 @@
 
 #include "base/i18n.h"
 #include "base/util.h"
+#include "base/xml.h"
 #include "source/xl-cfg.h"
 
 /* Keys this file reads. */
@@ -735,7 +736,29 @@ x2k_xlcfg_to_xml(const struct x2k_xlcfg *cfg, bool xm,
     }
     put_graphics(&c, hvm);
     x2k_buf_puts(&c.b, "  </devices>\n</domain>\n");
-    return x2k_buf_steal(&c.b);
+    /* The values are the file's text: what XML cannot carry (bytes that
+     * are not UTF-8, control characters) is said here, not by a parser
+     * later on. */
+    {
+        struct x2k_error perr = X2K_ERROR_INIT;
+        char *xml = x2k_buf_steal(&c.b);
+        xmlDocPtr doc = x2k_xml_parse(xml, strlen(xml), X2K_XML_DOMAIN,
+                                      &perr);
+
+        if (!doc) {
+            x2k_error_clear(&perr);
+            free(xml);
+            x2k_error_set(err, X2K_ERR_INVALID,
+                          _("%1$s: a value holds text a domain XML cannot "
+                            "carry (bytes that are not UTF-8, or control "
+                            "characters); convert the file to UTF-8 (iconv) "
+                            "and fix the value."),
+                          cfg->file ? cfg->file : "?");
+            return NULL;
+        }
+        xmlFreeDoc(doc);
+        return xml;
+    }
 }
 
 bool

@@ -92,6 +92,22 @@ tx_convert_image(struct tx_worker *w, size_t i, const char *raw,
         return -1;
     }
 
+    /* The converted file is private from its first byte: made here
+     * (0600, new), and qemu-img writes into it (opening an existing file
+     * keeps its mode).  A .x2k-part is this program's own leftover. */
+    {
+        int pf;
+
+        (void)unlink(part);
+        pf = open(part, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                  0600);
+        if (pf < 0) {
+            x2k_error_set_errno(err, X2K_ERR_IO, errno,
+                                _("Cannot write '%1$s'."), part);
+            return -1;
+        }
+        close(pf);
+    }
     if (pipe2(pfd, O_CLOEXEC) < 0) {
         x2k_error_set_errno(err, X2K_ERR_IO, errno,
                             _("Cannot run qemu-img."));
