@@ -518,7 +518,10 @@ int
 tui_backend_preflight(const struct x2k_plan *plan, char **text,
                       struct x2k_error *err)
 {
-    struct x2k_preflight *p = x2k_preflight_run(plan, NULL);
+    /* The engine's read-only check: the destination checks too
+     * (run-lock, output-dir, dest-not-source, dest-exists), as --check. */
+    struct x2k_engine *eng = x2k_engine_new(plan);
+    struct x2k_preflight *p = x2k_engine_check(eng, NULL, NULL);
     struct x2k_buf b = { 0 };
     size_t i;
     int rc = 0;
@@ -544,6 +547,7 @@ tui_backend_preflight(const struct x2k_plan *plan, char **text,
         rc = -1;
     }
     x2k_preflight_free(p);
+    x2k_engine_free(eng);
     *text = x2k_buf_steal(&b);
     return rc;
 }
