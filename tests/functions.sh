@@ -113,7 +113,11 @@ tmpdir()
     # The run locks live in $XDG_RUNTIME_DIR: each test its own, so
     # that tests running side by side (make -j) never meet each other's
     # (two tests' private /var/lib/libvirt/boot have the same paths).
+    # Sticky and open to all, like /tmp: the tests also run libvirt as
+    # nobody (the embedded QEMU driver keeps its state there); the tool
+    # makes its own lock directory inside 0700.
     XDG_RUNTIME_DIR=$(mktemp -d "${TMPDIR:-/tmp}/x2k-run.XXXXXX")
+    chmod 1777 "$XDG_RUNTIME_DIR"
     cleanup_fn rm -rf "$XDG_RUNTIME_DIR"
     export XDG_RUNTIME_DIR
 }
