@@ -5,7 +5,8 @@
 # summary object whose counts are those of the lines; a migration
 # cancelled by SIGTERM in the middle of its copy ends with an error
 # object that names the run directory, whose log does not report the
-# cancelled disk as copied (it says "not copied ... kept for a resume").
+# cancelled disk as copied (it says "not copied ... kept for a resume")
+# and says once that the demo's images were prepared.
 . "${top_srcdir:-..}/tests/functions.sh"
 . "$top_srcdir/tests/tui-lib.sh"
 set -e -x
@@ -81,3 +82,6 @@ grep -q "not copied .*demo-hvm.img -> .*(cancelled), kept for a resume" \
     fail "the cancelled disk is reported as copied"
 ! grep -q '"copied .*demo-hvm.img ->' "$TMPD/run.json" ||
     fail "the cancelled disk is reported as copied in the JSON"
+# The demo's images are prepared once per run (issue 12 item 14).
+[ "$(grep -c 'demo: images prepared in ' "$rundir/log")" = 1 ] ||
+    fail "the demo was not prepared exactly once in the run"

@@ -4,9 +4,11 @@
 # OpenSSH client, and the SFTP reader pass every check of
 # transfer-lib.sh (dense, odd-sized, empty, sparse, "block device",
 # --verify and corruption, kill -9 and resume, cancel within 1 s,
-# progress, --parallel, no perl -> dd); then the libvirt volume-upload
-# writer into a real dir pool (a private session libvirtd).  A real
-# block device is test-transfer-block.sh.
+# progress, --parallel, no perl -> dd); a relative source path that
+# begins with '-' through each reader; then the libvirt volume-upload
+# writer into a real dir pool (a private session libvirtd), also under
+# a volume name with '&', '<', '>' and '"'.  A real block device is
+# test-transfer-block.sh.
 . "${top_srcdir:-..}/tests/functions.sh"
 . "$top_srcdir/tests/transfer-lib.sh"
 set -e -x
@@ -87,6 +89,21 @@ transfer_basic_checks
 [ "$(field "$OUT/r3" reader)" = sftp ]
 transfer_verify_checks
 
+# A source path that looks like an option (issue 12 item 14): a file
+# "-dash.img" in the remote user's home, named relatively, is copied
+# byte for byte by each reader (remote commands end their options with
+# "--" or prefix "./", never take it for a switch).
+head -c 3000000 /dev/urandom > "$SSHD_HOME/-dash.img"
+chmod 644 "$SSHD_HOME/-dash.img"
+for r in "--reader=exec --transport=libssh2 --verify" "--verify" \
+         "--reader=sftp"; do
+    rm -f "$OUT/dash.raw"
+    "$X2K_COPY" $SSH_OPTS $r -- -dash.img "$OUT/dash.raw" > "$OUT/dash"
+    cmp "$SSHD_HOME/-dash.img" "$OUT/dash.raw"
+    [ "$(field "$OUT/dash" copied)" = 3000000 ]
+done
+[ "$(field "$OUT/dash" reader)" = sftp ]
+
 # A wrong host key is refused before anything is read.
 sed 's/ssh-ed25519 [A-Za-z0-9+/]*/ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBadKeyBadKeyBadKeyBadKeyBadKeyBadKeyBadKey/' \
     "$SSHD_KNOWN_HOSTS" > "$TMPD/bad_known_hosts"
@@ -122,3 +139,10 @@ cmp "$SRC/vol.img" "$V/pool/vol1"
 [ "$(field "$OUT/u1" verified)" = 1 ]
 [ "$(allocated "$V/pool/vol1")" -le $((4 * 1048576)) ]
 as_user virsh -c qemu:///session vol-info --pool x2kpool vol1 | grep -q Capacity
+# A volume named with XML's special characters (a guest "a&b<c"): the
+# volume XML sent to libvirt escapes them, the upload lands under
+# exactly that name.
+as_user "$X2K_COPY" --reader=exec --volume-uri=qemu:///session \
+    --pool=x2kpool "$SRC/vol.img" 'a&b<c>"d-vda' > "$OUT/u2"
+cmp "$SRC/vol.img" "$V/pool/a&b<c>\"d-vda"
+as_user virsh -c qemu:///session vol-list x2kpool | grep -qF 'a&b<c>"d-vda'

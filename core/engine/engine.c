@@ -80,9 +80,14 @@ stage_connect(struct x2k_engine *eng, struct x2k_error *err)
     struct x2k_error local = X2K_ERROR_INIT;
     int rc;
 
-    /* The demo's images (and its target) are made on first use. */
-    if (eng->plan.demo && x2k_demo_prepare(err) < 0)
-        return -1;
+    /* The demo's images (and its target) are made on first use, once
+     * per run (the log line is counted by test-batch-json.sh). */
+    if (eng->plan.demo) {
+        if (x2k_demo_prepare(err) < 0)
+            return -1;
+        x2k_report_log(&eng->reporter, "demo: images prepared in %s",
+                       x2k_demo_dir());
+    }
     if (eng->plan.mode == X2K_MODE_XEN) {
         X2K_AUTOFREE char *uri = x2k_plan_source_uri(&eng->plan);
         X2K_AUTOFREE char *ni = NULL;
