@@ -126,6 +126,14 @@ test_append_repeat(void **state)
     assert_string_equal(str(cfg, "name"), "last");
     assert_string_equal(str(cfg, "extra"), "a b");
     x2k_xlcfg_free(cfg);
+    /* Empty lists on either side (found by fuzz-xlcfg under UBSan:
+     * memcpy from a NULL items array). */
+    cfg = parse("disk = []\ndisk += []\nvif = [ 'mac=00:16:3e:00:00:01' ]\n"
+                "vif += []\nserial = []\nserial += [ 'pty' ]\n");
+    assert_int_equal(x2k_xlcfg_get(cfg, "disk")->n, 0);
+    assert_int_equal(x2k_xlcfg_get(cfg, "vif")->n, 1);
+    assert_int_equal(x2k_xlcfg_get(cfg, "serial")->n, 1);
+    x2k_xlcfg_free(cfg);
 }
 
 static void

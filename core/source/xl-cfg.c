@@ -491,8 +491,11 @@ append_value(struct x2k_xlcfg *cfg, struct x2k_xlent *e)
         struct x2k_xlval *items =
             x2k_xcalloc(old->n + n ? old->n + n : 1, sizeof *items);
 
-        memcpy(items, old->items, old->n * sizeof *items);
-        memcpy(items + old->n, add, n * sizeof *items);
+        /* An empty list has no items array: memcpy wants none. */
+        if (old->n)
+            memcpy(items, old->items, old->n * sizeof *items);
+        if (n)
+            memcpy(items + old->n, add, n * sizeof *items);
         free(old->items);
         if (e->val.kind == X2K_XLVAL_LIST)
             free(e->val.items);
